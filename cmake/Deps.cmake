@@ -1,0 +1,20 @@
+# Every dependency comes from pkg-config; a missing one stops configuration with
+# the Debian package that provides it, so nobody has to guess.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+function(tfs_require var module debian_package)
+  pkg_check_modules(${var} QUIET IMPORTED_TARGET ${module})
+  if(NOT ${var}_FOUND)
+    message(FATAL_ERROR "takeoutfs needs ${module}: install the Debian package "
+                        "'${debian_package}' (or run 'make deps' as root)")
+  endif()
+endfunction()
+
+tfs_require(FUSE3 "fuse3>=3.14" libfuse3-dev)
+tfs_require(EXIF libexif libexif-dev)
+tfs_require(ZLIB zlib zlib1g-dev)
+tfs_require(MAGIC libmagic libmagic-dev)
+tfs_require(SQLITE3 "sqlite3>=3.35" libsqlite3-dev)
+tfs_require(CJSON libcjson libcjson-dev)
+tfs_require(UTF8PROC libutf8proc libutf8proc-dev)

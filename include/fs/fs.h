@@ -1,0 +1,27 @@
+/* The mounted filesystem: serves the views of a finished store through the
+ * libfuse3 low-level API. Owns the FUSE session, its thin handlers, the
+ * multithreaded loop and clean unmount on fusermount3 -u / SIGINT / SIGTERM.
+ * Must not: index (the store is complete when fs_serve starts) or write to SOURCE. */
+#ifndef TFS_FS_FS_H
+#define TFS_FS_FS_H
+
+#include <stdbool.h>
+
+struct fuse_args;
+
+struct fs_config {
+	const char *source;     /* SOURCE's real path */
+	const char *db_path;    /* the store */
+	const char *mountpoint;
+	bool foreground;        /* -f / -d */
+	bool single_thread;     /* -s */
+	bool hidemeta;          /* -o hidemeta */
+	bool crc_eager;         /* -o crc=eager */
+};
+
+/* Mounts, daemonizes unless foreground, serves until unmounted or signalled.
+ * args holds the FUSE options left after takeoutfs's own were taken out.
+ * Returns 0 on a clean unmount, non-zero (after printing one line) otherwise. */
+int fs_serve(const struct fs_config *cfg, struct fuse_args *args);
+
+#endif

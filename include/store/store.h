@@ -1,0 +1,74 @@
+/* The SQLite store: one file holding everything takeoutfs knows about SOURCE.
+ * Owns: the schema (below, and in README "The store"), opening with the right
+ * pragmas, schema-version checks, and the meta key/value table.
+ * Must not: know about FUSE or about indexing policy. Writers go through the
+ * indexer's single writer thread; readers open their own connections.
+ *
+ * Schema, version STORE_SCHEMA_VERSION (paths and names are BLOBs: raw bytes
+ * as on disk, which need not be UTF-8):
+ *
+ *   meta(key TEXT PRIMARY KEY, value)       schema_version, source, fingerprint,
+ *                                           tz, index_complete, index_* stats
+ *   dirs(id, parent, name, path UNIQUE,     every folder under SOURCE that was
+ *        logical, kind, year, album_id)     walked; logical = path below the
+ *                                           Google Photos root with archive
+ *                                           parts merged (NULL outside it);
+ *                                           kind = enum folder_kind
+ *   albums(id, logical UNIQUE, title,       one per logical folder holding album
+ *          description, date, meta_path)    metadata
+ *   sidecars(id, dir_id, name, size,        every *.json file (kind = enum sj_kind)
+ *            mtime_ns, ino, seen, kind,     and, for media sidecars, its fields;
+ *            title, description, taken,     geo_* from geoData, else geoDataExif
+ *            created, geo_lat, geo_lon,
+ *            geo_alt, people (JSON array),
+ *            url, favorited, archived,
+ *            trashed, problem)
+ *   files(id, dir_id, name, size,           every media file; id is stable while
+ *         mtime_ns, ino, seen, mime,        the file is unchanged (inode base);
+ *         format, ident, item_id,           item_id = id of the representative
+ *         sidecar_id, match_rule, taken,    of its byte-identical group; taken in
+ *         taken_offset, taken_source,       Unix s + offset in minutes; crc32
+ *         make, model, lens_model, ...      NULL until computed (lazy cache)
+ *         exif columns ..., crc32, problem)
+ *   problems(id, path, what)                walk-level problems of the last pass
+ *
+ * The view tables (vdirs, entries) belong to fs/views_build.c.
+ */
+#ifndef TFS_STORE_STORE_H
+#define TFS_STORE_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION 1
+
+enum store_mode {
+	STORE_READ_WRITE, /* create if missing, migrate, one writer */
+	STORE_READ_ONLY,  /* an existing store, for serving threads */
+};
+
+enum store_error {
+	STORE_OK = 0,
+	STORE_ERR_OPEN = -1,     /* cannot create/open the file (see message) */
+	STORE_ERR_NEWER = -2,    /* written by a newer takeoutfs */
+	STORE_ERR_CORRUPT = -3,  /* not a takeoutfs store, or damaged */
+	STORE_ERR_READONLY = -4, /* the store's disk or file is not writable */
+};
+
+/* Opens (and for READ_WRITE creates and migrates) the store at path.
+ * On failure returns a store_error and writes one human line to err. */
+int store_open(const char *path, enum store_mode mode, sqlite3 **db, char *err, size_t errlen);
+void store_close(sqlite3 *db);
+
+/* meta table access. get returns a malloc'd string or NULL when absent. */
+char *store_meta_get(sqlite3 *db, const char *key);
+int64_t store_meta_get_int(sqlite3 *db, const char *key, int64_t fallback);
+int store_meta_set(sqlite3 *db, const char *key, const char *value);
+int store_meta_set_int(sqlite3 *db, const char *key, int64_t value);
+
+/* Runs sql (no result rows); returns 0 or -1 with the message in err. */
+int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+#endif
