@@ -68,6 +68,9 @@ int64_t store_meta_get_int(sqlite3 *db, const char *key, int64_t fallback);
 int store_meta_set(sqlite3 *db, const char *key, const char *value);
 int store_meta_set_int(sqlite3 *db, const char *key, int64_t value);
 
+/* Secondary indexes, created after a first bulk load (cheaper than row by row). */
+extern const char STORE_INDEXES_SQL[];
+
 /* Runs sql (no result rows); returns 0 or -1 with the message in err. */
 int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 
