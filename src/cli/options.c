@@ -1,0 +1,318 @@
+/* Command-line parsing with libfuse's fuse_opt_parse: takeoutfs keeps its own
+ * -o keys, hands the rest to FUSE, quietly drops what mount(8) and /etc/fstab
+ * add but FUSE rejects, and refuses what cannot work (rw, unknown options)
+ * before any indexing starts. */
+#include "cli/options.h"
+
+#include <errno.h>
+#include <fuse_log.h>
+#include <fuse_lowlevel.h>
+#include <fuse_opt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum cli_key {
+	KEY_HELP = 1,
+	KEY_VERSION,
+	KEY_INDEX_ONLY,
+	KEY_FOREGROUND,
+	KEY_DEBUG,
+	KEY_SINGLE_THREAD,
+	KEY_DB,
+	KEY_THREADS,
+	KEY_REINDEX,
+	KEY_CRC,
+	KEY_HIDEMETA,
+	KEY_TZ,
+	KEY_QUIET,
+	KEY_NONEMPTY,
+	KEY_RO,
+	KEY_RW,
+};
+
+static const struct fuse_opt cli_opt_specs[] = {
+    FUSE_OPT_KEY("-h", KEY_HELP),
+    FUSE_OPT_KEY("--help", KEY_HELP),
+    FUSE_OPT_KEY("-V", KEY_VERSION),
+    FUSE_OPT_KEY("--version", KEY_VERSION),
+    FUSE_OPT_KEY("--index-only", KEY_INDEX_ONLY),
+    FUSE_OPT_KEY("-f", KEY_FOREGROUND),
+    FUSE_OPT_KEY("-d", KEY_DEBUG),
+    FUSE_OPT_KEY("debug", KEY_DEBUG),
+    FUSE_OPT_KEY("-s", KEY_SINGLE_THREAD),
+    FUSE_OPT_KEY("db=", KEY_DB),
+    FUSE_OPT_KEY("threads=", KEY_THREADS),
+    FUSE_OPT_KEY("reindex", KEY_REINDEX),
+    FUSE_OPT_KEY("crc=", KEY_CRC),
+    FUSE_OPT_KEY("hidemeta", KEY_HIDEMETA),
+    FUSE_OPT_KEY("tz=", KEY_TZ),
+    FUSE_OPT_KEY("quiet", KEY_QUIET),
+    FUSE_OPT_KEY("nonempty", KEY_NONEMPTY),
+    FUSE_OPT_KEY("ro", KEY_RO),
+    FUSE_OPT_KEY("rw", KEY_RW),
+    FUSE_OPT_END,
+};
+
+struct parse_ctx {
+	struct cli_options *opt;
+	char *err;
+	size_t errlen;
+	int positional;
+	bool failed;
+	bool nomem;
+	const char *extra; /* first positional argument too many */
+};
+
+/* Only the first mistake is reported: it is the one the user reads first. */
+static int fail(struct parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct parse_ctx *c, const char *fmt, ...)
+{
+	if (!c->failed && c->err && c->errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(c->err, c->errlen, fmt, ap);
+		va_end(ap);
+	}
+	c->failed = true;
+	return 0;
+}
+
+static const char *value_of(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	return eq ? eq + 1 : "";
+}
+
+static int set_string(struct parse_ctx *c, char **dst, const char *value)
+{
+	char *copy = strdup(value);
+	if (!copy) {
+		c->nomem = true;
+		return -1;
+	}
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+static int take_threads(struct parse_ctx *c, const char *value)
+{
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	if (!*value || *end || errno || n < 1 || n > CLI_MAX_THREADS)
+		return fail(c,
+		            "-o threads=%s: not a number of threads; give a whole number from 1 "
+		            "to %d, or leave the option out to use every CPU",
+		            value, CLI_MAX_THREADS);
+	c->opt->threads = (int)n;
+	return 0;
+}
+
+static int take_crc(struct parse_ctx *c, const char *value)
+{
+	if (strcmp(value, "lazy") == 0)
+		c->opt->crc_eager = false;
+	else if (strcmp(value, "eager") == 0)
+		c->opt->crc_eager = true;
+	else
+		return fail(c, "-o crc=%s: unknown CRC mode; use crc=lazy or crc=eager", value);
+	return 0;
+}
+
+static int take_positional(struct parse_ctx *c, const char *arg)
+{
+	if (c->positional == 0)
+		c->opt->source = arg;
+	else if (c->positional == 1)
+		c->opt->mountpoint = arg;
+	else if (!c->extra)
+		c->extra = arg;
+	c->positional++;
+	return 0;
+}
+
+/* An -o option that is not takeoutfs's own: FUSE's, mount(8)'s, or a mistake. */
+static int take_foreign_option(struct parse_ctx *c, const char *arg)
+{
+	if (arg[0] == '-')
+		return fail(c, "%s: unknown option; see takeoutfs --help", arg);
+	if (cli_is_mount_only_option(arg))
+		return 0;
+	if (cli_fuse_accepts(arg))
+		return 1;
+	return fail(c, "-o %s: unknown option; see takeoutfs --help for the options", arg);
+}
+
+static int take_option(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	(void)outargs;
+	struct parse_ctx *c = data;
+	struct cli_options *o = c->opt;
+	switch (key) {
+	case FUSE_OPT_KEY_NONOPT:
+		return take_positional(c, arg);
+	case FUSE_OPT_KEY_OPT:
+		return take_foreign_option(c, arg);
+	case KEY_HELP:
+		o->show_help = true;
+		return 0;
+	case KEY_VERSION:
+		o->show_version = true;
+		return 0;
+	case KEY_INDEX_ONLY:
+		o->index_only = true;
+		return 0;
+	case KEY_FOREGROUND:
+		o->foreground = true;
+		return 1;
+	case KEY_DEBUG:
+		o->debug = o->foreground = true;
+		return 1;
+	case KEY_SINGLE_THREAD:
+		o->single_thread = true;
+		return 1;
+	case KEY_DB:
+		if (!*value_of(arg))
+			return fail(c,
+			            "-o db=: no path given; write -o db=PATH (the store's file)");
+		return set_string(c, &o->db_path, value_of(arg));
+	case KEY_THREADS:
+		return take_threads(c, value_of(arg));
+	case KEY_REINDEX:
+		o->reindex = true;
+		return 0;
+	case KEY_CRC:
+		return take_crc(c, value_of(arg));
+	case KEY_HIDEMETA:
+		o->hidemeta = true;
+		return 0;
+	case KEY_TZ:
+		if (!*value_of(arg))
+			return fail(c, "-o tz=: no time zone given; write e.g. -o tz=Europe/Paris");
+		return set_string(c, &o->tz, value_of(arg));
+	case KEY_QUIET:
+		o->quiet = true;
+		return 0;
+	case KEY_NONEMPTY:
+		/* libfuse 3 mounts over non-empty folders and rejects this option;
+		 * takeoutfs only uses it to skip its own emptiness check. */
+		o->nonempty = true;
+		return 0;
+	case KEY_RO:
+		return 1;
+	case KEY_RW:
+		return fail(c, "-o rw: takeoutfs mounts are read-only; use -o ro (mount(8) and "
+		               "/etc/fstab pass rw unless ro is among the options)");
+	}
+	return fail(c, "%s: unexpected option; see takeoutfs --help", arg);
+}
+
+static int check_positionals(struct parse_ctx *c)
+{
+	struct cli_options *o = c->opt;
+	if (o->show_help || o->show_version)
+		return 0;
+	if (!o->source)
+		return fail(c, "no SOURCE given; usage: takeoutfs [options] SOURCE MOUNTPOINT, or "
+		               "takeoutfs --index-only [options] SOURCE (see takeoutfs --help)");
+	if (o->index_only && o->mountpoint)
+		return fail(c,
+		            "%s: --index-only takes SOURCE only; leave out the mount point, or "
+		            "leave out --index-only to mount",
+		            o->mountpoint);
+	if (!o->index_only && !o->mountpoint)
+		return fail(c,
+		            "no MOUNTPOINT given; usage: takeoutfs [options] SOURCE MOUNTPOINT, or "
+		            "takeoutfs --index-only [options] SOURCE to build the store only");
+	if (c->extra)
+		return fail(c,
+		            "%s: one argument too many; usage: takeoutfs [options] SOURCE "
+		            "MOUNTPOINT (quote paths that contain spaces)",
+		            c->extra);
+	if (!*o->source)
+		return fail(c, "SOURCE is empty; give the folder of the extracted Takeout");
+	if (o->mountpoint && !*o->mountpoint)
+		return fail(c, "MOUNTPOINT is empty; give an empty folder to mount on");
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli_options *opt, struct fuse_args *args, char *err,
+              size_t errlen)
+{
+	memset(opt, 0, sizeof *opt);
+	if (err && errlen)
+		err[0] = '\0';
+	*args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
+	struct parse_ctx c = {.opt = opt, .err = err, .errlen = errlen};
+	int rc = fuse_opt_parse(args, &c, cli_opt_specs, take_option);
+	if (c.nomem)
+		return CLI_PARSE_NOMEM;
+	if (rc != 0 && !c.failed)
+		fail(&c, "cannot read the command line (an option is missing its value?); see "
+		         "takeoutfs --help");
+	if (!c.failed)
+		check_positionals(&c);
+	return c.failed ? CLI_PARSE_USAGE : CLI_PARSE_OK;
+}
+
+void cli_options_free(struct cli_options *opt)
+{
+	free(opt->db_path);
+	free(opt->tz);
+	opt->db_path = opt->tz = NULL;
+}
+
+bool cli_is_mount_only_option(const char *opt)
+{
+	static const char *const exact[] = {
+	    "defaults", "auto",        "noauto",      "user",          "users",
+	    "nouser",   "owner",       "group",       "_netdev",       "nofail",
+	    "relatime", "norelatime",  "strictatime", "nostrictatime", "nodiratime",
+	    "diratime", "lazytime",    "nolazytime",  "iversion",      "noiversion",
+	    "mand",     "nomand",      "silent",      "loud",          "sw",
+	    "xx",       "x-gvfs-show", "x-gvfs-hide",
+	};
+	static const char *const prefixes[] = {"x-", "X-", "comment="};
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (strcmp(opt, exact[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (strncmp(opt, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static void discard_fuse_log(enum fuse_log_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+}
+
+bool cli_fuse_accepts(const char *opt)
+{
+	/* Asking libfuse itself keeps this right for every libfuse version: the
+	 * same two parsers fs_serve runs (command line, then session options). */
+	char *argv[] = {"takeoutfs", "-o", (char *)opt, NULL};
+	struct fuse_args a = FUSE_ARGS_INIT(3, argv);
+	struct fuse_cmdline_opts co;
+	memset(&co, 0, sizeof co);
+	bool ok = false;
+	fuse_set_log_func(discard_fuse_log);
+	if (fuse_parse_cmdline(&a, &co) == 0) {
+		struct fuse_lowlevel_ops ops;
+		memset(&ops, 0, sizeof ops);
+		struct fuse_session *se = fuse_session_new(&a, &ops, sizeof ops, NULL);
+		if (se) {
+			ok = true;
+			fuse_session_destroy(se);
+		}
+		free(co.mountpoint);
+	}
+	fuse_set_log_func(NULL);
+	fuse_opt_free_args(&a);
+	return ok;
+}

@@ -1,0 +1,275 @@
+/* takeoutfs: parse the command line, check everything that can be checked
+ * quickly, index SOURCE into the store (with progress), then mount it.
+ * Every user mistake ends here as one line on stderr and a non-zero exit. */
+#include "cli/checks.h"
+#include "cli/options.h"
+#include "cli/paths.h"
+#include "cli/progress.h"
+#include "cli/report.h"
+#include "fs/fs.h"
+#include "index/indexer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse_lowlevel.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_FAILURE_ = 1, /* SOURCE, MOUNTPOINT, store or mount problem */
+	EXIT_USAGE = 2,    /* the command line itself is wrong */
+};
+
+/* Past this many entries a folder with no media is "more than N" anyway. */
+#define CENSUS_LIMIT 100000
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("takeoutfs: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static char *read_mountinfo(size_t *len)
+{
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (n == cap) {
+			char *bigger = realloc(buf, cap *= 2);
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = bigger;
+		}
+		ssize_t got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	*len = n;
+	return buf;
+}
+
+static int check_mount_target(const struct cli_options *opt, char *err, size_t errlen)
+{
+	size_t len = 0;
+	char *mountinfo = read_mountinfo(&len);
+	int rc = cli_check_mountpoint(opt->mountpoint, opt->nonempty, mountinfo, len, err, errlen);
+	free(mountinfo);
+	if (rc == 0)
+		rc = cli_check_fuse_device("/dev/fuse", err, errlen);
+	return rc;
+}
+
+/* The store's path, absolute: the daemon leaves the working folder. */
+static int store_path(const struct cli_options *opt, const char *real_source, char *out,
+                      size_t outlen, char *err, size_t errlen)
+{
+	if (opt->db_path) {
+		char cwd[PATH_MAX];
+		int n;
+		if (opt->db_path[0] == '/')
+			n = snprintf(out, outlen, "%s", opt->db_path);
+		else if (getcwd(cwd, sizeof cwd))
+			n = snprintf(out, outlen, "%s/%s", cwd, opt->db_path);
+		else {
+			snprintf(err, errlen,
+			         "-o db=%s: cannot tell the current folder (%s); give "
+			         "an absolute path",
+			         opt->db_path, strerror(errno));
+			return -1;
+		}
+		if (n < 0 || (size_t)n >= outlen) {
+			snprintf(err, errlen, "-o db=%.64s...: path too long; use a shorter path",
+			         opt->db_path);
+			return -1;
+		}
+		return 0;
+	}
+	if (cli_default_store_path(real_source, getenv("XDG_CACHE_HOME"), getenv("HOME"), out,
+	                           outlen, err, errlen) != 0)
+		return -1;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", out);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	return cli_make_private_dirs(dir, err, errlen);
+}
+
+static void explain_index_failure(int rc, const char *real_source, const char *msg)
+{
+	if (rc == INDEX_ERR_NOT_TAKEOUT) {
+		struct cli_folder_census census;
+		char held[128];
+		cli_count_folder(real_source, CENSUS_LIMIT, &census);
+		cli_format_census(&census, held, sizeof held);
+		say("%s: no photos or videos found (%s); point takeoutfs at the folder holding "
+		    "Takeout/, or at the Takeout folder itself",
+		    real_source, held);
+		return;
+	}
+	if (rc == INDEX_ERR_NOMEM) {
+		say("out of memory while indexing; close other programs or use fewer -o threads=N");
+		return;
+	}
+	const char *advice = "";
+	if (!strchr(msg, ';')) {
+		if (rc == INDEX_ERR_SOURCE)
+			advice = "; check that SOURCE is readable";
+		else if (rc == INDEX_ERR_STORE_NEWER)
+			advice = "; upgrade takeoutfs or use another -o db=PATH";
+		else if (rc == INDEX_ERR_STORE)
+			advice = "; choose a writable place for the store with -o db=PATH";
+	}
+	say("%s%s", msg[0] ? msg : "indexing failed", advice);
+}
+
+static int index_source(const struct cli_options *opt, const char *real_source, const char *db_path,
+                        struct index_summary *sum)
+{
+	struct cli_progress progress;
+	cli_progress_init(&progress, stderr, cli_progress_mode_for(stderr, opt->quiet));
+	struct index_options io = {
+	    .source = real_source,
+	    .db_path = db_path,
+	    .threads = opt->threads,
+	    .reindex = opt->reindex,
+	    .progress = cli_progress_report,
+	    .progress_ctx = &progress,
+	};
+	char msg[1024] = "";
+	memset(sum, 0, sizeof *sum);
+	int rc = indexer_run(&io, sum, msg, sizeof msg);
+	cli_progress_finish(&progress);
+	cli_progress_destroy(&progress);
+	if (rc != INDEX_OK)
+		explain_index_failure(rc, real_source, msg);
+	return rc;
+}
+
+static void print_help(void)
+{
+	cli_print_options_help(stdout);
+	fflush(stdout);
+	fuse_cmdline_help();
+	fuse_lowlevel_help();
+}
+
+static int apply_time_zone(const char *zone)
+{
+	char err[512];
+	if (cli_check_tz(zone, getenv("TZDIR"), err, sizeof err) != 0) {
+		say("%s", err);
+		return -1;
+	}
+	/* Before any thread exists: setenv is not thread-safe. */
+	setenv("TZ", zone, 1);
+	tzset();
+	return 0;
+}
+
+static int mount_store(const struct cli_options *opt, const char *real_source, const char *db_path,
+                       struct fuse_args *args)
+{
+	char *real_mountpoint = realpath(opt->mountpoint, NULL);
+	struct fs_config cfg = {
+	    .source = real_source,
+	    .db_path = db_path,
+	    .mountpoint = real_mountpoint ? real_mountpoint : opt->mountpoint,
+	    .foreground = opt->foreground,
+	    .single_thread = opt->single_thread,
+	    .hidemeta = opt->hidemeta,
+	    .crc_eager = opt->crc_eager,
+	};
+	fflush(stdout);
+	fflush(stderr);
+	int rc = fs_serve(&cfg, args);
+	free(real_mountpoint);
+	return rc;
+}
+
+/* Everything after the command line is known to be well-formed. */
+static int run(const struct cli_options *opt, struct fuse_args *args)
+{
+	char err[1024];
+	if (opt->tz && apply_time_zone(opt->tz) != 0)
+		return EXIT_USAGE;
+	char *real_source = NULL;
+	if (cli_check_source(opt->source, &real_source, err, sizeof err) != 0) {
+		say("%s", err);
+		return EXIT_FAILURE_;
+	}
+	int status = EXIT_FAILURE_;
+	char db_path[PATH_MAX];
+	if (!opt->index_only && check_mount_target(opt, err, sizeof err) != 0)
+		say("%s", err);
+	else if (store_path(opt, real_source, db_path, sizeof db_path, err, sizeof err) != 0 ||
+	         cli_check_store(db_path, err, sizeof err) != 0)
+		say("%s", err);
+	else {
+		struct index_summary sum;
+		if (index_source(opt, real_source, db_path, &sum) == INDEX_OK) {
+			char text[1024];
+			if (opt->index_only) {
+				cli_format_summary(&sum, db_path, text, sizeof text);
+				printf("%s: %s\n", real_source, text);
+				status = EXIT_OK;
+			} else {
+				if (!opt->quiet) {
+					cli_format_short_summary(&sum, text, sizeof text);
+					say("%s", text);
+				}
+				status = mount_store(opt, real_source, db_path, args);
+			}
+		}
+	}
+	free(real_source);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_options opt;
+	struct fuse_args args;
+	char err[1024];
+	int rc = cli_parse(argc, argv, &opt, &args, err, sizeof err);
+	int status;
+	if (rc == CLI_PARSE_NOMEM) {
+		say("out of memory while reading the command line");
+		status = EXIT_FAILURE_;
+	} else if (rc != CLI_PARSE_OK) {
+		say("%s", err);
+		status = EXIT_USAGE;
+	} else if (opt.show_help) {
+		print_help();
+		status = EXIT_OK;
+	} else if (opt.show_version) {
+		cli_print_versions(stdout);
+		status = EXIT_OK;
+	} else {
+		status = run(&opt, &args);
+	}
+	cli_options_free(&opt);
+	fuse_opt_free_args(&args);
+	return status;
+}
