@@ -1,0 +1,35 @@
+/* The single writer: one thread owns the store's write connection and applies
+ * row operations submitted by the indexer's workers, in batched transactions.
+ * Owns: the write transaction boundaries and a cache of prepared statements.
+ * Must not: decide what to write (callers pass a function and its row). */
+#ifndef TFS_INDEX_WRITER_H
+#define TFS_INDEX_WRITER_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+struct writer;
+
+/* Runs on the writer thread inside a transaction; returns 0 or -1 (the first
+ * failure stops all later writes and is reported by writer_finish). */
+typedef int (*writer_fn)(struct writer *w, void *row);
+
+/* Starts the writer thread on db. Commits every `batch` operations or 250 ms. */
+struct writer *writer_start(sqlite3 *db, size_t batch, size_t queue_cap, char *err, size_t errlen);
+
+/* Queues fn(row); blocks while the queue is full. row is freed with free()
+ * after fn ran (or was skipped after an error). Returns -1 after an error. */
+int writer_submit(struct writer *w, writer_fn fn, void *row);
+
+/* For writer_fn only: the statement for sql, prepared once and reset. */
+sqlite3_stmt *writer_stmt(struct writer *w, const char *sql);
+sqlite3 *writer_db(struct writer *w);
+
+/* Waits until everything submitted is committed. Returns 0 or -1. */
+int writer_flush(struct writer *w);
+
+/* Flushes, stops the thread and frees the writer; returns 0, or -1 with the
+ * first error in err. */
+int writer_finish(struct writer *w, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,293 @@
+/* Reads what the index needs from one file, as cheaply as the kernel allows:
+ * one pread of the head, one of the tail, and whatever small ranges the
+ * container parser asks for. Folder fds are cached per thread because
+ * workers take files in walk order, so consecutive files share a folder. */
+#include "index/extract.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "media/mime.h"
+
+struct extract_ctx {
+	int source_fd;
+	struct mime_sniffer *mime;
+	int dir_fd;     /* cached fd of the folder below */
+	char *dir_path; /* its path, or NULL */
+	uint8_t *head;  /* MEDIA_HEAD_BYTES */
+	uint8_t *tail;  /* EXTRACT_TAIL_BYTES */
+	char *json;     /* grows up to EXTRACT_MAX_JSON */
+	size_t json_cap;
+};
+
+struct extract_ctx *extract_ctx_new(int source_fd, char *err, size_t errlen)
+{
+	struct extract_ctx *ctx = calloc(1, sizeof *ctx);
+	if (!ctx) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	ctx->source_fd = source_fd;
+	ctx->dir_fd = -1;
+	ctx->head = malloc(MEDIA_HEAD_BYTES);
+	ctx->tail = malloc(EXTRACT_TAIL_BYTES);
+	if (!ctx->head || !ctx->tail) {
+		snprintf(err, errlen, "out of memory");
+		extract_ctx_free(ctx);
+		return NULL;
+	}
+	ctx->mime = mime_sniffer_new(err, errlen);
+	if (!ctx->mime) {
+		extract_ctx_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void extract_ctx_free(struct extract_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	if (ctx->dir_fd >= 0)
+		close(ctx->dir_fd);
+	if (ctx->mime)
+		mime_sniffer_free(ctx->mime);
+	free(ctx->dir_path);
+	free(ctx->head);
+	free(ctx->tail);
+	free(ctx->json);
+	free(ctx);
+}
+
+/* Opens dir_path below SOURCE one component at a time with O_NOFOLLOW, so a
+ * link swapped in after the walk can never lead outside SOURCE, and paths
+ * longer than PATH_MAX still open. */
+static int open_folder_below_source(int source_fd, const char *dir_path)
+{
+	int fd = dup(source_fd);
+	const char *p = dir_path;
+	while (fd >= 0 && *p) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		char name[256];
+		if (len == 0 || len >= sizeof name) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		fd = next;
+		p += len + (slash ? 1 : 0);
+	}
+	return fd;
+}
+
+static int folder_fd(struct extract_ctx *ctx, const char *dir_path)
+{
+	if (ctx->dir_path && strcmp(ctx->dir_path, dir_path) == 0)
+		return ctx->dir_fd;
+	if (ctx->dir_fd >= 0)
+		close(ctx->dir_fd);
+	free(ctx->dir_path);
+	ctx->dir_path = NULL;
+	ctx->dir_fd = open_folder_below_source(ctx->source_fd, dir_path);
+	if (ctx->dir_fd >= 0)
+		ctx->dir_path = strdup(dir_path);
+	return ctx->dir_fd;
+}
+
+static int open_file_below_source(struct extract_ctx *ctx, const char *dir_path, const char *name)
+{
+	int dfd = folder_fd(ctx, dir_path);
+	if (dfd < 0)
+		return -1;
+	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	int fd = openat(dfd, name, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM) /* O_NOATIME needs ownership */
+		fd = openat(dfd, name, flags);
+	return fd;
+}
+
+static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static ssize_t read_at_fd(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	return pread_full(*(int *)ctx, buf, len, off);
+}
+
+/* A 64-bit hash over 8-byte words, four independent lanes so the multiplies
+ * overlap; far faster than a CRC over the 128 KiB a large file contributes. */
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t hash_bytes(uint64_t seed, const uint8_t *p, size_t len)
+{
+	uint64_t lane[4] = {seed, seed ^ 0x9e3779b97f4a7c15ull, seed + 0x632be59bd9b4e019ull,
+	                    ~seed};
+	const uint64_t k = 0x9fb21c651e98df25ull;
+	size_t i = 0;
+	for (; i + 32 <= len; i += 32) {
+		for (int j = 0; j < 4; j++) {
+			uint64_t w;
+			memcpy(&w, p + i + 8 * j, 8);
+			lane[j] = (lane[j] ^ w) * k;
+			lane[j] ^= lane[j] >> 29;
+		}
+	}
+	uint64_t h = mix64(lane[0]) ^ mix64(lane[1] + 1) ^ mix64(lane[2] + 2) ^ mix64(lane[3] + 3);
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return mix64(h ^ len);
+}
+
+uint64_t extract_identity(uint64_t size, const void *head, size_t head_len, const void *tail,
+                          size_t tail_len)
+{
+	uint64_t h = mix64(size + 0x51ed27ull);
+	h = hash_bytes(h, head, head_len);
+	if (tail_len)
+		h = hash_bytes(h, tail, tail_len);
+	/* SQLite integers are signed: keep the key positive and never zero. */
+	return (h >> 1) | 1;
+}
+
+static void describe_errno(char *buf, size_t len, const char *what, int err)
+{
+	snprintf(buf, len, "%s: %s", what, strerror(err));
+}
+
+int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *name,
+                  struct extract_media_result *out)
+{
+	memset(out, 0, sizeof *out);
+	int fd = open_file_below_source(ctx, dir_path, name);
+	if (fd < 0) {
+		out->vanished = errno == ENOENT;
+		describe_errno(out->problem, sizeof out->problem,
+		               out->vanished ? "vanished during indexing" : "cannot open", errno);
+		return 0;
+	}
+	out->vanished = false;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		describe_errno(out->problem, sizeof out->problem, "cannot stat", errno);
+		close(fd);
+		return 0;
+	}
+	out->size = (uint64_t)st.st_size;
+	out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	out->ino = (uint64_t)st.st_ino;
+	size_t want = out->size < MEDIA_HEAD_BYTES ? (size_t)out->size : MEDIA_HEAD_BYTES;
+	ssize_t head_len = pread_full(fd, ctx->head, want, 0);
+	if (head_len < 0) {
+		describe_errno(out->problem, sizeof out->problem, "cannot read", errno);
+		close(fd);
+		return 0;
+	}
+	ssize_t tail_len = 0;
+	if (out->size > (uint64_t)head_len) {
+		size_t tlen = out->size - (uint64_t)head_len < EXTRACT_TAIL_BYTES
+		                  ? (size_t)(out->size - (uint64_t)head_len)
+		                  : EXTRACT_TAIL_BYTES;
+		tail_len = pread_full(fd, ctx->tail, tlen, out->size - tlen);
+		if (tail_len < 0) {
+			describe_errno(out->problem, sizeof out->problem, "cannot read", errno);
+			close(fd);
+			return 0;
+		}
+	}
+	out->ident =
+	    extract_identity(out->size, ctx->head, (size_t)head_len, ctx->tail, (size_t)tail_len);
+	const char *mime = mime_sniff(ctx->mime, ctx->head, (size_t)head_len);
+	snprintf(out->mime, sizeof out->mime, "%s", mime);
+	struct media_source src = {.head = ctx->head,
+	                           .head_len = (size_t)head_len,
+	                           .size = out->size,
+	                           .read_at = read_at_fd,
+	                           .ctx = &fd};
+	int rc = media_probe(&src, &out->mi);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	if ((size_t)head_len < want)
+		snprintf(out->problem, sizeof out->problem, "file shrank while being read");
+	else if (out->mi.problem[0])
+		snprintf(out->problem, sizeof out->problem, "%s", out->mi.problem);
+	return 0;
+}
+
+long extract_read_json(struct extract_ctx *ctx, const char *dir_path, const char *name,
+                       const char **buf, char *problem, size_t problem_len)
+{
+	int fd = open_file_below_source(ctx, dir_path, name);
+	if (fd < 0) {
+		describe_errno(problem, problem_len,
+		               errno == ENOENT ? "vanished during indexing" : "cannot open", errno);
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		describe_errno(problem, problem_len, "cannot stat", errno);
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > EXTRACT_MAX_JSON) {
+		snprintf(problem, problem_len, "JSON file too large (%lld bytes): not read",
+		         (long long)st.st_size);
+		close(fd);
+		return -1;
+	}
+	size_t need = (size_t)st.st_size + 1;
+	if (need > ctx->json_cap) {
+		char *p = realloc(ctx->json, need);
+		if (!p) {
+			snprintf(problem, problem_len, "out of memory reading JSON");
+			close(fd);
+			return -1;
+		}
+		ctx->json = p;
+		ctx->json_cap = need;
+	}
+	ssize_t n = pread_full(fd, ctx->json, (size_t)st.st_size, 0);
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		describe_errno(problem, problem_len, "cannot read", saved);
+		return -1;
+	}
+	ctx->json[n] = '\0';
+	*buf = ctx->json;
+	return (long)n;
+}

@@ -1,0 +1,310 @@
+/* Finishing an index pass: everything derived from more than one row is
+ * computed here with set-based SQL over the store, after the workers are
+ * done, so the workers never need to see each other's results. */
+#include "index/finish.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fs/views.h"
+#include "index/sidecar.h"
+#include "index/sidecar_json.h"
+#include "media/taken.h"
+#include "store/store.h"
+
+#define STR_(x)       #x
+#define STR(x)        STR_(x)
+#define SC_COPY_VALUE 10 /* SC_COPY; checked by a static assertion below */
+_Static_assert(SC_COPY == SC_COPY_VALUE, "SC_COPY changed: update SC_COPY_VALUE");
+
+/* One album per logical folder that holds album metadata and is a plain
+ * folder (2020-era exports put a metadata file in year folders too). The
+ * metadata file with the smallest id wins, so the choice is stable. */
+static const char ALBUMS_SQL[] =
+    "DELETE FROM albums;"
+    "INSERT INTO albums(logical, title, description, date, meta_path)"
+    " SELECT d.logical, s.title, s.description, s.taken,"
+    "        CAST(d.path || (CASE WHEN length(d.path) > 0 THEN '/' ELSE '' END) || s.name AS BLOB)"
+    " FROM sidecars s JOIN dirs d ON d.id = s.dir_id"
+    " WHERE s.id IN (SELECT MIN(s2.id) FROM sidecars s2 JOIN dirs d2 ON d2.id = s2.dir_id"
+    "                WHERE s2.kind = 3 AND d2.logical IS NOT NULL AND d2.kind = 0"
+    "                GROUP BY d2.logical);"
+    "UPDATE dirs SET album_id = (SELECT a.id FROM albums a WHERE a.logical = dirs.logical);";
+
+/* Byte-identical copies share item_id: the id of the copy in a year (or
+ * legacy date) folder if there is one, trash last, then the shortest path. */
+static const char ITEMS_SQL[] =
+    "DROP TABLE IF EXISTS temp.reps;"
+    "CREATE TEMP TABLE reps(ident INTEGER PRIMARY KEY, id INTEGER NOT NULL);"
+    "INSERT INTO temp.reps SELECT ident, id FROM ("
+    " SELECT f.ident, f.id, ROW_NUMBER() OVER (PARTITION BY f.ident ORDER BY"
+    "  CASE WHEN d.kind IN (1, 2) THEN 0 WHEN d.kind = 3 THEN 2 ELSE 1 END,"
+    "  length(d.path) + length(f.name), d.path, f.name) AS rn"
+    " FROM files f JOIN dirs d ON d.id = f.dir_id WHERE f.ident IS NOT NULL)"
+    " WHERE rn = 1;"
+    "UPDATE files SET item_id = COALESCE((SELECT r.id FROM temp.reps r"
+    " WHERE r.ident = files.ident), id)"
+    " WHERE item_id IS NOT COALESCE((SELECT r.id FROM temp.reps r"
+    " WHERE r.ident = files.ident), id);"
+    "DROP TABLE temp.reps;";
+
+/* Rule 9: a file with no sidecar of its own takes the sidecar of a
+ * byte-identical copy elsewhere (album copies of year-folder items). Earlier
+ * borrowings are redone, since the copies may have changed. */
+static const char BORROW_SQL[] =
+    "INSERT OR IGNORE INTO temp.relink SELECT id FROM files WHERE match_rule = " STR(
+        SC_COPY_VALUE) ";"
+                       "UPDATE files SET sidecar_id = NULL, match_rule = NULL WHERE match_rule "
+                       "= " STR(
+                           SC_COPY_VALUE) ";"
+                                          "UPDATE files SET match_rule = " STR(
+                                              SC_COPY_VALUE) ","
+                                                             " sidecar_id = (SELECT f2.sidecar_id "
+                                                             "FROM files f2 WHERE f2.item_id = "
+                                                             "files.item_id"
+                                                             "  AND f2.sidecar_id IS NOT NULL "
+                                                             "ORDER BY f2.match_rule, f2.id LIMIT "
+                                                             "1)"
+                                                             " WHERE sidecar_id IS NULL AND EXISTS "
+                                                             "(SELECT 1 FROM files f2"
+                                                             "  WHERE f2.item_id = files.item_id "
+                                                             "AND f2.sidecar_id IS NOT NULL);"
+                                                             "INSERT OR IGNORE INTO temp.relink "
+                                                             "SELECT id FROM files WHERE "
+                                                             "match_rule = " STR(SC_COPY_VALUE) ";";
+
+static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char msg[256];
+	if (store_exec(db, sql, msg, sizeof msg) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot finish the index: %s", msg);
+	return -1;
+}
+
+static int record_relinked(const struct finish_input *in, char *err, size_t errlen)
+{
+	if (exec(in->db,
+	         "DROP TABLE IF EXISTS temp.relink;"
+	         "CREATE TEMP TABLE relink(id INTEGER PRIMARY KEY);",
+	         err, errlen) != 0)
+		return -1;
+	if (in->force)
+		return exec(in->db, "INSERT INTO temp.relink SELECT id FROM files;", err, errlen);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(in->db, "INSERT OR IGNORE INTO temp.relink VALUES(?1)", -1, &st,
+	                       NULL) != SQLITE_OK)
+		goto fail;
+	for (size_t i = 0; i < in->n_relinked; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, in->relinked[i]);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			goto fail;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot finish the index: %s", sqlite3_errmsg(in->db));
+	return -1;
+}
+
+static void copy_column_text(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(buf, len, "%s", t ? (const char *)t : "");
+}
+
+/* Taken time again for every file in temp.relink, from the store's columns. */
+static int recompute_taken(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *sel, *upd;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT f.id, f.name, f.mtime_ns, f.date_time_original,"
+	                       " f.offset_time_original, f.container_time, s.taken"
+	                       " FROM temp.relink r JOIN files f ON f.id = r.id"
+	                       " LEFT JOIN sidecars s ON s.id = f.sidecar_id",
+	                       -1, &sel, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_prepare_v2(db,
+	                       "UPDATE files SET taken=?2, taken_offset=?3, taken_source=?4"
+	                       " WHERE id=?1",
+	                       -1, &upd, NULL) != SQLITE_OK) {
+		sqlite3_finalize(sel);
+		goto fail;
+	}
+	int rc = 0;
+	while (sqlite3_step(sel) == SQLITE_ROW) {
+		struct media_info mi;
+		memset(&mi, 0, sizeof mi);
+		copy_column_text(sel, 3, mi.date_time_original, sizeof mi.date_time_original);
+		copy_column_text(sel, 4, mi.offset_time_original, sizeof mi.offset_time_original);
+		if (sqlite3_column_type(sel, 5) != SQLITE_NULL) {
+			mi.has |= MI_CONTAINER_TIME;
+			mi.container_time = sqlite3_column_int64(sel, 5);
+		}
+		struct taken_inputs tin = {.has_sidecar_taken =
+		                               sqlite3_column_type(sel, 6) != SQLITE_NULL,
+		                           .sidecar_taken = sqlite3_column_int64(sel, 6),
+		                           .mi = &mi,
+		                           .name = sqlite3_column_blob(sel, 1),
+		                           .name_len = (size_t)sqlite3_column_bytes(sel, 1),
+		                           .mtime = sqlite3_column_int64(sel, 2) / 1000000000};
+		struct taken t;
+		taken_decide(&tin, &t);
+		sqlite3_reset(upd);
+		sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
+		sqlite3_bind_int64(upd, 2, t.utc);
+		sqlite3_bind_int(upd, 3, t.offset_minutes);
+		sqlite3_bind_int(upd, 4, (int)t.source);
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			rc = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	if (rc == 0)
+		return 0;
+fail:
+	snprintf(err, errlen, "cannot finish the index: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+static int record_walk_problems(sqlite3 *db, const struct walk *w, char *err, size_t errlen)
+{
+	if (exec(db, "DELETE FROM problems;", err, errlen) != 0)
+		return -1;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "INSERT INTO problems(path, what) VALUES(?1, ?2)", -1, &st,
+	                            NULL) == SQLITE_OK
+	             ? 0
+	             : -1;
+	for (size_t i = 0; i < w->n_problems && rc == 0; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_blob(st, 1, w->problems[i].path, (int)strlen(w->problems[i].path),
+		                  SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, w->problems[i].what, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = -1;
+	}
+	if (rc)
+		snprintf(err, errlen, "cannot finish the index: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int64_t count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static const struct {
+	const char *key;
+	const char *sql;
+	size_t offset;
+} COUNTS[] = {
+    {"count_media", "SELECT COUNT(*) FROM files", offsetof(struct index_summary, media)},
+    {"count_distinct", "SELECT COUNT(DISTINCT item_id) FROM files",
+     offsetof(struct index_summary, distinct)},
+    {"count_sidecars", "SELECT COUNT(*) FROM sidecars WHERE kind = 2",
+     offsetof(struct index_summary, sidecars)},
+    {"count_matched", "SELECT COUNT(*) FROM files WHERE sidecar_id IS NOT NULL",
+     offsetof(struct index_summary, matched)},
+    {"count_unused_sidecars",
+     "SELECT COUNT(*) FROM sidecars s WHERE s.kind = 2 AND NOT EXISTS"
+     " (SELECT 1 FROM files f WHERE f.sidecar_id = s.id)",
+     offsetof(struct index_summary, unused_sidecars)},
+    {"count_albums", "SELECT COUNT(*) FROM albums", offsetof(struct index_summary, albums)},
+    {"count_problems",
+     "SELECT (SELECT COUNT(*) FROM problems)"
+     " + (SELECT COUNT(*) FROM files WHERE problem IS NOT NULL)"
+     " + (SELECT COUNT(*) FROM sidecars WHERE problem IS NOT NULL)",
+     offsetof(struct index_summary, problems)},
+};
+
+static void derive_counts(struct index_summary *sum)
+{
+	sum->duplicates = sum->media - sum->distinct;
+	sum->unmatched = sum->media - sum->matched;
+}
+
+static int store_counts(sqlite3 *db, struct index_summary *sum)
+{
+	for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++) {
+		uint64_t *field = (uint64_t *)((char *)sum + COUNTS[i].offset);
+		*field = (uint64_t)count(db, COUNTS[i].sql);
+		if (store_meta_set_int(db, COUNTS[i].key, (int64_t)*field) != 0)
+			return -1;
+	}
+	derive_counts(sum);
+	return 0;
+}
+
+static void load_counts(sqlite3 *db, struct index_summary *sum)
+{
+	for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++) {
+		uint64_t *field = (uint64_t *)((char *)sum + COUNTS[i].offset);
+		*field = (uint64_t)store_meta_get_int(db, COUNTS[i].key, 0);
+	}
+	derive_counts(sum);
+}
+
+static int write_pass_meta(const struct finish_input *in, const struct index_summary *sum)
+{
+	sqlite3 *db = in->db;
+	double per_s = in->seconds > 0 ? (double)sum->media / in->seconds : 0;
+	return store_meta_set(db, "source", in->source) || store_meta_set(db, "tz", in->tz) ||
+	       store_meta_set_int(db, "index_finished", (int64_t)time(NULL)) ||
+	       store_meta_set_int(db, "index_ms", (int64_t)(in->seconds * 1000)) ||
+	       store_meta_set_int(db, "index_items_per_second", (int64_t)per_s) ||
+	       store_meta_set_int(db, "index_opened", (int64_t)in->opened) ||
+	       store_meta_set_int(db, "index_complete", 1);
+}
+
+static int derive_everything(const struct finish_input *in, char *err, size_t errlen)
+{
+	if (exec(in->db, STORE_INDEXES_SQL, err, errlen) != 0 ||
+	    exec(in->db, ALBUMS_SQL, err, errlen) != 0 ||
+	    exec(in->db, ITEMS_SQL, err, errlen) != 0 || record_relinked(in, err, errlen) != 0 ||
+	    exec(in->db, BORROW_SQL, err, errlen) != 0 ||
+	    recompute_taken(in->db, err, errlen) != 0 ||
+	    record_walk_problems(in->db, in->walk, err, errlen) != 0)
+		return -1;
+	if (views_build(in->db, in->tz, err, errlen) != 0)
+		return -1;
+	return exec(in->db, "DROP TABLE IF EXISTS temp.relink;", err, errlen);
+}
+
+int finish_pass(const struct finish_input *in, struct index_summary *sum, char *err, size_t errlen)
+{
+	sum->opened = in->opened;
+	sum->removed = in->removed;
+	sum->changed = in->changed;
+	if (!in->changed) {
+		load_counts(in->db, sum);
+		return 0;
+	}
+	if (exec(in->db, "BEGIN IMMEDIATE", err, errlen) != 0)
+		return -1;
+	if (derive_everything(in, err, errlen) != 0 || store_counts(in->db, sum) != 0 ||
+	    write_pass_meta(in, sum) != 0) {
+		if (!err[0])
+			snprintf(err, errlen, "cannot finish the index: %s",
+			         sqlite3_errmsg(in->db));
+		store_exec(in->db, "ROLLBACK", NULL, 0);
+		return -1;
+	}
+	return exec(in->db, "COMMIT", err, errlen);
+}

@@ -1,0 +1,452 @@
+/* Walks SOURCE: one readdir and one fstatat per entry, recursing through
+ * directory fds (never by long paths, so 60-level trees and 255-byte names
+ * work), never following symbolic links. Then finds the photos roots and
+ * assigns every folder to a logical folder so archive parts merge. */
+#include "index/walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index/classify.h"
+#include "util/strmap.h"
+
+/* ---- string arena: names and paths live as long as the walk ---- */
+
+struct walk_arena {
+	struct walk_arena *next;
+	size_t used, cap;
+	char data[];
+};
+
+static char *arena_copy(struct walk_arena **a, const char *s, size_t len)
+{
+	if (!*a || (*a)->cap - (*a)->used < len + 1) {
+		size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
+		struct walk_arena *n = malloc(sizeof *n + cap);
+		if (!n)
+			return NULL;
+		n->next = *a;
+		n->used = 0;
+		n->cap = cap;
+		*a = n;
+	}
+	char *p = (*a)->data + (*a)->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	(*a)->used += len + 1;
+	return p;
+}
+
+static void arena_free(struct walk_arena *a)
+{
+	while (a) {
+		struct walk_arena *next = a->next;
+		free(a);
+		a = next;
+	}
+}
+
+/* ---- growable arrays ---- */
+
+static int reserve(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap * 2 : 256;
+	while (n < need)
+		n *= 2;
+	void *p = realloc(*arr, n * elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = n;
+	return 0;
+}
+
+struct walker {
+	struct walk *w;
+	size_t dirs_cap, files_cap, problems_cap, groups_cap;
+	char *err;
+	size_t errlen;
+	bool oom;
+};
+
+static void add_problem(struct walker *wk, const char *dir_path, const char *name, const char *what)
+{
+	struct walk *w = wk->w;
+	if (reserve((void **)&w->problems, &wk->problems_cap, w->n_problems + 1,
+	            sizeof *w->problems) != 0) {
+		wk->oom = true;
+		return;
+	}
+	char path[8192];
+	if (name)
+		snprintf(path, sizeof path, "%s%s%s", dir_path, *dir_path ? "/" : "", name);
+	else
+		snprintf(path, sizeof path, "%s", dir_path);
+	const char *p = arena_copy(&w->arena, path, strlen(path));
+	const char *q = arena_copy(&w->arena, what, strlen(what));
+	if (!p || !q) {
+		wk->oom = true;
+		return;
+	}
+	w->problems[w->n_problems++] = (struct walk_problem){p, q};
+}
+
+struct entry {
+	const char *name;
+	size_t len;
+	struct stat st;
+};
+
+static int compare_entries(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Reads every entry of an open directory with its lstat-like attributes. */
+static int list_directory(struct walker *wk, int fd, const char *dir_path, struct entry **out,
+                          size_t *n_out, char **names_out)
+{
+	int dup_fd = dup(fd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	if (!d) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		add_problem(wk, dir_path, NULL, strerror(errno));
+		return -1;
+	}
+	size_t cap = 0, n = 0, names_cap = 0, names_used = 0;
+	struct entry *ents = NULL;
+	char *names = NULL;
+	for (;;) {
+		errno = 0;
+		struct dirent *e = readdir(d);
+		if (!e) {
+			if (errno)
+				add_problem(wk, dir_path, NULL, strerror(errno));
+			break;
+		}
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		size_t len = strlen(e->d_name);
+		if (reserve((void **)&ents, &cap, n + 1, sizeof *ents) != 0 ||
+		    reserve((void **)&names, &names_cap, names_used + len + 1, 1) != 0) {
+			wk->oom = true;
+			break;
+		}
+		memcpy(names + names_used, e->d_name, len + 1);
+		ents[n].name = (const char *)(uintptr_t)names_used; /* fixed up below */
+		ents[n].len = len;
+		if (fstatat(fd, e->d_name, &ents[n].st, AT_SYMLINK_NOFOLLOW) != 0) {
+			/* Vanished between readdir and stat, or unreadable: not fatal. */
+			if (errno != ENOENT)
+				add_problem(wk, dir_path, e->d_name, strerror(errno));
+			continue;
+		}
+		names_used += len + 1;
+		n++;
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		ents[i].name = names + (uintptr_t)ents[i].name;
+	qsort(ents, n, sizeof *ents, compare_entries);
+	*out = ents;
+	*n_out = n;
+	*names_out = names;
+	return wk->oom ? -1 : 0;
+}
+
+static int add_dir(struct walker *wk, int32_t parent, const char *path, size_t path_len,
+                   size_t name_off)
+{
+	struct walk *w = wk->w;
+	if (reserve((void **)&w->dirs, &wk->dirs_cap, w->n_dirs + 1, sizeof *w->dirs) != 0)
+		return -1;
+	const char *p = arena_copy(&w->arena, path, path_len);
+	if (!p)
+		return -1;
+	int year = 0;
+	enum folder_kind kind =
+	    path_len ? classify_folder(p + name_off, path_len - name_off, &year) : FOLDER_PLAIN;
+	w->dirs[w->n_dirs] = (struct walk_dir){.path = p,
+	                                       .path_len = (uint32_t)path_len,
+	                                       .name_off = (uint32_t)name_off,
+	                                       .parent = parent,
+	                                       .group = -1,
+	                                       .root = -1,
+	                                       .kind = (uint8_t)kind,
+	                                       .year = (int16_t)year};
+	return (int)w->n_dirs++;
+}
+
+static int add_file(struct walker *wk, int32_t dir, const struct entry *e, enum file_kind kind)
+{
+	struct walk *w = wk->w;
+	if (reserve((void **)&w->files, &wk->files_cap, w->n_files + 1, sizeof *w->files) != 0)
+		return -1;
+	const char *name = arena_copy(&w->arena, e->name, e->len);
+	if (!name)
+		return -1;
+	w->files[w->n_files++] = (struct walk_file){
+	    .name = name,
+	    .name_len = (uint16_t)e->len,
+	    .kind = (uint8_t)kind,
+	    .dir = dir,
+	    .size = (uint64_t)e->st.st_size,
+	    .mtime_ns = (int64_t)e->st.st_mtim.tv_sec * 1000000000 + e->st.st_mtim.tv_nsec,
+	    .ino = (uint64_t)e->st.st_ino};
+	return 0;
+}
+
+static void note_special_entry(struct walker *wk, const char *dir_path, const struct entry *e)
+{
+	const char *what = S_ISLNK(e->st.st_mode)    ? "symbolic link: not followed"
+	                   : S_ISFIFO(e->st.st_mode) ? "FIFO: skipped"
+	                   : S_ISSOCK(e->st.st_mode) ? "socket: skipped"
+	                                             : "device or special file: skipped";
+	add_problem(wk, dir_path, e->name, what);
+}
+
+static int walk_directory(struct walker *wk, int fd, int32_t self, int depth);
+
+static int descend(struct walker *wk, int fd, int32_t self, const struct entry *e, int depth)
+{
+	struct walk *w = wk->w;
+	const struct walk_dir *d = &w->dirs[self];
+	char path[16384];
+	size_t plen = d->path_len;
+	if (plen + 1 + e->len >= sizeof path) {
+		add_problem(wk, d->path, e->name, "path too long: skipped");
+		return 0;
+	}
+	memcpy(path, d->path, plen);
+	size_t name_off = plen ? plen + 1 : 0;
+	if (plen)
+		path[plen] = '/';
+	memcpy(path + name_off, e->name, e->len);
+	size_t path_len = name_off + e->len;
+	int year;
+	if (classify_folder(e->name, e->len, &year) == FOLDER_JUNK)
+		return 0;
+	if (depth + 1 > WALK_MAX_DEPTH) {
+		path[path_len] = '\0';
+		add_problem(wk, path, NULL, "folder nested too deep: skipped");
+		return 0;
+	}
+	int child_fd = openat(fd, e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (child_fd < 0) {
+		if (errno != ENOENT) {
+			path[path_len] = '\0';
+			add_problem(wk, path, NULL, strerror(errno));
+		}
+		return 0;
+	}
+	int child = add_dir(wk, self, path, path_len, name_off);
+	int rc = child < 0 ? -1 : walk_directory(wk, child_fd, child, depth + 1);
+	close(child_fd);
+	return rc;
+}
+
+static int walk_directory(struct walker *wk, int fd, int32_t self, int depth)
+{
+	struct walk *w = wk->w;
+	struct entry *ents = NULL;
+	char *names = NULL;
+	size_t n = 0;
+	if (list_directory(wk, fd, w->dirs[self].path, &ents, &n, &names) != 0 && wk->oom)
+		goto fail;
+	w->dirs[self].first_file = (uint32_t)w->n_files;
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *e = &ents[i];
+		if (!S_ISREG(e->st.st_mode)) {
+			if (!S_ISDIR(e->st.st_mode))
+				note_special_entry(wk, w->dirs[self].path, e);
+			continue;
+		}
+		enum file_kind kind = classify_file(e->name, e->len);
+		if (kind == FILE_MEDIA || kind == FILE_JSON) {
+			if (add_file(wk, self, e, kind) != 0)
+				goto fail;
+		} else if (kind == FILE_OTHER) {
+			w->n_other++;
+		}
+	}
+	w->dirs[self].n_files = (uint32_t)(w->n_files - w->dirs[self].first_file);
+	for (size_t i = 0; i < n; i++)
+		if (S_ISDIR(ents[i].st.st_mode) && descend(wk, fd, self, &ents[i], depth) != 0)
+			goto fail;
+	free(ents);
+	free(names);
+	return wk->oom ? -1 : 0;
+fail:
+	free(ents);
+	free(names);
+	wk->oom = true;
+	return -1;
+}
+
+/* ---- photos roots and logical folders ---- */
+
+static const char *dir_name(const struct walk_dir *d, size_t *len)
+{
+	*len = d->path_len - d->name_off;
+	return d->path + d->name_off;
+}
+
+static bool dir_holds_takeout_content(const struct walk *w, int32_t idx)
+{
+	const struct walk_dir *d = &w->dirs[idx];
+	if (d->n_files)
+		return true;
+	for (size_t i = (size_t)idx + 1; i < w->n_dirs; i++)
+		if (w->dirs[i].parent == idx &&
+		    (w->dirs[i].kind == FOLDER_YEAR || w->dirs[i].kind == FOLDER_LEGACY_DATE))
+			return true;
+	return false;
+}
+
+static bool is_takeout_folder(const char *name, size_t len)
+{
+	return len == 7 && strncasecmp(name, "Takeout", 7) == 0;
+}
+
+/* A photos root is a folder under a "Takeout" folder with a known localized
+ * name or with Takeout content (year folders, media, sidecars). */
+static void mark_photos_roots(struct walk *w, const char *source_name)
+{
+	bool any = false;
+	for (size_t i = 1; i < w->n_dirs; i++) {
+		struct walk_dir *d = &w->dirs[i];
+		size_t plen;
+		const char *pname;
+		if (d->parent == 0)
+			pname = source_name, plen = strlen(source_name);
+		else
+			pname = dir_name(&w->dirs[d->parent], &plen);
+		if (!is_takeout_folder(pname, plen))
+			continue;
+		size_t len;
+		const char *name = dir_name(d, &len);
+		if (classify_is_photos_root_name(name, len) ||
+		    dir_holds_takeout_content(w, (int32_t)i)) {
+			d->root = (int32_t)i;
+			any = true;
+		}
+	}
+	if (!any)
+		w->dirs[0].root = 0; /* SOURCE is the photos folder itself, or a plain folder */
+	for (size_t i = 1; i < w->n_dirs; i++) {
+		struct walk_dir *d = &w->dirs[i];
+		if (d->root < 0 && d->parent >= 0)
+			d->root = w->dirs[d->parent].root;
+	}
+}
+
+const char *walk_dir_logical(const struct walk *w, const struct walk_dir *d, size_t *len)
+{
+	const struct walk_group *g = &w->groups[d->group];
+	*len = g->logical_len;
+	return g->logical;
+}
+
+static int assign_groups(struct walker *wk)
+{
+	struct walk *w = wk->w;
+	struct strmap map = {0};
+	char buf[16384];
+	for (size_t i = 0; i < w->n_dirs; i++) {
+		struct walk_dir *d = &w->dirs[i];
+		const char *key;
+		size_t klen;
+		if (d->root >= 0) {
+			const struct walk_dir *r = &w->dirs[d->root];
+			size_t skip = r->path_len ? r->path_len + 1 : 0;
+			key = d->path_len > r->path_len ? d->path + skip : "";
+			klen = d->path_len > r->path_len ? d->path_len - skip : 0;
+		} else {
+			/* Outside any root: its own group; "/" keeps it apart from logical paths.
+			 */
+			if (d->path_len + 1 >= sizeof buf)
+				return -1;
+			buf[0] = '/';
+			memcpy(buf + 1, d->path, d->path_len);
+			key = arena_copy(&w->arena, buf, d->path_len + 1);
+			klen = d->path_len + 1;
+			if (!key)
+				goto oom;
+		}
+		int64_t g = strmap_get(&map, key, klen, -1);
+		if (g < 0) {
+			if (reserve((void **)&w->groups, &wk->groups_cap, w->n_groups + 1,
+			            sizeof *w->groups) != 0)
+				goto oom;
+			g = (int64_t)w->n_groups;
+			w->groups[w->n_groups++] =
+			    (struct walk_group){key, (uint32_t)klen, (int32_t)i};
+			if (strmap_put(&map, key, klen, g) != 0)
+				goto oom;
+		}
+		d->group = (int32_t)g;
+	}
+	strmap_free(&map);
+	return 0;
+oom:
+	strmap_free(&map);
+	return -1;
+}
+
+int walk_tree(int source_fd, struct walk *w, char *err, size_t errlen)
+{
+	memset(w, 0, sizeof *w);
+	struct walker wk = {.w = w, .err = err, .errlen = errlen};
+	char source_name[256] = "";
+	char link[64];
+	char real[4096];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", source_fd);
+	ssize_t n = readlink(link, real, sizeof real - 1);
+	if (n > 0) {
+		real[n] = '\0';
+		const char *slash = strrchr(real, '/');
+		const char *base = slash ? slash + 1 : real;
+		size_t len =
+		    strlen(base) < sizeof source_name ? strlen(base) : sizeof source_name - 1;
+		memcpy(source_name, base, len);
+		source_name[len] = '\0';
+	}
+	if (add_dir(&wk, -1, "", 0, 0) != 0)
+		goto oom;
+	if (walk_directory(&wk, source_fd, 0, 0) != 0 && wk.oom)
+		goto oom;
+	mark_photos_roots(w, source_name);
+	if (assign_groups(&wk) != 0)
+		goto oom;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory while listing SOURCE");
+	walk_free(w);
+	return -1;
+}
+
+void walk_free(struct walk *w)
+{
+	free(w->dirs);
+	free(w->files);
+	free(w->groups);
+	free(w->problems);
+	arena_free(w->arena);
+	memset(w, 0, sizeof *w);
+}
