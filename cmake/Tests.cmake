@@ -9,6 +9,16 @@ set(TFS_TEST_ENV
     "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1"
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 
+# Helper programs for tests and benchmarks: tests/tools/<name>.c -> <name>.
+file(GLOB TFS_TEST_TOOLS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/tools/*.c)
+foreach(src ${TFS_TEST_TOOLS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+  target_link_libraries(${name} PRIVATE tfscore)
+  list(APPEND TFS_TEST_ENV "TFS_TOOL_${name}=$<TARGET_FILE:${name}>")
+endforeach()
+
 file(GLOB TFS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
 foreach(src ${TFS_UNIT_TESTS})
   get_filename_component(name ${src} NAME_WE)
