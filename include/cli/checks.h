@@ -42,9 +42,11 @@ bool cli_posix_tz_valid(const char *s);
 int cli_check_tz(const char *zone, const char *tzdir, char *err, size_t errlen);
 
 /* What a folder with no media holds, counted recursively (stops counting
- * after `limit` entries): e.g. "it holds 3 folders and 12 other files". */
+ * after `limit` entries): e.g. "it holds 3 folders and 12 other files", or
+ * "it holds 1 folder, 4 JSON files and 2 other files" (JSON alone is a hint
+ * that the media went into another archive part). */
 struct cli_folder_census {
-	uint64_t folders, files;
+	uint64_t folders, json, files; /* files: other than JSON */
 	bool truncated;
 };
 void cli_count_folder(const char *path, uint64_t limit, struct cli_folder_census *c);

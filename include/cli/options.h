@@ -40,10 +40,10 @@ enum cli_parse_status {
 	CLI_PARSE_NOMEM = -2,
 };
 
-/* Parses argv. On success args holds argv[0] and every option meant for FUSE
- * (-f, -d and -s included; fs_serve's libfuse parses them again), opt the
- * rest. The caller frees both (cli_options_free, fuse_opt_free_args), also on
- * failure. With -h or -V the positional arguments are not checked. */
+/* Parses argv. On success args holds argv[0] and every option meant for
+ * libfuse's session (-d included, for its request trace; -f and -s are taken
+ * out: fs_config carries them), opt the rest. The caller frees both (cli_options_free,
+ * fuse_opt_free_args), also on failure. With -h or -V the positional arguments are not checked. */
 int cli_parse(int argc, char **argv, struct cli_options *opt, struct fuse_args *args, char *err,
               size_t errlen);
 
@@ -53,7 +53,13 @@ void cli_options_free(struct cli_options *opt);
  * that mean nothing to a FUSE filesystem (noauto, _netdev, x-systemd.*, ...). */
 bool cli_is_mount_only_option(const char *opt);
 
-/* True when this libfuse accepts "-o opt" (asked of libfuse itself, silently). */
+/* True when this libfuse's fuse_session_new accepts "-o opt" (asked of
+ * libfuse itself, silently): what fs_serve will be able to use. */
 bool cli_fuse_accepts(const char *opt);
+
+/* True for the options of libfuse's command-line helper (clone_fd,
+ * max_threads=, max_idle_threads=, ...) that fuse_cmdline_help lists but the
+ * session does not take: fs_serve sets up its loop itself. */
+bool cli_fuse_loop_option(const char *opt);
 
 #endif

@@ -460,7 +460,7 @@ static void count_into(const char *path, int depth, uint64_t limit, struct cli_f
 	while ((de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (c->folders + c->files >= limit) {
+		if (c->folders + c->json + c->files >= limit) {
 			c->truncated = true;
 			break;
 		}
@@ -474,6 +474,8 @@ static void count_into(const char *path, int depth, uint64_t limit, struct cli_f
 		if (S_ISDIR(st.st_mode)) {
 			c->folders++;
 			count_into(child, depth + 1, limit, c);
+		} else if (ends_with(de->d_name, ".json")) {
+			c->json++;
 		} else {
 			c->files++;
 		}
@@ -489,11 +491,15 @@ void cli_count_folder(const char *path, uint64_t limit, struct cli_folder_census
 
 void cli_format_census(const struct cli_folder_census *c, char *out, size_t outlen)
 {
-	if (c->folders == 0 && c->files == 0) {
+	if (c->folders == 0 && c->json == 0 && c->files == 0) {
 		snprintf(out, outlen, "it is empty");
 		return;
 	}
-	snprintf(out, outlen, "it holds %s%" PRIu64 " folder%s and %" PRIu64 " other file%s",
-	         c->truncated ? "more than " : "", c->folders, c->folders == 1 ? "" : "s", c->files,
-	         c->files == 1 ? "" : "s");
+	char json[64] = "";
+	if (c->json)
+		snprintf(json, sizeof json, ", %" PRIu64 " JSON file%s", c->json,
+		         c->json == 1 ? "" : "s");
+	snprintf(out, outlen, "it holds %s%" PRIu64 " folder%s%s and %" PRIu64 " other file%s",
+	         c->truncated ? "more than " : "", c->folders, c->folders == 1 ? "" : "s", json,
+	         c->files, c->files == 1 ? "" : "s");
 }

@@ -143,6 +143,11 @@ static int take_foreign_option(struct parse_ctx *c, const char *arg)
 		return 0;
 	if (cli_fuse_accepts(arg))
 		return 1;
+	if (cli_fuse_loop_option(arg))
+		return fail(c,
+		            "-o %s: fuse's loop options (clone_fd, max_threads, max_idle_threads) "
+		            "are set by takeoutfs itself; leave it out (-s serves with one thread)",
+		            arg);
 	return fail(c, "-o %s: unknown option; see takeoutfs --help for the options", arg);
 }
 
@@ -166,14 +171,14 @@ static int take_option(void *data, const char *arg, int key, struct fuse_args *o
 		o->index_only = true;
 		return 0;
 	case KEY_FOREGROUND:
-		o->foreground = true;
-		return 1;
+		o->foreground = true; /* fs_config carries it; libfuse's session rejects -f */
+		return 0;
 	case KEY_DEBUG:
 		o->debug = o->foreground = true;
-		return 1;
+		return 1; /* libfuse's session prints its request trace */
 	case KEY_SINGLE_THREAD:
 		o->single_thread = true;
-		return 1;
+		return 0;
 	case KEY_DB:
 		if (!*value_of(arg))
 			return fail(c,
@@ -294,25 +299,36 @@ static void discard_fuse_log(enum fuse_log_level level, const char *fmt, va_list
 
 bool cli_fuse_accepts(const char *opt)
 {
-	/* Asking libfuse itself keeps this right for every libfuse version: the
-	 * same two parsers fs_serve runs (command line, then session options). */
+	/* Asking libfuse itself keeps this right for every libfuse version.
+	 * fs_serve hands the options straight to fuse_session_new (it does not
+	 * run fuse_parse_cmdline), so that is the parser to ask. */
+	char *argv[] = {"takeoutfs", "-o", (char *)opt, NULL};
+	struct fuse_args a = FUSE_ARGS_INIT(3, argv);
+	struct fuse_lowlevel_ops ops;
+	memset(&ops, 0, sizeof ops);
+	fuse_set_log_func(discard_fuse_log);
+	struct fuse_session *se = fuse_session_new(&a, &ops, sizeof ops, NULL);
+	fuse_set_log_func(NULL);
+	if (se)
+		fuse_session_destroy(se);
+	fuse_opt_free_args(&a);
+	return se != NULL;
+}
+
+bool cli_fuse_loop_option(const char *opt)
+{
+	/* fuse_parse_cmdline takes what it knows out of args and leaves the rest
+	 * as "-o" "opt" (it adds -osubtype=... of its own). */
 	char *argv[] = {"takeoutfs", "-o", (char *)opt, NULL};
 	struct fuse_args a = FUSE_ARGS_INIT(3, argv);
 	struct fuse_cmdline_opts co;
 	memset(&co, 0, sizeof co);
-	bool ok = false;
 	fuse_set_log_func(discard_fuse_log);
-	if (fuse_parse_cmdline(&a, &co) == 0) {
-		struct fuse_lowlevel_ops ops;
-		memset(&ops, 0, sizeof ops);
-		struct fuse_session *se = fuse_session_new(&a, &ops, sizeof ops, NULL);
-		if (se) {
-			ok = true;
-			fuse_session_destroy(se);
-		}
-		free(co.mountpoint);
-	}
+	bool taken = fuse_parse_cmdline(&a, &co) == 0;
+	for (int i = 1; taken && i < a.argc; i++)
+		taken = strcmp(a.argv[i], "-o") != 0;
 	fuse_set_log_func(NULL);
+	free(co.mountpoint);
 	fuse_opt_free_args(&a);
-	return ok;
+	return taken;
 }

@@ -69,7 +69,7 @@ static void test_parse_everything(void)
 	CHECK(o.reindex && o.crc_eager && o.hidemeta && o.quiet && o.nonempty);
 	CHECK(o.foreground && o.single_thread && !o.debug && !o.index_only);
 	/* FUSE gets its own options, -f and -s; not ours, not mount(8)'s. */
-	CHECK_STR(joined, "takeoutfs -o allow_other,default_permissions,ro -f -s");
+	CHECK_STR(joined, "takeoutfs -o allow_other,default_permissions,ro");
 	cli_options_free(&o);
 }
 
@@ -138,6 +138,8 @@ static void test_parse_mistakes(void)
 	expect_usage_error("-o", "hidmeta", "SRC", "MNT", "-o hidmeta: unknown option");
 	expect_usage_error("--frobnicate", "SRC", "MNT", NULL, "--frobnicate: unknown option");
 	expect_usage_error("-x", "SRC", "MNT", NULL, "-x: unknown option");
+	expect_usage_error("-o", "max_threads=4", "SRC", "MNT", "are set by takeoutfs itself");
+	expect_usage_error("-o", "clone_fd", "SRC", "MNT", "-o clone_fd: fuse's loop options");
 	expect_usage_error("", "MNT", NULL, NULL, "SOURCE is empty");
 }
 
@@ -183,10 +185,15 @@ static void test_option_classes(void)
 	CHECK(cli_fuse_accepts("allow_other"));
 	CHECK(cli_fuse_accepts("default_permissions"));
 	CHECK(cli_fuse_accepts("fsname=photos"));
-	CHECK(cli_fuse_accepts("max_threads=4"));
+	CHECK(cli_fuse_accepts("debug"));
+	CHECK(!cli_fuse_accepts("max_threads=4")); /* fs_serve sets it; the session rejects it */
 	CHECK(!cli_fuse_accepts("relatime"));
 	CHECK(!cli_fuse_accepts("nonempty"));
 	CHECK(!cli_fuse_accepts("no_such_option"));
+	CHECK(cli_fuse_loop_option("clone_fd"));
+	CHECK(cli_fuse_loop_option("max_idle_threads=3"));
+	CHECK(!cli_fuse_loop_option("allow_other"));
+	CHECK(!cli_fuse_loop_option("no_such_option"));
 }
 
 static void test_store_naming(void)
@@ -425,9 +432,18 @@ static void test_census(void)
 	CHECK(c.truncated);
 	cli_format_census(&c, text, sizeof text);
 	CHECK(strncmp(text, "it holds more than ", 19) == 0);
-	struct cli_folder_census one = {1, 1, false};
+	struct cli_folder_census one = {1, 0, 1, false};
 	cli_format_census(&one, text, sizeof text);
 	CHECK_STR(text, "it holds 1 folder and 1 other file");
+	struct cli_folder_census js = {2, 4, 0, false};
+	cli_format_census(&js, text, sizeof text);
+	CHECK_STR(text, "it holds 2 folders, 4 JSON files and 0 other files");
+	snprintf(p, sizeof p, "%s/a/IMG_1.jpg.json", dir);
+	FILE *f = fopen(p, "w");
+	fclose(f);
+	cli_count_folder(dir, 1000, &c);
+	cli_format_census(&c, text, sizeof text);
+	CHECK_STR(text, "it holds 2 folders, 1 JSON file and 3 other files");
 }
 
 static void test_number_formats(void)
