@@ -202,12 +202,20 @@ static bool values_agree(const struct field *f, const cJSON *gt, struct ours o, 
 
 struct file_src {
 	int fd;
+	int reads;
+	size_t biggest;
 };
 
 static ssize_t read_at(void *ctx, uint64_t off, void *buf, size_t len)
 {
-	return pread(((struct file_src *)ctx)->fd, buf, len, (off_t)off);
+	struct file_src *fs = ctx;
+	fs->reads++;
+	if (len > fs->biggest)
+		fs->biggest = len;
+	return pread(fs->fd, buf, len, (off_t)off);
 }
+
+static int most_reads;
 
 static int unknown_divergences;
 
@@ -224,11 +232,15 @@ static void compare_file(const char *dir, const cJSON *gt, struct mime_sniffer *
 	fstat(fd, &st);
 	static uint8_t head[MEDIA_HEAD_BYTES];
 	ssize_t n = pread(fd, head, sizeof head, 0);
-	struct file_src fs = {fd};
+	struct file_src fs = {fd, 0, 0};
 	struct media_source src = {head, n > 0 ? (size_t)n : 0, (uint64_t)st.st_size, read_at, &fs};
 	struct media_info mi;
 	CHECK_INT(media_probe(&src, &mi), 0);
 	const char *mime = mime_sniff(ms, head, src.head_len);
+	CHECK_MSG(fs.reads <= 16 && fs.biggest <= 256 * 1024, "%s: %d reads, largest %zu bytes",
+	          name, fs.reads, fs.biggest);
+	if (fs.reads > most_reads)
+		most_reads = fs.reads;
 	if (mi.problem[0])
 		printf("  %-32s problem: %s\n", name, mi.problem);
 	for (size_t i = 0; i < N_FIELDS; i++) {
@@ -318,6 +330,7 @@ int main(void)
 	printf("overall: %d files, %d/%d field values agree (%.2f%%), %d known divergences, %d "
 	       "unknown\n",
 	       files, agree, total, 100 * rate, known, unknown_divergences);
+	printf("most reads beyond the head for one file: %d\n", most_reads);
 	CHECK(files >= 50);
 	CHECK_MSG(unknown_divergences == 0, "%d divergences not in KNOWN", unknown_divergences);
 	CHECK_MSG(rate >= MIN_OVERALL_RATE, "overall rate %.2f%% below %.0f%%", 100 * rate,
