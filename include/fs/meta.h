@@ -1,0 +1,41 @@
+/* The JSON documents of the mount: NAME.meta (interface.md ".meta files")
+ * and .takeoutfs/status.json, rendered from the store on demand.
+ * Owns: their layout. The crc32 value keeps the same width whether or not the
+ * CRC is known yet (null is padded with spaces), so a .meta's st_size never
+ * changes while mounted. Must not: read media files or keep per-item state. */
+#ifndef TFS_FS_META_H
+#define TFS_FS_META_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growing output buffer; oom is set (and appends stop) when memory runs out. */
+struct jbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+void jbuf_free(struct jbuf *b);
+void jbuf_raw(struct jbuf *b, const char *s, size_t len);
+/* A JSON string of s[0..len): invalid UTF-8 repaired (U+FFFD), escaped. */
+void jbuf_string(struct jbuf *b, const char *s, size_t len);
+
+struct meta;
+
+/* Prepares the renderer's statements on db (used by one thread at a time). */
+struct meta *meta_open(sqlite3 *db, char *err, size_t errlen);
+void meta_close(struct meta *m);
+
+/* Renders the .meta of files.id into out (cleared first). 0, -ENOENT when the
+ * file is not in the store, -EIO / -ENOMEM otherwise. */
+int meta_render(struct meta *m, int64_t file_id, struct jbuf *out);
+
+/* Renders status.json (counts, timings, unmatched files and problems, lists
+ * capped at STATUS_LIST_MAX with a total) into out. 0 or -1. */
+#define STATUS_LIST_MAX 1000
+int status_render(sqlite3 *db, struct jbuf *out);
+
+#endif

@@ -1,0 +1,605 @@
+/* The FUSE low-level handlers: thin translations between kernel requests and
+ * the views (fs/views.h). Each serving thread has its own read-only store
+ * connection; reads of media are spliced from the source file's descriptor;
+ * .meta and status.json are answered from a rendered buffer. Every write-type
+ * request fails with EROFS; there are no xattr handlers (ENOSYS is cached by
+ * the kernel, so it stops asking). */
+#include "fs/fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse_lowlevel.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs/meta.h"
+#include "fs/views.h"
+#include "store/store.h"
+
+#define TIMEOUT_S   86400.0 /* the view of an unchanged store never changes */
+#define MAX_THREADS 8
+#define PATH_BUF    4096
+
+struct conn {
+	sqlite3 *db;
+	struct views *views;
+	struct conn *prev, *next;
+};
+
+struct fs {
+	const struct fs_config *cfg;
+	int source_fd;
+	uid_t uid;
+	gid_t gid;
+	struct jbuf status;
+	pthread_key_t key;
+	pthread_mutex_t lock; /* guards the list of connections */
+	struct conn *conns;
+};
+
+/* A rendered document held by an open .meta. */
+struct doc {
+	size_t len;
+	char text[];
+};
+
+/* An open directory: where the previous readdir stopped. */
+struct dirh {
+	pthread_mutex_t lock;
+	off_t next_off;
+	struct views_cursor cur;
+};
+
+/* --- per-thread connections --- */
+
+static void conn_free(struct fs *fs, struct conn *c)
+{
+	pthread_mutex_lock(&fs->lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		fs->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&fs->lock);
+	views_close(c->views);
+	store_close(c->db);
+	free(c);
+}
+
+static struct fs *the_fs; /* for the pthread key destructor */
+
+static void conn_destroy(void *p)
+{
+	if (p && the_fs)
+		conn_free(the_fs, p);
+}
+
+static struct views *thread_views(struct fs *fs)
+{
+	struct conn *c = pthread_getspecific(fs->key);
+	if (c)
+		return c->views;
+	char err[512];
+	if (!(c = calloc(1, sizeof *c)))
+		return NULL;
+	if (store_open(fs->cfg->db_path, STORE_READ_ONLY, &c->db, err, sizeof err) != STORE_OK ||
+	    !(c->views = views_open(c->db, fs->status.len, err, sizeof err))) {
+		store_close(c->db);
+		free(c);
+		return NULL;
+	}
+	pthread_mutex_lock(&fs->lock);
+	c->next = fs->conns;
+	if (fs->conns)
+		fs->conns->prev = c;
+	fs->conns = c;
+	pthread_mutex_unlock(&fs->lock);
+	pthread_setspecific(fs->key, c);
+	return c->views;
+}
+
+static struct fs *req_fs(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+/* --- attributes --- */
+
+static void fill_stat(const struct fs *fs, const struct vnode *n, struct stat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->st_ino = n->ino;
+	st->st_mode = n->type == VN_DIR ? S_IFDIR | 0555 : S_IFREG | 0444;
+	st->st_nlink = n->nlink;
+	st->st_uid = fs->uid;
+	st->st_gid = fs->gid;
+	st->st_size = (off_t)n->size;
+	st->st_blksize = 4096;
+	st->st_blocks = (blkcnt_t)((n->size + 511) / 512);
+	st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = n->mtime;
+}
+
+static void fill_entry(const struct fs *fs, const struct vnode *n, struct fuse_entry_param *e)
+{
+	memset(e, 0, sizeof *e);
+	e->ino = n->ino;
+	e->attr_timeout = e->entry_timeout = TIMEOUT_S;
+	fill_stat(fs, n, &e->attr);
+}
+
+/* --- handlers --- */
+
+static void tfs_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	if (conn->capable & FUSE_CAP_SPLICE_WRITE)
+		conn->want |= FUSE_CAP_SPLICE_WRITE;
+	if (conn->capable & FUSE_CAP_SPLICE_MOVE)
+		conn->want |= FUSE_CAP_SPLICE_MOVE;
+}
+
+static void tfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fs *fs = req_fs(req);
+	struct views *v = thread_views(fs);
+	struct vnode n;
+	if (!v) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	int rc = views_lookup(v, parent, name, strlen(name), &n);
+	struct fuse_entry_param e;
+	if (rc == -ENOENT) { /* cached negative entry: the view does not change */
+		memset(&e, 0, sizeof e);
+		e.entry_timeout = TIMEOUT_S;
+		fuse_reply_entry(req, &e);
+		return;
+	}
+	if (rc != 0) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	fill_entry(fs, &n, &e);
+	fuse_reply_entry(req, &e);
+}
+
+static void tfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)fi;
+	struct fs *fs = req_fs(req);
+	struct views *v = thread_views(fs);
+	struct vnode n;
+	int rc = v ? views_getattr(v, ino, &n) : -EIO;
+	if (rc != 0) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	struct stat st;
+	fill_stat(fs, &n, &st);
+	fuse_reply_attr(req, &st, TIMEOUT_S);
+}
+
+static void tfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	if (ino_tag(ino) != INO_VDIR) {
+		fuse_reply_err(req, ENOTDIR);
+		return;
+	}
+	struct dirh *h = calloc(1, sizeof *h);
+	if (!h) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	fi->fh = (uint64_t)(uintptr_t)h;
+	fi->cache_readdir = 1;
+	fi->keep_cache = 1;
+	fuse_reply_open(req, fi);
+}
+
+static void tfs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	struct dirh *h = (struct dirh *)(uintptr_t)fi->fh;
+	if (h) {
+		pthread_mutex_destroy(&h->lock);
+		free(h);
+	}
+	fuse_reply_err(req, 0);
+}
+
+struct fill {
+	fuse_req_t req;
+	const struct fs *fs;
+	bool plus;
+	char *buf;
+	size_t size, used;
+	off_t off;  /* offset of the next entry */
+	off_t skip; /* entries still to pass over (seekdir to an old offset) */
+};
+
+static int fill_one(void *ctx, const char *name, size_t len, const struct vnode *n)
+{
+	struct fill *f = ctx;
+	if (f->skip > 0) {
+		f->skip--;
+		f->off++;
+		return 0;
+	}
+	char cname[NAMES_MAX + 8];
+	memcpy(cname, name, len);
+	cname[len] = '\0';
+	size_t room = f->size - f->used, need;
+	if (f->plus) {
+		struct fuse_entry_param e;
+		fill_entry(f->fs, n, &e);
+		need =
+		    fuse_add_direntry_plus(f->req, f->buf + f->used, room, cname, &e, f->off + 1);
+	} else {
+		struct stat st = {.st_ino = n->ino,
+		                  .st_mode = n->type == VN_DIR ? S_IFDIR : S_IFREG};
+		need = fuse_add_direntry(f->req, f->buf + f->used, room, cname, &st, f->off + 1);
+	}
+	if (need > room)
+		return 1;
+	f->used += need;
+	f->off++;
+	return 0;
+}
+
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                       struct fuse_file_info *fi, bool plus)
+{
+	struct fs *fs = req_fs(req);
+	struct views *v = thread_views(fs);
+	struct dirh *h = (struct dirh *)(uintptr_t)fi->fh;
+	struct fill f = {.req = req, .fs = fs, .plus = plus, .size = size};
+	if (!v || !h || !(f.buf = malloc(size))) {
+		fuse_reply_err(req, v && h ? ENOMEM : EIO);
+		return;
+	}
+	pthread_mutex_lock(&h->lock);
+	if (off != h->next_off) { /* a seek: start over and pass over off entries */
+		memset(&h->cur, 0, sizeof h->cur);
+		f.skip = off;
+	} else {
+		f.off = off;
+	}
+	int rc = views_readdir(v, ino, &h->cur, fs->cfg->hidemeta, plus, fill_one, &f);
+	h->next_off = f.off;
+	pthread_mutex_unlock(&h->lock);
+	if (rc != 0)
+		fuse_reply_err(req, -rc);
+	else
+		fuse_reply_buf(req, f.buf, f.used);
+	free(f.buf);
+}
+
+static void tfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                        struct fuse_file_info *fi)
+{
+	do_readdir(req, ino, size, off, fi, false);
+}
+
+static void tfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                            struct fuse_file_info *fi)
+{
+	do_readdir(req, ino, size, off, fi, true);
+}
+
+/* Opens the source file read-only, without touching its atime when allowed. */
+static int open_source(struct fs *fs, struct views *v, int64_t file_id)
+{
+	char path[PATH_BUF];
+	int rc = views_source_path(v, file_id, path, sizeof path);
+	if (rc != 0)
+		return rc;
+	int fd = openat(fs->source_fd, path, O_RDONLY | O_NOATIME | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(fs->source_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_meta(struct views *v, int64_t file_id, uint64_t *fh)
+{
+	const char *text;
+	size_t len;
+	int rc = views_render_meta(v, file_id, &text, &len);
+	if (rc != 0)
+		return rc;
+	struct doc *d = malloc(sizeof *d + len);
+	if (!d)
+		return -ENOMEM;
+	d->len = len;
+	memcpy(d->text, text, len);
+	*fh = (uint64_t)(uintptr_t)d;
+	return 0;
+}
+
+static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs *fs = req_fs(req);
+	struct views *v = thread_views(fs);
+	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & (O_TRUNC | O_APPEND))) {
+		fuse_reply_err(req, EROFS);
+		return;
+	}
+	if (!v) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	int rc = 0;
+	switch (ino_tag(ino)) {
+	case INO_MEDIA:
+		rc = open_source(fs, v, ino_id(ino));
+		if (rc >= 0) {
+			fi->fh = (uint64_t)rc;
+			fi->keep_cache = 1; /* SOURCE is immutable while mounted */
+			rc = 0;
+		}
+		break;
+	case INO_META:
+		/* Not keep_cache: the lazy CRC may fill in the crc32 field. */
+		rc = open_meta(v, ino_id(ino), &fi->fh);
+		break;
+	case INO_SPECIAL:
+		rc = ino == INO_STATUS ? 0 : -ENOENT;
+		fi->keep_cache = 1;
+		break;
+	case INO_VDIR:
+		rc = -EISDIR;
+		break;
+	}
+	if (rc != 0)
+		fuse_reply_err(req, -rc);
+	else
+		fuse_reply_open(req, fi);
+}
+
+static void reply_slice(fuse_req_t req, const char *text, size_t len, size_t size, off_t off)
+{
+	if (off < 0 || (size_t)off >= len) {
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
+	size_t n = len - (size_t)off < size ? len - (size_t)off : size;
+	fuse_reply_buf(req, text + off, n);
+}
+
+static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                     struct fuse_file_info *fi)
+{
+	struct fs *fs = req_fs(req);
+	switch (ino_tag(ino)) {
+	case INO_MEDIA: {
+		struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
+		buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+		buf.buf[0].fd = (int)fi->fh;
+		buf.buf[0].pos = off;
+		fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+		return;
+	}
+	case INO_META: {
+		const struct doc *d = (const struct doc *)(uintptr_t)fi->fh;
+		reply_slice(req, d->text, d->len, size, off);
+		return;
+	}
+	case INO_SPECIAL:
+		reply_slice(req, fs->status.p, fs->status.len, size, off);
+		return;
+	default:
+		fuse_reply_err(req, EISDIR);
+	}
+}
+
+static void tfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	if (ino_tag(ino) == INO_MEDIA)
+		close((int)fi->fh);
+	else if (ino_tag(ino) == INO_META)
+		free((void *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}
+
+static void tfs_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	(void)ino;
+	struct statvfs st = {.f_bsize = 4096, .f_frsize = 4096, .f_namemax = NAMES_MAX};
+	fuse_reply_statfs(req, &st);
+}
+
+/* --- every write-type request: read-only filesystem --- */
+
+static void erofs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+                          struct fuse_file_info *fi)
+{
+	(void)ino, (void)attr, (void)to_set, (void)fi;
+	fuse_reply_err(req, EROFS);
+}
+
+static void erofs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+                        dev_t rdev)
+{
+	(void)parent, (void)name, (void)mode, (void)rdev;
+	fuse_reply_err(req, EROFS);
+}
+
+static void erofs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	(void)parent, (void)name, (void)mode;
+	fuse_reply_err(req, EROFS);
+}
+
+static void erofs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent, (void)name;
+	fuse_reply_err(req, EROFS);
+}
+
+static void erofs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+	(void)link, (void)parent, (void)name;
+	fuse_reply_err(req, EROFS);
+}
+
+static void erofs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+                         const char *newname, unsigned int flags)
+{
+	(void)parent, (void)name, (void)newparent, (void)newname, (void)flags;
+	fuse_reply_err(req, EROFS);
+}
+
+static void erofs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
+{
+	(void)ino, (void)newparent, (void)newname;
+	fuse_reply_err(req, EROFS);
+}
+
+static void erofs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+                        struct fuse_file_info *fi)
+{
+	(void)ino, (void)buf, (void)size, (void)off, (void)fi;
+	fuse_reply_err(req, EROFS);
+}
+
+static void erofs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+                         struct fuse_file_info *fi)
+{
+	(void)parent, (void)name, (void)mode, (void)fi;
+	fuse_reply_err(req, EROFS);
+}
+
+static void erofs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off_t length,
+                            struct fuse_file_info *fi)
+{
+	(void)ino, (void)mode, (void)offset, (void)length, (void)fi;
+	fuse_reply_err(req, EROFS);
+}
+
+static const struct fuse_lowlevel_ops TFS_OPS = {
+    .init = tfs_init,
+    .lookup = tfs_lookup,
+    .getattr = tfs_getattr,
+    .opendir = tfs_opendir,
+    .readdir = tfs_readdir,
+    .readdirplus = tfs_readdirplus,
+    .releasedir = tfs_releasedir,
+    .open = tfs_open,
+    .read = tfs_read,
+    .release = tfs_release,
+    .statfs = tfs_statfs,
+    .setattr = erofs_setattr,
+    .mknod = erofs_mknod,
+    .mkdir = erofs_mkdir,
+    .unlink = erofs_unlink,
+    .rmdir = erofs_unlink,
+    .symlink = erofs_symlink,
+    .rename = erofs_rename,
+    .link = erofs_link,
+    .write = erofs_write,
+    .create = erofs_create,
+    .fallocate = erofs_fallocate,
+};
+
+/* --- serving --- */
+
+/* Checks the store can be served and renders status.json once (it does not
+ * change while mounted). The connection is closed again: SQLite connections
+ * must not cross the fork of fuse_daemonize. */
+static int prepare_store(struct fs *fs)
+{
+	sqlite3 *db;
+	char err[512];
+	if (store_open(fs->cfg->db_path, STORE_READ_ONLY, &db, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "takeoutfs: %s\n", err);
+		return -1;
+	}
+	struct views *v = views_open(db, 0, err, sizeof err);
+	int rc = 0;
+	if (!v) {
+		fprintf(stderr, "takeoutfs: %s\n", err);
+		rc = -1;
+	} else if (status_render(db, &fs->status) != 0) {
+		fprintf(stderr, "takeoutfs: cannot render status.json: %s\n", sqlite3_errmsg(db));
+		rc = -1;
+	}
+	views_close(v);
+	store_close(db);
+	return rc;
+}
+
+static int serve_loop(struct fs *fs, struct fuse_session *se)
+{
+	if (fs->cfg->single_thread)
+		return fuse_session_loop(se);
+	struct fuse_loop_config *loop = fuse_loop_cfg_create();
+	if (!loop)
+		return -1;
+	fuse_loop_cfg_set_clone_fd(loop, 1);
+	fuse_loop_cfg_set_max_threads(loop, MAX_THREADS);
+	int rc = fuse_session_loop_mt(se, loop);
+	fuse_loop_cfg_destroy(loop);
+	return rc;
+}
+
+static int mount_and_serve(struct fs *fs, struct fuse_args *args)
+{
+	struct fuse_session *se = fuse_session_new(args, &TFS_OPS, sizeof TFS_OPS, fs);
+	if (!se) {
+		fprintf(stderr, "takeoutfs: cannot start the FUSE session (bad -o option?)\n");
+		return 1;
+	}
+	int rc = 1;
+	if (fuse_set_signal_handlers(se) != 0) {
+		fprintf(stderr, "takeoutfs: cannot install signal handlers\n");
+	} else {
+		if (fuse_session_mount(se, fs->cfg->mountpoint) != 0) {
+			fprintf(stderr, "takeoutfs: cannot mount on %s\n", fs->cfg->mountpoint);
+		} else {
+			if (fuse_daemonize(fs->cfg->foreground) == 0)
+				rc = serve_loop(fs, se) == 0 ? 0 : 1;
+			fuse_session_unmount(se);
+		}
+		fuse_remove_signal_handlers(se);
+	}
+	fuse_session_destroy(se);
+	return rc;
+}
+
+int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
+{
+	struct fs fs = {.cfg = cfg, .uid = getuid(), .gid = getgid()};
+	fs.source_fd = open(cfg->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fs.source_fd < 0) {
+		fprintf(stderr, "takeoutfs: cannot open SOURCE %s: %s\n", cfg->source,
+		        strerror(errno));
+		return 1;
+	}
+	struct fuse_args own = FUSE_ARGS_INIT(0, NULL);
+	if (!args) {
+		args = &own;
+		fuse_opt_add_arg(args, "takeoutfs");
+	}
+	int rc = 1;
+	if (prepare_store(&fs) == 0 &&
+	    fuse_opt_add_arg(args, "-oro,fsname=takeoutfs,subtype=takeoutfs") == 0 &&
+	    pthread_key_create(&fs.key, conn_destroy) == 0) {
+		pthread_mutex_init(&fs.lock, NULL);
+		the_fs = &fs;
+		rc = mount_and_serve(&fs, args);
+		while (fs.conns)
+			conn_free(&fs, fs.conns);
+		the_fs = NULL;
+		pthread_key_delete(fs.key);
+		pthread_mutex_destroy(&fs.lock);
+	}
+	fuse_opt_free_args(&own);
+	jbuf_free(&fs.status);
+	close(fs.source_fd);
+	return rc;
+}

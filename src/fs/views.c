@@ -1,0 +1,350 @@
+/* Serving the materialized views: lookup, getattr and readdir as indexed
+ * SELECTs on one connection's prepared statements, NAME.meta derived from
+ * each media entry. Pure functions of the store: the FUSE handlers in fs.c
+ * only translate their results. */
+#include "fs/views.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs/meta.h"
+#include "store/store.h"
+
+#define META_SUFFIX     ".meta"
+#define META_SUFFIX_LEN 5
+
+struct views {
+	sqlite3 *db;
+	sqlite3_stmt *lookup, *vdir, *file, *list, *path;
+	struct meta *meta;
+	struct jbuf rendered;
+	uint64_t status_size;
+	int64_t dir_mtime;
+};
+
+static const char LOOKUP_SQL[] = "SELECT kind, target FROM entries WHERE parent = ?1 AND name = ?2";
+static const char VDIR_SQL[] = "SELECT nsub FROM vdirs WHERE id = ?1";
+static const char FILE_SQL[] = "SELECT size, taken, mtime_ns FROM files WHERE id = ?1";
+static const char LIST_SQL[] =
+    "SELECT e.name, e.kind, e.target, f.size, f.taken, f.mtime_ns, v.nsub FROM entries e"
+    " LEFT JOIN files f ON e.kind = 1 AND f.id = e.target"
+    " LEFT JOIN vdirs v ON e.kind = 0 AND v.id = e.target"
+    " WHERE e.parent = ?1 AND e.name > ?2 ORDER BY e.name";
+static const char PATH_SQL[] =
+    "SELECT d.path, f.name FROM files f JOIN dirs d ON d.id = f.dir_id WHERE f.id = ?1";
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK
+	           ? 0
+	           : -1;
+}
+
+struct views *views_open(sqlite3 *db, uint64_t status_size, char *err, size_t errlen)
+{
+	struct views *v = calloc(1, sizeof *v);
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	v->db = db;
+	v->status_size = status_size;
+	v->dir_mtime = store_meta_get_int(db, "index_finished", 0);
+	if (prepare(db, LOOKUP_SQL, &v->lookup) || prepare(db, VDIR_SQL, &v->vdir) ||
+	    prepare(db, FILE_SQL, &v->file) || prepare(db, LIST_SQL, &v->list) ||
+	    prepare(db, PATH_SQL, &v->path)) {
+		snprintf(err, errlen, "cannot prepare the view queries (is the store indexed?): %s",
+		         sqlite3_errmsg(db));
+		views_close(v);
+		return NULL;
+	}
+	if (!(v->meta = meta_open(db, err, errlen))) {
+		views_close(v);
+		return NULL;
+	}
+	return v;
+}
+
+void views_close(struct views *v)
+{
+	if (!v)
+		return;
+	sqlite3_finalize(v->lookup);
+	sqlite3_finalize(v->vdir);
+	sqlite3_finalize(v->file);
+	sqlite3_finalize(v->list);
+	sqlite3_finalize(v->path);
+	meta_close(v->meta);
+	jbuf_free(&v->rendered);
+	free(v);
+}
+
+/* --- attributes --- */
+
+static void dir_node(struct views *v, int64_t id, int64_t nsub, struct vnode *out)
+{
+	*out = (struct vnode){.ino = ino_make(id, INO_VDIR),
+	                      .type = VN_DIR,
+	                      .id = id,
+	                      .mtime = v->dir_mtime,
+	                      .nlink = (uint32_t)(2 + nsub)};
+}
+
+/* A media file's mtime is its taken time (the file's own mtime when unknown). */
+static void media_node(int64_t id, sqlite3_stmt *st, int size_col, struct vnode *out)
+{
+	int64_t mtime = sqlite3_column_type(st, size_col + 1) != SQLITE_NULL
+	                    ? sqlite3_column_int64(st, size_col + 1)
+	                    : sqlite3_column_int64(st, size_col + 2) / 1000000000;
+	*out = (struct vnode){.ino = ino_make(id, INO_MEDIA),
+	                      .type = VN_MEDIA,
+	                      .id = id,
+	                      .size = (uint64_t)sqlite3_column_int64(st, size_col),
+	                      .mtime = mtime,
+	                      .nlink = 1};
+}
+
+static void status_node(struct views *v, struct vnode *out)
+{
+	*out = (struct vnode){.ino = INO_STATUS,
+	                      .type = VN_STATUS,
+	                      .id = 1,
+	                      .size = v->status_size,
+	                      .mtime = v->dir_mtime,
+	                      .nlink = 1};
+}
+
+static int vdir_attr(struct views *v, int64_t id, struct vnode *out)
+{
+	sqlite3_stmt *st = v->vdir;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		dir_node(v, id, sqlite3_column_int64(st, 0), out);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? -ENOENT : -EIO;
+}
+
+static int media_attr(struct views *v, int64_t id, struct vnode *out)
+{
+	sqlite3_stmt *st = v->file;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		media_node(id, st, 0, out);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? -ENOENT : -EIO;
+}
+
+int views_render_meta(struct views *v, int64_t file_id, const char **out, size_t *len)
+{
+	int rc = meta_render(v->meta, file_id, &v->rendered);
+	if (rc != 0)
+		return rc;
+	*out = v->rendered.p;
+	*len = v->rendered.len;
+	return 0;
+}
+
+/* A .meta takes the times of its media file and the size of its rendering. */
+static int meta_attr(struct views *v, int64_t id, struct vnode *out)
+{
+	int rc = media_attr(v, id, out);
+	const char *text;
+	size_t len;
+	if (rc == 0)
+		rc = views_render_meta(v, id, &text, &len);
+	if (rc != 0)
+		return rc;
+	out->ino = ino_make(id, INO_META);
+	out->type = VN_META;
+	out->size = len;
+	return 0;
+}
+
+int views_getattr(struct views *v, uint64_t ino, struct vnode *out)
+{
+	int64_t id = ino_id(ino);
+	switch (ino_tag(ino)) {
+	case INO_VDIR:
+		return vdir_attr(v, id, out);
+	case INO_MEDIA:
+		return media_attr(v, id, out);
+	case INO_META:
+		return meta_attr(v, id, out);
+	case INO_SPECIAL:
+		if (ino != INO_STATUS)
+			return -ENOENT;
+		status_node(v, out);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* --- lookup --- */
+
+static int entry_node(struct views *v, int kind, int64_t target, struct vnode *out)
+{
+	switch (kind) {
+	case ENTRY_DIR:
+		return vdir_attr(v, target, out);
+	case ENTRY_MEDIA:
+		return media_attr(v, target, out);
+	case ENTRY_STATUS:
+		status_node(v, out);
+		return 0;
+	}
+	return -EIO;
+}
+
+/* Finds parent/name in entries: 0 with kind and target, or -ENOENT / -EIO. */
+static int find_entry(struct views *v, int64_t parent, const char *name, size_t len, int *kind,
+                      int64_t *target)
+{
+	sqlite3_stmt *st = v->lookup;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, parent);
+	sqlite3_bind_blob(st, 2, name, (int)len, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*kind = sqlite3_column_int(st, 0);
+		*target = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? -ENOENT : -EIO;
+}
+
+int views_lookup(struct views *v, uint64_t parent, const char *name, size_t len, struct vnode *out)
+{
+	if (ino_tag(parent) != INO_VDIR)
+		return ino_tag(parent) == INO_SPECIAL && parent != INO_STATUS ? -ENOENT : -ENOTDIR;
+	if (len == 0 || len > NAMES_MAX)
+		return len ? -ENAMETOOLONG : -ENOENT;
+	int64_t dir = ino_id(parent), target;
+	int kind;
+	int rc = find_entry(v, dir, name, len, &kind, &target);
+	if (rc == 0)
+		return entry_node(v, kind, target, out);
+	if (rc != -ENOENT || len <= META_SUFFIX_LEN ||
+	    memcmp(name + len - META_SUFFIX_LEN, META_SUFFIX, META_SUFFIX_LEN) != 0)
+		return rc;
+	rc = find_entry(v, dir, name, len - META_SUFFIX_LEN, &kind, &target);
+	if (rc != 0)
+		return rc;
+	return kind == ENTRY_MEDIA ? meta_attr(v, target, out) : -ENOENT;
+}
+
+/* --- readdir --- */
+
+/* Hands out the .meta of the media entry the cursor stands on. */
+static int emit_meta(struct views *v, struct views_cursor *cur, bool attrs, views_entry_fn fn,
+                     void *ctx)
+{
+	char name[NAMES_MAX + META_SUFFIX_LEN + 1];
+	if (cur->len + META_SUFFIX_LEN > NAMES_MAX) { /* could never be looked up */
+		cur->meta_due = false;
+		return 0;
+	}
+	memcpy(name, cur->name, cur->len);
+	memcpy(name + cur->len, META_SUFFIX, META_SUFFIX_LEN);
+	struct vnode node = {.ino = ino_make(cur->meta_file, INO_META),
+	                     .type = VN_META,
+	                     .id = cur->meta_file,
+	                     .nlink = 1};
+	if (attrs) {
+		int rc = meta_attr(v, cur->meta_file, &node);
+		if (rc != 0)
+			return rc;
+	}
+	int rc = fn(ctx, name, cur->len + META_SUFFIX_LEN, &node);
+	if (rc == 0)
+		cur->meta_due = false;
+	return rc;
+}
+
+static void row_node(struct views *v, sqlite3_stmt *st, struct vnode *out)
+{
+	int kind = sqlite3_column_int(st, 1);
+	int64_t target = sqlite3_column_int64(st, 2);
+	if (kind == ENTRY_MEDIA)
+		media_node(target, st, 3, out);
+	else if (kind == ENTRY_DIR)
+		dir_node(v, target, sqlite3_column_int64(st, 6), out);
+	else
+		status_node(v, out);
+}
+
+int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool hidemeta,
+                  bool attrs, views_entry_fn fn, void *ctx)
+{
+	if (ino_tag(ino) != INO_VDIR)
+		return -ENOTDIR;
+	int rc = 0;
+	if (cur->meta_due && (rc = emit_meta(v, cur, attrs, fn, ctx)) != 0)
+		return rc > 0 ? 0 : rc;
+	sqlite3_stmt *st = v->list;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, ino_id(ino));
+	sqlite3_bind_blob(st, 2, cur->started ? cur->name : "", cur->started ? (int)cur->len : 0,
+	                  SQLITE_TRANSIENT);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct vnode node;
+		row_node(v, st, &node);
+		const char *name = sqlite3_column_blob(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		if (!name || len > NAMES_MAX)
+			continue;
+		if ((rc = fn(ctx, name, len, &node)) != 0)
+			break;
+		cur->started = true;
+		cur->len = len;
+		memcpy(cur->name, name, len);
+		cur->name[len] = '\0';
+		if (node.type != VN_MEDIA || hidemeta)
+			continue;
+		cur->meta_due = true;
+		cur->meta_file = node.id;
+		if ((rc = emit_meta(v, cur, attrs, fn, ctx)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != 0)
+		return rc > 0 ? 0 : rc;
+	return step == SQLITE_DONE ? 0 : -EIO;
+}
+
+int views_source_path(struct views *v, int64_t file_id, char *buf, size_t len)
+{
+	sqlite3_stmt *st = v->path;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, file_id);
+	int step = sqlite3_step(st), rc;
+	if (step == SQLITE_ROW) {
+		size_t dlen = (size_t)sqlite3_column_bytes(st, 0);
+		size_t nlen = (size_t)sqlite3_column_bytes(st, 1);
+		const char *d = sqlite3_column_blob(st, 0), *n = sqlite3_column_blob(st, 1);
+		size_t need = (dlen ? dlen + 1 : 0) + nlen + 1;
+		if (need > len || nlen == 0) {
+			rc = nlen == 0 ? -ENOENT : -ENAMETOOLONG;
+		} else {
+			size_t at = 0;
+			if (dlen) {
+				memcpy(buf, d, dlen);
+				buf[dlen] = '/';
+				at = dlen + 1;
+			}
+			memcpy(buf + at, n, nlen);
+			buf[at + nlen] = '\0';
+			rc = memchr(buf, 0, at + nlen) ? -ENOENT : 0;
+		}
+	} else {
+		rc = step == SQLITE_DONE ? -ENOENT : -EIO;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

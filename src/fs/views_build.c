@@ -1,0 +1,485 @@
+/* Materializes the views (fs/views.h) into the vdirs and entries tables, once
+ * per index pass, so that serving is one indexed SELECT per lookup and a range
+ * scan per readdir. Every name decision happens here: distinct items, trash
+ * kept to originals/, dates, camera names, album titles, " (n)" numbering. */
+#include "fs/views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fs/camera.h"
+#include "fs/names.h"
+#include "index/classify.h"
+#include "store/store.h"
+
+static const char VIEW_SCHEMA_SQL[] =
+    "CREATE TABLE IF NOT EXISTS vdirs("
+    " id INTEGER PRIMARY KEY, parent INTEGER, name BLOB NOT NULL,"
+    " kind INTEGER NOT NULL, ref INTEGER, nsub INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS entries("
+    " parent INTEGER NOT NULL, name BLOB NOT NULL, kind INTEGER NOT NULL,"
+    " target INTEGER NOT NULL, PRIMARY KEY(parent, name)) WITHOUT ROWID;"
+    "DELETE FROM vdirs; DELETE FROM entries;";
+
+/* Working tables of one build: the live (not trashed) files, one target file
+ * per distinct item with its date, camera and favorite flag. */
+static const char WORK_SQL[] =
+    "DROP TABLE IF EXISTS temp.tfs_live; DROP TABLE IF EXISTS temp.tfs_item;"
+    "DROP TABLE IF EXISTS temp.tfs_map;"
+    "CREATE TEMP TABLE tfs_live AS"
+    " SELECT f.id AS id, COALESCE(f.item_id, f.id) AS item,"
+    "        COALESCE(s.favorited, 0) AS fav"
+    " FROM files f JOIN dirs d ON d.id = f.dir_id"
+    " LEFT JOIN sidecars s ON s.id = f.sidecar_id"
+    " WHERE d.kind <> %d AND COALESCE(s.trashed, 0) = 0;"
+    "CREATE TEMP TABLE tfs_item AS"
+    " SELECT g.fid AS fid, g.fav AS fav, f.name AS name, f.taken AS taken, d.path AS dpath,"
+    "        tfs_ym(f.taken, f.taken_offset, f.mtime_ns) AS ym,"
+    "        tfs_camera(f.make, f.model) AS cam"
+    " FROM (SELECT item, COALESCE(MIN(CASE WHEN id = item THEN id END), MIN(id)) AS fid,"
+    "              MAX(fav) AS fav FROM tfs_live GROUP BY item) g"
+    " JOIN files f ON f.id = g.fid JOIN dirs d ON d.id = f.dir_id;"
+    "CREATE TEMP TABLE tfs_map(kind INTEGER, key, vid INTEGER, PRIMARY KEY(kind, key));";
+
+/* Keys of temp.tfs_map, which remembers the folder made for a month, a camera,
+ * an album or a source directory. */
+enum map_kind { MAP_MONTH = 1, MAP_CAMERA, MAP_ALBUM, MAP_DIR };
+
+struct build {
+	sqlite3 *db;
+	int64_t next_vid;
+	sqlite3_stmt *ins_vdir, *ins_entry, *ins_map;
+	char *err;
+	size_t errlen;
+};
+
+struct pending {
+	int64_t parent, target;
+	size_t len;
+	char name[NAMES_MAX + 1];
+};
+
+static int fail(struct build *b, const char *what)
+{
+	if (b->err && b->errlen)
+		snprintf(b->err, b->errlen, "views: %s: %s", what, sqlite3_errmsg(b->db));
+	return -1;
+}
+
+/* --- SQL functions used by WORK_SQL --- */
+
+static void sql_camera(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	char name[NAMES_MAX + 1];
+	size_t n = camera_name((const char *)sqlite3_value_text(argv[0]),
+	                       (const char *)sqlite3_value_text(argv[1]), name, sizeof name);
+	if (n == 0)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_blob(ctx, name, (int)n, SQLITE_TRANSIENT);
+}
+
+/* "YYYY-MM" of the local date of a taken time: utc + offset when the offset
+ * is known, else the process's zone (main set TZ from -o tz). */
+static void sql_year_month(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	time_t t;
+	struct tm tm;
+	if (sqlite3_value_type(argv[0]) != SQLITE_NULL)
+		t = (time_t)sqlite3_value_int64(argv[0]);
+	else
+		t = (time_t)(sqlite3_value_int64(argv[2]) / 1000000000);
+	bool ok;
+	if (sqlite3_value_type(argv[1]) != SQLITE_NULL &&
+	    sqlite3_value_type(argv[0]) != SQLITE_NULL) {
+		time_t local = t + (time_t)sqlite3_value_int64(argv[1]) * 60;
+		ok = gmtime_r(&local, &tm) != NULL;
+	} else {
+		ok = localtime_r(&t, &tm) != NULL;
+	}
+	char ym[32];
+	if (!ok || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+		snprintf(ym, sizeof ym, "0000-00");
+	else
+		snprintf(ym, sizeof ym, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+	sqlite3_result_text(ctx, ym, -1, SQLITE_TRANSIENT);
+}
+
+/* --- placing entries --- */
+
+static int insert_entry(struct build *b, int64_t parent, const char *name, size_t len, int kind,
+                        int64_t target, bool *placed)
+{
+	sqlite3_stmt *st = b->ins_entry;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, parent);
+	sqlite3_bind_blob(st, 2, name, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, kind);
+	sqlite3_bind_int64(st, 4, target);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fail(b, "insert entry");
+	*placed = sqlite3_changes(b->db) > 0;
+	return 0;
+}
+
+/* Places name in parent, numbering it " (2)", " (3)", ... when taken. */
+static int place_numbered(struct build *b, int64_t parent, const char *name, size_t len, size_t max,
+                          int kind, int64_t target, char *final, size_t *final_len)
+{
+	bool placed = false;
+	for (unsigned n = 2; !placed; n++) {
+		if (n > 1000000) {
+			snprintf(b->err, b->errlen, "views: cannot number a name");
+			return -1;
+		}
+		*final_len = names_numbered(name, len, n, max, final);
+		if (insert_entry(b, parent, final, *final_len, kind, target, &placed) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Creates a virtual folder named name (cleaned, numbered if taken) in parent. */
+static int64_t add_dir(struct build *b, int64_t parent, const char *name, size_t len, int kind,
+                       int64_t ref)
+{
+	char final[NAMES_MAX + 1];
+	size_t flen = names_clean(name, len, NAMES_MAX, final);
+	int64_t vid = b->next_vid;
+	bool placed = true;
+	if (parent >= 0 && insert_entry(b, parent, final, flen, ENTRY_DIR, vid, &placed) != 0)
+		return -1;
+	if (!placed &&
+	    place_numbered(b, parent, name, len, NAMES_MAX, ENTRY_DIR, vid, final, &flen) != 0)
+		return -1;
+	sqlite3_stmt *st = b->ins_vdir;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, vid);
+	if (parent >= 0)
+		sqlite3_bind_int64(st, 2, parent);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_blob(st, 3, final, (int)flen, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, kind);
+	if (ref >= 0)
+		sqlite3_bind_int64(st, 5, ref);
+	else
+		sqlite3_bind_null(st, 5);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fail(b, "insert folder");
+	b->next_vid++;
+	return vid;
+}
+
+static int remember(struct build *b, enum map_kind kind, sqlite3_value *key, int64_t vid)
+{
+	sqlite3_stmt *st = b->ins_map;
+	sqlite3_reset(st);
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_value(st, 2, key);
+	sqlite3_bind_int64(st, 3, vid);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : fail(b, "remember folder");
+}
+
+/* Places the media rows of sel (parent vid, files.id, name), which come in
+ * (parent, taken, source path) order: first every item under its own name,
+ * then the ones that collided, numbered, in the same order. */
+static int place_media(struct build *b, sqlite3_stmt *sel, size_t max)
+{
+	struct pending *later = NULL;
+	size_t n_later = 0, cap = 0;
+	int rc = 0, step;
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		struct pending p = {.parent = sqlite3_column_int64(sel, 0),
+		                    .target = sqlite3_column_int64(sel, 1)};
+		const char *name = sqlite3_column_blob(sel, 2);
+		size_t len = (size_t)sqlite3_column_bytes(sel, 2);
+		p.len = names_clean(name ? name : "", len, max, p.name);
+		bool placed;
+		if ((rc = insert_entry(b, p.parent, p.name, p.len, ENTRY_MEDIA, p.target,
+		                       &placed)) != 0)
+			break;
+		if (placed)
+			continue;
+		if (n_later == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct pending *grown = realloc(later, cap * sizeof *later);
+			if (!grown) {
+				snprintf(b->err, b->errlen, "views: out of memory");
+				rc = -1;
+				break;
+			}
+			later = grown;
+		}
+		later[n_later++] = p;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(b, "list media");
+	for (size_t i = 0; rc == 0 && i < n_later; i++) {
+		char final[NAMES_MAX + 1];
+		size_t flen;
+		rc = place_numbered(b, later[i].parent, later[i].name, later[i].len, max,
+		                    ENTRY_MEDIA, later[i].target, final, &flen);
+	}
+	free(later);
+	sqlite3_reset(sel);
+	return rc;
+}
+
+static int place_media_sql(struct build *b, const char *sql, int64_t bind, size_t max)
+{
+	sqlite3_stmt *sel;
+	if (sqlite3_prepare_v2(b->db, sql, -1, &sel, NULL) != SQLITE_OK)
+		return fail(b, "prepare media list");
+	if (bind >= 0)
+		sqlite3_bind_int64(sel, 1, bind);
+	int rc = place_media(b, sel, max);
+	sqlite3_finalize(sel);
+	return rc;
+}
+
+/* --- the views --- */
+
+static int build_by_date(struct build *b, int64_t top)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(b->db, "SELECT DISTINCT ym FROM tfs_item ORDER BY ym", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return fail(b, "list months");
+	char year[8] = "";
+	int64_t year_vid = -1;
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *ym = (const char *)sqlite3_column_text(st, 0);
+		if (!ym || strlen(ym) != 7)
+			continue;
+		if (strncmp(year, ym, 4) != 0) {
+			memcpy(year, ym, 4);
+			year[4] = '\0';
+			year_vid = add_dir(b, top, year, 4, VD_YEAR, -1);
+		}
+		int64_t vid = year_vid < 0 ? -1 : add_dir(b, year_vid, ym, 7, VD_MONTH, -1);
+		rc = vid < 0 ? -1 : remember(b, MAP_MONTH, sqlite3_column_value(st, 0), vid);
+	}
+	sqlite3_finalize(st);
+	if (rc != 0)
+		return rc;
+	return place_media_sql(b,
+	                       "SELECT m.vid, i.fid, i.name FROM tfs_item i"
+	                       " JOIN tfs_map m ON m.kind = 1 AND m.key = i.ym"
+	                       " ORDER BY m.vid, i.taken, i.dpath, i.name, i.fid",
+	                       -1, NAMES_MEDIA_MAX);
+}
+
+static int build_by_camera(struct build *b, int64_t top)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(b->db,
+	                       "SELECT DISTINCT COALESCE(cam, CAST('" CAMERA_UNKNOWN "' AS BLOB))"
+	                       " AS c FROM tfs_item ORDER BY c",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return fail(b, "list cameras");
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *cam = sqlite3_column_blob(st, 0);
+		int64_t vid = add_dir(b, top, cam ? cam : "", (size_t)sqlite3_column_bytes(st, 0),
+		                      VD_CAMERA, -1);
+		rc = vid < 0 ? -1 : remember(b, MAP_CAMERA, sqlite3_column_value(st, 0), vid);
+	}
+	sqlite3_finalize(st);
+	if (rc != 0)
+		return rc;
+	return place_media_sql(b,
+	                       "SELECT m.vid, i.fid, i.name FROM tfs_item i"
+	                       " JOIN tfs_map m ON m.kind = 2"
+	                       "  AND m.key = COALESCE(i.cam, CAST('" CAMERA_UNKNOWN "' AS BLOB))"
+	                       " ORDER BY m.vid, i.taken, i.dpath, i.name, i.fid",
+	                       -1, NAMES_MEDIA_MAX);
+}
+
+static int build_favorites(struct build *b, int64_t top)
+{
+	return place_media_sql(b,
+	                       "SELECT ?1, fid, name FROM tfs_item WHERE fav = 1"
+	                       " ORDER BY taken, dpath, name, fid",
+	                       top, NAMES_MEDIA_MAX);
+}
+
+static int build_by_album(struct build *b, int64_t top)
+{
+	/* Untitled albums take the name of their (first) folder; albums sharing
+	 * a title are numbered in the order of their logical paths. */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+	        b->db,
+	        "SELECT a.id, COALESCE(NULLIF(CAST(a.title AS BLOB), x''),"
+	        "  (SELECT d.name FROM dirs d WHERE d.album_id = a.id ORDER BY d.path LIMIT 1))"
+	        " FROM albums a WHERE EXISTS (SELECT 1 FROM dirs d WHERE d.album_id = a.id)"
+	        " ORDER BY a.logical, a.id",
+	        -1, &st, NULL) != SQLITE_OK)
+		return fail(b, "list albums");
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *title = sqlite3_column_blob(st, 1);
+		int64_t vid =
+		    add_dir(b, top, title ? title : "", (size_t)sqlite3_column_bytes(st, 1),
+		            VD_ALBUM, sqlite3_column_int64(st, 0));
+		rc = vid < 0 ? -1 : remember(b, MAP_ALBUM, sqlite3_column_value(st, 0), vid);
+	}
+	sqlite3_finalize(st);
+	if (rc != 0)
+		return rc;
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+	         "SELECT m.vid, f.id, f.name FROM"
+	         " (SELECT d.album_id AS aid, MIN(f.id) AS fid FROM files f"
+	         "  JOIN dirs d ON d.id = f.dir_id LEFT JOIN sidecars s ON s.id = f.sidecar_id"
+	         "  WHERE d.album_id IS NOT NULL AND d.kind <> %d AND COALESCE(s.trashed, 0) = 0"
+	         "  GROUP BY d.album_id, COALESCE(f.item_id, f.id)) g"
+	         " JOIN tfs_map m ON m.kind = 3 AND m.key = g.aid"
+	         " JOIN files f ON f.id = g.fid JOIN dirs d ON d.id = f.dir_id"
+	         " ORDER BY m.vid, f.taken, d.path, f.name, f.id",
+	         FOLDER_TRASH);
+	return place_media_sql(b, sql, -1, NAMES_MEDIA_MAX);
+}
+
+/* Finds the folder made for source directory dir_id (or originals/ itself). */
+static int64_t orig_parent(struct build *b, sqlite3_stmt *find, sqlite3_value *parent, int64_t top)
+{
+	(void)b;
+	if (sqlite3_value_type(parent) == SQLITE_NULL)
+		return top;
+	sqlite3_reset(find);
+	sqlite3_bind_value(find, 1, parent);
+	int64_t vid = sqlite3_step(find) == SQLITE_ROW ? sqlite3_column_int64(find, 0) : top;
+	sqlite3_reset(find);
+	return vid;
+}
+
+static int build_originals(struct build *b, int64_t top)
+{
+	/* Only the folders that lead to media: every folder holding a file and
+	 * its ancestors, parents first (a path sorts before its extensions). */
+	sqlite3_stmt *st, *find;
+	if (sqlite3_prepare_v2(b->db,
+	                       "WITH RECURSIVE need(id) AS (SELECT DISTINCT dir_id FROM files"
+	                       " UNION SELECT d.parent FROM dirs d JOIN need n ON d.id = n.id"
+	                       "  WHERE d.parent IS NOT NULL)"
+	                       " SELECT d.id, d.parent, d.name, d.path FROM dirs d"
+	                       " JOIN need ON need.id = d.id ORDER BY d.path",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return fail(b, "list source folders");
+	if (sqlite3_prepare_v2(b->db, "SELECT vid FROM tfs_map WHERE kind = 4 AND key = ?1", -1,
+	                       &find, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return fail(b, "prepare folder map");
+	}
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t vid;
+		if (sqlite3_column_bytes(st, 3) == 0) {
+			vid = top;
+		} else {
+			int64_t parent = orig_parent(b, find, sqlite3_column_value(st, 1), top);
+			const char *name = sqlite3_column_blob(st, 2);
+			vid = add_dir(b, parent, name ? name : "",
+			              (size_t)sqlite3_column_bytes(st, 2), VD_ORIG_DIR,
+			              sqlite3_column_int64(st, 0));
+		}
+		rc = vid < 0 ? -1 : remember(b, MAP_DIR, sqlite3_column_value(st, 0), vid);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(find);
+	if (rc != 0)
+		return rc;
+	return place_media_sql(b,
+	                       "SELECT m.vid, f.id, f.name FROM files f"
+	                       " JOIN tfs_map m ON m.kind = 4 AND m.key = f.dir_id"
+	                       " ORDER BY m.vid, f.name, f.id",
+	                       -1, NAMES_MAX);
+}
+
+static int build_status(struct build *b, int64_t root)
+{
+	int64_t vid = add_dir(b, root, ".takeoutfs", 10, VD_STATUS_DIR, -1);
+	bool placed;
+	if (vid < 0)
+		return -1;
+	return insert_entry(b, vid, "status.json", 11, ENTRY_STATUS, 1, &placed);
+}
+
+static int build_all(struct build *b)
+{
+	int64_t root = add_dir(b, -1, "", 0, VD_ROOT, -1);
+	if (root != 0)
+		return -1;
+	int64_t by_date = add_dir(b, root, "by-date", 7, VD_BY_DATE, -1);
+	int64_t by_camera = add_dir(b, root, "by-camera", 9, VD_BY_CAMERA, -1);
+	int64_t by_album = add_dir(b, root, "by-album", 8, VD_BY_ALBUM, -1);
+	int64_t favorites = add_dir(b, root, "favorites", 9, VD_FAVORITES, -1);
+	int64_t originals = add_dir(b, root, "originals", 9, VD_ORIGINALS, -1);
+	if (by_date < 0 || by_camera < 0 || by_album < 0 || favorites < 0 || originals < 0)
+		return -1;
+	if (build_status(b, root) != 0 || build_by_date(b, by_date) != 0 ||
+	    build_by_camera(b, by_camera) != 0 || build_by_album(b, by_album) != 0 ||
+	    build_favorites(b, favorites) != 0 || build_originals(b, originals) != 0)
+		return -1;
+	return store_exec(b->db,
+	                  "UPDATE vdirs SET nsub = (SELECT COUNT(*) FROM entries e"
+	                  " WHERE e.parent = vdirs.id AND e.kind = 0);"
+	                  "DROP TABLE temp.tfs_live; DROP TABLE temp.tfs_item;"
+	                  "DROP TABLE temp.tfs_map;",
+	                  b->err, b->errlen);
+}
+
+static int register_functions(sqlite3 *db)
+{
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+	if (sqlite3_create_function(db, "tfs_camera", 2, flags, NULL, sql_camera, NULL, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	return sqlite3_create_function(db, "tfs_ym", 3, flags, NULL, sql_year_month, NULL, NULL) ==
+	               SQLITE_OK
+	           ? 0
+	           : -1;
+}
+
+int views_build(sqlite3 *db, const char *tz, char *err, size_t errlen)
+{
+	struct build b = {.db = db, .err = err, .errlen = errlen};
+	char work[2048];
+	snprintf(work, sizeof work, WORK_SQL, FOLDER_TRASH);
+	if (register_functions(db) != 0)
+		return fail(&b, "register functions");
+	/* The serving queries need the store's secondary indexes (copies by
+	 * item_id); creating them here is a no-op when the indexer already did. */
+	if (store_exec(db, VIEW_SCHEMA_SQL, err, errlen) != 0 ||
+	    store_exec(db, STORE_INDEXES_SQL, err, errlen) != 0 ||
+	    store_exec(db, work, err, errlen) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(db,
+	                       "INSERT INTO vdirs(id, parent, name, kind, ref) VALUES(?,?,?,?,?)",
+	                       -1, &b.ins_vdir, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	                       "INSERT OR IGNORE INTO entries(parent, name, kind, target)"
+	                       " VALUES(?,?,?,?)",
+	                       -1, &b.ins_entry, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO tfs_map(kind, key, vid) VALUES(?,?,?)",
+	                       -1, &b.ins_map, NULL) != SQLITE_OK) {
+		int rc = fail(&b, "prepare");
+		sqlite3_finalize(b.ins_vdir);
+		sqlite3_finalize(b.ins_entry);
+		return rc;
+	}
+	int rc = build_all(&b);
+	sqlite3_finalize(b.ins_vdir);
+	sqlite3_finalize(b.ins_entry);
+	sqlite3_finalize(b.ins_map);
+	if (rc == 0 && store_meta_set(db, "views_tz", tz ? tz : "") != 0)
+		rc = fail(&b, "record tz");
+	return rc;
+}
