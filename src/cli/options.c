@@ -221,7 +221,8 @@ static int check_positionals(struct parse_ctx *c)
 	if (o->show_help || o->show_version)
 		return 0;
 	if (!o->source)
-		return fail(c, "no SOURCE given; usage: takeoutfs [options] SOURCE MOUNTPOINT, or "
+		return fail(c, "missing argument: no SOURCE given; usage: takeoutfs [options] "
+		               "SOURCE MOUNTPOINT, or "
 		               "takeoutfs --index-only [options] SOURCE (see takeoutfs --help)");
 	if (o->index_only && o->mountpoint)
 		return fail(c,
@@ -229,9 +230,9 @@ static int check_positionals(struct parse_ctx *c)
 		            "leave out --index-only to mount",
 		            o->mountpoint);
 	if (!o->index_only && !o->mountpoint)
-		return fail(c,
-		            "no MOUNTPOINT given; usage: takeoutfs [options] SOURCE MOUNTPOINT, or "
-		            "takeoutfs --index-only [options] SOURCE to build the store only");
+		return fail(c, "missing argument: no MOUNTPOINT given; usage: takeoutfs [options] "
+		               "SOURCE MOUNTPOINT, or "
+		               "takeoutfs --index-only [options] SOURCE to build the store only");
 	if (c->extra)
 		return fail(c,
 		            "%s: one argument too many; usage: takeoutfs [options] SOURCE "
