@@ -47,10 +47,10 @@ double cli_rate_update(struct cli_rate *r, const struct index_progress *p)
 
 double cli_eta_seconds(uint64_t done, uint64_t total, double rate)
 {
+	if (total > 0 && done >= total)
+		return 0;
 	if (total == 0 || rate <= 0 || !isfinite(rate))
 		return -1;
-	if (done >= total)
-		return 0;
 	return (double)(total - done) / rate;
 }
 
@@ -103,17 +103,18 @@ void cli_format_progress(const struct index_progress *p, double rate, char *out,
 	char done[32], total[32], speed[32], eta[16];
 	cli_format_count(p->done, done, sizeof done);
 	cli_format_count(p->total, total, sizeof total);
-	cli_format_count(rate > 0 && isfinite(rate) ? (uint64_t)(rate + 0.5) : 0, speed,
+	/* Clamped before the conversion: a huge double does not fit a uint64_t. */
+	cli_format_count(rate > 0 && isfinite(rate) ? (uint64_t)(fmin(rate, 1e12) + 0.5) : 0, speed,
 	                 sizeof speed);
-	if (p->total == 0) {
-		/* The walk does not know its total yet. */
-		snprintf(out, outlen, "%s: %s files%s%s%s", cli_phase_name(p->phase), done,
-		         rate > 0 ? ", " : "", rate > 0 ? speed : "", rate > 0 ? " files/s" : "");
-		return;
-	}
-	cli_format_duration(cli_eta_seconds(p->done, p->total, rate), eta, sizeof eta);
-	snprintf(out, outlen, "%s: %s/%s files, %s files/s, ETA %s", cli_phase_name(p->phase), done,
-	         total, rate > 0 ? speed : "?", eta);
+	int n = p->total ? snprintf(out, outlen, "%s: %s/%s files", cli_phase_name(p->phase), done,
+	                            total)
+	                 : snprintf(out, outlen, "%s: %s files", cli_phase_name(p->phase), done);
+	if (n < 0 || (size_t)n >= outlen || !(rate > 0 && isfinite(rate)))
+		return; /* no rate yet: no speed, no ETA */
+	double left = cli_eta_seconds(p->done, p->total, rate);
+	cli_format_duration(left, eta, sizeof eta);
+	snprintf(out + n, outlen - (size_t)n, ", %s files/s%s%s", speed, left >= 0 ? ", ETA " : "",
+	         left >= 0 ? eta : "");
 }
 
 enum cli_progress_mode cli_progress_mode_for(FILE *out, bool quiet)

@@ -487,6 +487,7 @@ static void test_eta_and_rate(void)
 	CHECK(cli_eta_seconds(150, 100, 10) == 0);
 	CHECK(cli_eta_seconds(0, 0, 10) < 0);
 	CHECK(cli_eta_seconds(5, 100, 0) < 0);
+	CHECK(cli_eta_seconds(100, 100, 0) == 0);
 
 	struct cli_rate r;
 	cli_rate_init(&r);
@@ -522,7 +523,12 @@ static void test_progress_line(void)
 	cli_format_progress(&p, 345, s, sizeof s);
 	CHECK_STR(s, "reading media: 1,234/5,678 files, 345 files/s, ETA 0:13");
 	cli_format_progress(&p, 0, s, sizeof s);
-	CHECK_STR(s, "reading media: 1,234/5,678 files, ? files/s, ETA --:--");
+	CHECK_STR(s, "reading media: 1,234/5,678 files");
+	p.done = 5678;
+	cli_format_progress(&p, 100, s, sizeof s);
+	CHECK_STR(s, "reading media: 5,678/5,678 files, 100 files/s, ETA 0:00");
+	cli_format_progress(&p, 1e300, s, sizeof s);
+	CHECK_STR(s, "reading media: 5,678/5,678 files, 1,000,000,000,000 files/s, ETA 0:00");
 	struct index_progress w = {.phase = INDEX_WALK, .done = 20000};
 	cli_format_progress(&w, 5000, s, sizeof s);
 	CHECK_STR(s, "scanning folders: 20,000 files, 5,000 files/s");
