@@ -219,16 +219,18 @@ enum form { FORM_LEGACY, FORM_NEW_FULL, FORM_NEW_CLIPPED, FORM_COUNT };
 #define MASK_FULL    ((1u << FORM_LEGACY) | (1u << FORM_NEW_FULL))
 #define MASK_CLIPPED (1u << FORM_NEW_CLIPPED)
 
-struct slot {
-	bool used;
-	uint64_t hash;
+/* One distinct key and the best item under it per form (-1 when none). */
+struct entry {
 	struct key key;
-	int best[FORM_COUNT]; /* best item per form, -1 when none */
+	int best[FORM_COUNT];
 };
 
+/* Open addressing over 8-byte slots (32 hash bits, entry number + 1), so the
+ * probed memory of a 20,000-file directory stays cache-sized. */
 struct table {
-	struct slot *slots;
-	size_t mask;
+	uint64_t *slots;
+	struct entry *entries;
+	size_t n_entries, mask;
 };
 
 static uint64_t hash_key(const struct key *k)
@@ -240,7 +242,13 @@ static uint64_t hash_key(const struct key *k)
 	for (size_t i = 0; i < k->ext.n; i++)
 		h = (h ^ lower_ascii((unsigned char)k->ext.p[i])) * 1099511628211ull;
 	h ^= (uint64_t)(k->counter + 2) * 0x9E3779B97F4A7C15ull;
-	h ^= h >> 29;
+	/* FNV's low bits are weak for names that differ in a digit or two, and
+	 * the table indexes by low bits: finish with a full avalanche (fmix64). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -251,23 +259,41 @@ static bool key_eq(const struct key *a, const struct key *b)
 	       ustr_ascii_ieq(a->ext.p, a->ext.n, b->ext.p, b->ext.n);
 }
 
-static int table_init(struct table *t, size_t entries)
+static int table_init(struct table *t, size_t max_entries)
 {
 	size_t cap = 16;
-	while (cap < entries * 2)
+	while (cap < max_entries * 2)
 		cap <<= 1;
 	t->slots = calloc(cap, sizeof *t->slots);
+	t->entries = malloc((max_entries ? max_entries : 1) * sizeof *t->entries);
+	t->n_entries = 0;
 	t->mask = cap - 1;
-	return t->slots ? 0 : -1;
+	return t->slots && t->entries ? 0 : -1;
 }
 
-static struct slot *table_probe(const struct table *t, const struct key *k, uint64_t h)
+static void table_free(struct table *t)
 {
+	free(t->slots);
+	free(t->entries);
+}
+
+/* The slot holding key k, or the empty slot where it would go. */
+static uint64_t *table_probe(const struct table *t, const struct key *k, uint64_t h)
+{
+	uint64_t tag = h >> 32;
 	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
-		struct slot *s = &t->slots[i];
-		if (!s->used || (s->hash == h && key_eq(&s->key, k)))
-			return s;
+		uint64_t v = t->slots[i];
+		if (v == 0 ||
+		    ((v >> 32) == tag && key_eq(&t->entries[(v & 0xFFFFFFFFu) - 1].key, k)))
+			return &t->slots[i];
 	}
+}
+
+/* The entry for key k, or NULL. */
+static const struct entry *table_get(const struct table *t, const struct key *k)
+{
+	uint64_t v = *table_probe(t, k, hash_key(k));
+	return v ? &t->entries[(v & 0xFFFFFFFFu) - 1] : NULL;
 }
 
 /* The key of an exact-table entry: the whole string. */
@@ -348,23 +374,25 @@ static void table_add(struct matcher *mt, struct table *t, const struct key *k, 
                       int item, bool (*before)(const struct matcher *, int, int))
 {
 	uint64_t h = hash_key(k);
-	struct slot *s = table_probe(t, k, h);
-	if (!s->used) {
-		s->used = true;
-		s->hash = h;
-		s->key = *k;
+	uint64_t *slot = table_probe(t, k, h);
+	if (*slot == 0) {
+		/* Callers size the table for every add, so n_entries stays in range. */
+		struct entry *e = &t->entries[t->n_entries++];
+		e->key = *k;
 		for (int i = 0; i < FORM_COUNT; i++)
-			s->best[i] = -1;
+			e->best[i] = -1;
+		*slot = (h >> 32) << 32 | (uint64_t)t->n_entries;
 	}
-	if (s->best[f] < 0 || before(mt, item, s->best[f]))
-		s->best[f] = item;
+	struct entry *e = &t->entries[(*slot & 0xFFFFFFFFu) - 1];
+	if (e->best[f] < 0 || before(mt, item, e->best[f]))
+		e->best[f] = item;
 }
 
 static int table_find(const struct matcher *mt, const struct table *t, const struct key *k,
                       unsigned mask)
 {
-	const struct slot *s = table_probe(t, k, hash_key(k));
-	if (!s->used)
+	const struct entry *s = table_get(t, k);
+	if (!s)
 		return -1;
 	int best = -1;
 	for (int f = 0; f < FORM_COUNT; f++)
@@ -727,8 +755,8 @@ static int find_still_media(struct matcher *mt, const char *stem, size_t sn)
 		struct slice e = {STILL_EXTS[k], strlen(STILL_EXTS[k])};
 		size_t n = join_ext(mt, stem, sn, e, true);
 		struct key key = folded_key(mt->buf, n, NO_COUNTER);
-		const struct slot *s = table_probe(&mt->stills, &key, hash_key(&key));
-		if (s->used)
+		const struct entry *s = table_get(&mt->stills, &key);
+		if (s)
 			return mt->out[s->best[FORM_LEGACY]].sidecar;
 	}
 	return -1;
@@ -1131,10 +1159,10 @@ out:
 	if (rc != 0)
 		for (size_t i = 0; i < n_media; i++)
 			out[i] = (struct sc_result){-1, SC_NONE};
-	free(mt.exact.slots);
-	free(mt.folded.slots);
-	free(mt.stems.slots);
-	free(mt.stills.slots);
+	table_free(&mt.exact);
+	table_free(&mt.folded);
+	table_free(&mt.stems);
+	table_free(&mt.stills);
 	free(mt.side);
 	free(mt.med);
 	arena_free(&mt.arena);
