@@ -21,6 +21,22 @@ struct writer *writer_start(sqlite3 *db, size_t batch, size_t queue_cap, char *e
  * after fn ran (or was skipped after an error). Returns -1 after an error. */
 int writer_submit(struct writer *w, writer_fn fn, void *row);
 
+/* Queues n operations under one lock and one wake-up (see writer_batch). */
+int writer_submit_many(struct writer *w, const writer_fn *fns, void *const *rows, size_t n);
+
+/* A worker's local batch: operations reach the writer 64 at a time, so the
+ * queue's lock and wake-ups cost little per row. Not thread-safe: one per thread. */
+#define WRITER_BATCH 64
+struct writer_batch {
+	struct writer *w;
+	size_t n;
+	writer_fn fns[WRITER_BATCH];
+	void *rows[WRITER_BATCH];
+};
+
+int writer_batch_add(struct writer_batch *b, writer_fn fn, void *row);
+int writer_batch_flush(struct writer_batch *b);
+
 /* For writer_fn only: the statement for sql, prepared once and reset. */
 sqlite3_stmt *writer_stmt(struct writer *w, const char *sql);
 sqlite3 *writer_db(struct writer *w);

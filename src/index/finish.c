@@ -3,6 +3,7 @@
  * done, so the workers never need to see each other's results. */
 #include "index/finish.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,23 +35,6 @@ static const char ALBUMS_SQL[] =
     "                GROUP BY d2.logical);"
     "UPDATE dirs SET album_id = (SELECT a.id FROM albums a WHERE a.logical = dirs.logical);";
 
-/* Byte-identical copies share item_id: the id of the copy in a year (or
- * legacy date) folder if there is one, trash last, then the shortest path. */
-static const char ITEMS_SQL[] =
-    "DROP TABLE IF EXISTS temp.reps;"
-    "CREATE TEMP TABLE reps(ident INTEGER PRIMARY KEY, id INTEGER NOT NULL);"
-    "INSERT INTO temp.reps SELECT ident, id FROM ("
-    " SELECT f.ident, f.id, ROW_NUMBER() OVER (PARTITION BY f.ident ORDER BY"
-    "  CASE WHEN d.kind IN (1, 2) THEN 0 WHEN d.kind = 3 THEN 2 ELSE 1 END,"
-    "  length(d.path) + length(f.name), d.path, f.name) AS rn"
-    " FROM files f JOIN dirs d ON d.id = f.dir_id WHERE f.ident IS NOT NULL)"
-    " WHERE rn = 1;"
-    "UPDATE files SET item_id = COALESCE((SELECT r.id FROM temp.reps r"
-    " WHERE r.ident = files.ident), id)"
-    " WHERE item_id IS NOT COALESCE((SELECT r.id FROM temp.reps r"
-    " WHERE r.ident = files.ident), id);"
-    "DROP TABLE temp.reps;";
-
 /* Rule 9: a file with no sidecar of its own takes the sidecar of a
  * byte-identical copy elsewhere (album copies of year-folder items). Earlier
  * borrowings are redone, since the copies may have changed. */
@@ -75,6 +59,141 @@ static const char BORROW_SQL[] =
                                                              "INSERT OR IGNORE INTO temp.relink "
                                                              "SELECT id FROM files WHERE "
                                                              "match_rule = " STR(SC_COPY_VALUE) ";";
+
+static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+/* Byte-identical copies share item_id: the id of the copy in a year (or
+ * legacy date) folder if there is one, trash last, then the shortest path,
+ * then path order. One scan in ident order (the files_ident index); only
+ * rows whose item_id changes are written (the writer inserts item_id = id). */
+struct member {
+	int64_t id, item_id;
+	int rank; /* 0 year/date folder, 1 other, 2 trash */
+	int64_t path_len;
+	char *path; /* folder path + "/" + name, for the final tie-break */
+};
+
+static bool member_before(const struct member *a, const struct member *b)
+{
+	if (a->rank != b->rank)
+		return a->rank < b->rank;
+	if (a->path_len != b->path_len)
+		return a->path_len < b->path_len;
+	return strcmp(a->path, b->path) < 0;
+}
+
+static int queue_item_update(int64_t **upd, size_t *n, size_t *cap, int64_t id, int64_t item)
+{
+	if (*n + 2 > *cap) {
+		size_t c = *cap ? *cap * 2 : 1024;
+		int64_t *p = realloc(*upd, c * sizeof *p);
+		if (!p)
+			return -1;
+		*upd = p;
+		*cap = c;
+	}
+	(*upd)[(*n)++] = id;
+	(*upd)[(*n)++] = item;
+	return 0;
+}
+
+static int settle_group(struct member *g, size_t n, int64_t **upd, size_t *n_upd, size_t *cap)
+{
+	size_t rep = 0;
+	for (size_t i = 1; i < n; i++)
+		if (member_before(&g[i], &g[rep]))
+			rep = i;
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0 && g[i].item_id != g[rep].id)
+			rc = queue_item_update(upd, n_upd, cap, g[i].id, g[rep].id);
+		free(g[i].path);
+	}
+	return rc;
+}
+
+static int apply_item_updates(sqlite3 *db, const int64_t *upd, size_t n)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "UPDATE files SET item_id=?2 WHERE id=?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i + 1 < n && rc == 0; i += 2) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, upd[i]);
+		sqlite3_bind_int64(st, 2, upd[i + 1]);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int assign_items(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+	        db,
+	        "SELECT f.id, f.ident, f.item_id,"
+	        " CASE WHEN d.kind IN (1, 2) THEN 0 WHEN d.kind = 3 THEN 2 ELSE 1 END,"
+	        " length(d.path) + length(f.name), d.path, f.name"
+	        " FROM files f INDEXED BY files_ident JOIN dirs d ON d.id = f.dir_id"
+	        " WHERE f.ident IS NOT NULL ORDER BY f.ident",
+	        -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	struct member *g = NULL;
+	size_t n = 0, cap = 0, n_upd = 0, cap_upd = 0;
+	int64_t *upd = NULL, group_ident = 0;
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t ident = sqlite3_column_int64(st, 1);
+		if (n && ident != group_ident) {
+			rc = settle_group(g, n, &upd, &n_upd, &cap_upd);
+			n = 0;
+		}
+		group_ident = ident;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct member *p = realloc(g, cap * sizeof *p);
+			if (!p) {
+				rc = -1;
+				break;
+			}
+			g = p;
+		}
+		const char *dir = (const char *)sqlite3_column_blob(st, 5);
+		int dlen = sqlite3_column_bytes(st, 5);
+		const char *name = (const char *)sqlite3_column_blob(st, 6);
+		int nlen = sqlite3_column_bytes(st, 6);
+		char *path = malloc((size_t)dlen + (size_t)nlen + 2);
+		if (!path) {
+			rc = -1;
+			break;
+		}
+		memcpy(path, dir ? dir : "", (size_t)dlen);
+		path[dlen] = '/';
+		memcpy(path + dlen + 1, name ? name : "", (size_t)nlen);
+		path[dlen + 1 + nlen] = '\0';
+		g[n++] =
+		    (struct member){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
+		                    sqlite3_column_int(st, 3), sqlite3_column_int64(st, 4), path};
+	}
+	if (rc == 0 && n)
+		rc = settle_group(g, n, &upd, &n_upd, &cap_upd);
+	else
+		for (size_t i = 0; i < n; i++)
+			free(g[i].path);
+	sqlite3_finalize(st);
+	free(g);
+	if (rc == 0)
+		rc = apply_item_updates(db, upd, n_upd);
+	free(upd);
+	if (rc == 0)
+		return 0;
+fail:
+	snprintf(err, errlen, "cannot finish the index: %s", sqlite3_errmsg(db));
+	return -1;
+}
 
 static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
@@ -276,9 +395,8 @@ static int write_pass_meta(const struct finish_input *in, const struct index_sum
 static int derive_everything(const struct finish_input *in, char *err, size_t errlen)
 {
 	if (exec(in->db, STORE_INDEXES_SQL, err, errlen) != 0 ||
-	    exec(in->db, ALBUMS_SQL, err, errlen) != 0 ||
-	    exec(in->db, ITEMS_SQL, err, errlen) != 0 || record_relinked(in, err, errlen) != 0 ||
-	    exec(in->db, BORROW_SQL, err, errlen) != 0 ||
+	    exec(in->db, ALBUMS_SQL, err, errlen) != 0 || assign_items(in->db, err, errlen) != 0 ||
+	    record_relinked(in, err, errlen) != 0 || exec(in->db, BORROW_SQL, err, errlen) != 0 ||
 	    recompute_taken(in->db, err, errlen) != 0 ||
 	    record_walk_problems(in->db, in->walk, err, errlen) != 0)
 		return -1;

@@ -113,6 +113,7 @@ static int push_id(int64_t **arr, size_t *n, size_t *cap, int64_t id)
 struct worker {
 	struct pass *p;
 	struct extract_ctx *ctx;
+	struct writer_batch batch; /* rows on their way to the writer */
 	pthread_t thread;
 };
 
@@ -137,6 +138,8 @@ static void *loop_thread(void *arg)
 		l->fn(wk, i);
 		atomic_fetch_add(&l->done, 1);
 	}
+	wk->batch.w = wk->p->writer;
+	writer_batch_flush(&wk->batch);
 	return NULL;
 }
 
@@ -324,7 +327,7 @@ static const char SQL_PUT_FILE[] =
     " lens_model, date_time_original, create_date, offset_time_original,"
     " subsec_time_original, orientation, width, height, iso, exposure_time, f_number,"
     " focal_length, gps_lat, gps_lon, gps_alt, container_time, crc32, problem)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11, ?12, ?13, ?14, ?15, ?16,"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?11, ?12, ?13, ?14, ?15, ?16,"
     " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,"
     " NULL, ?34)";
 
@@ -429,6 +432,17 @@ static int submit(struct pass *p, writer_fn fn, void *row)
 		return -1;
 	}
 	return writer_submit(p->writer, fn, row);
+}
+
+/* From a worker thread: through its local batch. */
+static int submit_batched(struct worker *wk, writer_fn fn, void *row)
+{
+	if (!row) {
+		atomic_store(&wk->p->oom, true);
+		return -1;
+	}
+	wk->batch.w = wk->p->writer;
+	return writer_batch_add(&wk->batch, fn, row);
 }
 
 /* ------------------------------------------------------------------ */
@@ -783,7 +797,7 @@ static void parse_one_sidecar(struct worker *wk, size_t item)
 		atomic_store(&p->oom, true);
 	s->has_taken = r->doc.kind == SJ_MEDIA && r->doc.media.has_taken;
 	s->taken = r->doc.media.taken;
-	submit(p, put_sidecar, r);
+	submit_batched(wk, put_sidecar, r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -876,7 +890,7 @@ static void extract_one_media(struct worker *wk, size_t item)
 			struct delete_row *del = malloc(sizeof *del);
 			if (del)
 				*del = (struct delete_row){SQL_DELETE_FILE, s->id};
-			submit(p, delete_row, del);
+			submit_batched(wk, delete_row, del);
 		}
 		free(r);
 		return;
@@ -900,7 +914,7 @@ static void extract_one_media(struct worker *wk, size_t item)
 	                          .name_len = f->name_len,
 	                          .mtime = r->x.mtime_ns / 1000000000};
 	taken_decide(&in, &r->taken);
-	submit(p, put_file, r);
+	submit_batched(wk, put_file, r);
 }
 
 /* ------------------------------------------------------------------ */

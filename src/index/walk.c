@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,57 @@ static int compare_entries(const void *a, const void *b)
 	return x->len < y->len ? -1 : x->len > y->len;
 }
 
+/* Stats entries [from, to) of one folder; failures are marked with st_nlink 0
+ * and the errno in st_mode (a vanished entry, ENOENT, is dropped silently). */
+struct stat_job {
+	int fd;
+	struct entry *ents;
+	size_t from, to;
+};
+
+static void *stat_entries(void *arg)
+{
+	struct stat_job *j = arg;
+	for (size_t i = j->from; i < j->to; i++) {
+		struct entry *e = &j->ents[i];
+		if (fstatat(j->fd, e->name, &e->st, AT_SYMLINK_NOFOLLOW) != 0) {
+			e->st.st_nlink = 0;
+			e->st.st_mode = (mode_t)errno;
+		}
+	}
+	return NULL;
+}
+
+/* Big folders ("Photos from 2019" holds tens of thousands of files) are
+ * stat'ed by several threads: on an unchanged tree the stats are most of a
+ * re-index, and they are independent. */
+#define WALK_PARALLEL_STAT_MIN 2048
+#define WALK_STAT_THREADS      4
+
+static void stat_all_entries(int fd, struct entry *ents, size_t n)
+{
+	struct stat_job jobs[WALK_STAT_THREADS];
+	pthread_t threads[WALK_STAT_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k = n < WALK_PARALLEL_STAT_MIN || cpus < 2 ? 1
+	           : cpus < WALK_STAT_THREADS             ? (size_t)cpus
+	                                                  : WALK_STAT_THREADS;
+	size_t started = 0;
+	for (size_t t = 0; t < k; t++) {
+		jobs[t] = (struct stat_job){fd, ents, n * t / k, n * (t + 1) / k};
+		if (t == 0 || pthread_create(&threads[t], NULL, stat_entries, &jobs[t]) != 0)
+			continue;
+		started |= (size_t)1 << t;
+	}
+	stat_entries(&jobs[0]);
+	for (size_t t = 1; t < k; t++) {
+		if (started & ((size_t)1 << t))
+			pthread_join(threads[t], NULL);
+		else
+			stat_entries(&jobs[t]); /* thread could not start: do it here */
+	}
+}
+
 /* Reads every entry of an open directory with its lstat-like attributes. */
 static int list_directory(struct walker *wk, int fd, const char *dir_path, struct entry **out,
                           size_t *n_out, char **names_out)
@@ -151,18 +203,25 @@ static int list_directory(struct walker *wk, int fd, const char *dir_path, struc
 		memcpy(names + names_used, e->d_name, len + 1);
 		ents[n].name = (const char *)(uintptr_t)names_used; /* fixed up below */
 		ents[n].len = len;
-		if (fstatat(fd, e->d_name, &ents[n].st, AT_SYMLINK_NOFOLLOW) != 0) {
-			/* Vanished between readdir and stat, or unreadable: not fatal. */
-			if (errno != ENOENT)
-				add_problem(wk, dir_path, e->d_name, strerror(errno));
-			continue;
-		}
 		names_used += len + 1;
 		n++;
 	}
 	closedir(d);
 	for (size_t i = 0; i < n; i++)
 		ents[i].name = names + (uintptr_t)ents[i].name;
+	stat_all_entries(fd, ents, n);
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ents[i].st.st_nlink == 0) {
+			/* Vanished between readdir and stat, or unreadable: not fatal. */
+			int err = (int)ents[i].st.st_mode;
+			if (err != ENOENT)
+				add_problem(wk, dir_path, ents[i].name, strerror(err));
+			continue;
+		}
+		ents[kept++] = ents[i];
+	}
+	n = kept;
 	qsort(ents, n, sizeof *ents, compare_entries);
 	*out = ents;
 	*n_out = n;

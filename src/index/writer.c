@@ -194,17 +194,42 @@ struct writer *writer_start(sqlite3 *db, size_t batch, size_t queue_cap, char *e
 	return w;
 }
 
-int writer_submit(struct writer *w, writer_fn fn, void *row)
+int writer_submit_many(struct writer *w, const writer_fn *fns, void *const *rows, size_t n)
 {
 	pthread_mutex_lock(&w->lock);
-	while (w->count == w->cap)
-		pthread_cond_wait(&w->not_full, &w->lock);
-	w->ring[(w->head + w->count) % w->cap] = (struct op){fn, row};
-	w->count++;
+	for (size_t i = 0; i < n; i++) {
+		while (w->count == w->cap) {
+			pthread_cond_signal(&w->not_empty);
+			pthread_cond_wait(&w->not_full, &w->lock);
+		}
+		w->ring[(w->head + w->count) % w->cap] = (struct op){fns[i], rows[i]};
+		w->count++;
+	}
 	bool failed = w->failed;
 	pthread_cond_signal(&w->not_empty);
 	pthread_mutex_unlock(&w->lock);
 	return failed ? -1 : 0;
+}
+
+int writer_submit(struct writer *w, writer_fn fn, void *row)
+{
+	return writer_submit_many(w, &fn, &row, 1);
+}
+
+int writer_batch_flush(struct writer_batch *b)
+{
+	int rc = b->n ? writer_submit_many(b->w, b->fns, b->rows, b->n) : 0;
+	b->n = 0;
+	return rc;
+}
+
+int writer_batch_add(struct writer_batch *b, writer_fn fn, void *row)
+{
+	b->fns[b->n] = fn;
+	b->rows[b->n] = row;
+	if (++b->n < WRITER_BATCH)
+		return 0;
+	return writer_batch_flush(b);
 }
 
 int writer_flush(struct writer *w)
