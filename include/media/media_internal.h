@@ -55,6 +55,11 @@ void probe_problem(struct probe_ctx *c, const char *msg);
 /* Parses an "Exif\0\0"+TIFF block into c->out (exif.c). */
 void exif_parse_block(struct probe_ctx *c, const uint8_t *block, size_t len);
 
+/* For fuzzing and tests: media_probe() without format detection, and the
+ * EXIF step alone on a raw TIFF block (no "Exif\0\0" header). */
+int media_probe_as(const struct media_source *src, struct media_info *out, enum media_format f);
+int media_probe_tiff_block(const uint8_t *tiff, size_t len, struct media_info *out);
+
 /* Per-format parsers: fill c->out from c->src. */
 void jpeg_probe(struct probe_ctx *c);
 void png_probe(struct probe_ctx *c);

@@ -4,10 +4,16 @@
  * prints them: Orientation from IFD0 only, GPS signed by its Ref tags,
  * rationals as doubles, strings trimmed. */
 #include <libexif/exif-data.h>
+#include <libexif/exif-mem.h>
 #include <libexif/exif-utils.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "media/media_internal.h"
+
+#define ARENA_BYTES (120 * 1024) /* under glibc's mmap threshold */
+#define ARENA_ALIGN 16
 
 #define TIFF_TYPE_LONG 4
 #define TIFF_TYPE_IFD  13
@@ -31,6 +37,79 @@ static bool ifd0_pointer_is_sane(const uint8_t *tiff, size_t len, bool le, uint1
 		return (type == TIFF_TYPE_LONG || type == TIFF_TYPE_IFD) && count == 1;
 	}
 	return true;
+}
+
+/* libexif allocates every entry, content and string separately; half of a
+ * JPEG's parse went to malloc/free. Its ExifMem hooks take no context, so
+ * the arena in use is per thread. Blocks carry their size for realloc;
+ * anything that does not fit falls back to the heap. */
+struct arena {
+	uint8_t *base;
+	size_t cap, used;
+};
+
+static _Thread_local struct arena *tl_arena;
+
+static pthread_key_t arena_key;
+static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+
+static void make_arena_key(void)
+{
+	pthread_key_create(&arena_key, free); /* frees a thread's buffer when it exits */
+}
+
+/* One buffer per thread, kept: a fresh 120 KiB malloc per file would be
+ * trimmed back to the kernel on every free. */
+static uint8_t *thread_arena_buffer(void)
+{
+	pthread_once(&arena_once, make_arena_key);
+	uint8_t *b = pthread_getspecific(arena_key);
+	if (!b && (b = malloc(ARENA_BYTES)) && pthread_setspecific(arena_key, b) != 0) {
+		free(b);
+		b = NULL;
+	}
+	return b;
+}
+
+static bool in_arena(const void *p)
+{
+	const struct arena *a = tl_arena;
+	return a && (const uint8_t *)p >= a->base && (const uint8_t *)p < a->base + a->cap;
+}
+
+static void *arena_alloc(ExifLong n)
+{
+	struct arena *a = tl_arena;
+	size_t need = ARENA_ALIGN + (((size_t)n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1));
+	if (!a || need > a->cap - a->used)
+		return calloc(n ? n : 1, 1);
+	uint8_t *block = a->base + a->used;
+	a->used += need;
+	memcpy(block, &(size_t){n}, sizeof(size_t));
+	memset(block + ARENA_ALIGN, 0, n);
+	return block + ARENA_ALIGN;
+}
+
+static void arena_free(void *p)
+{
+	if (p && !in_arena(p))
+		free(p);
+}
+
+static void *arena_realloc(void *p, ExifLong n)
+{
+	if (!p)
+		return arena_alloc(n);
+	if (!in_arena(p))
+		return realloc(p, n ? n : 1);
+	size_t old;
+	memcpy(&old, (uint8_t *)p - ARENA_ALIGN, sizeof old);
+	if (n <= old)
+		return p;
+	void *q = arena_alloc(n);
+	if (q)
+		memcpy(q, p, old);
+	return q;
 }
 
 static ExifEntry *entry_in(ExifData *ed, ExifIfd ifd, ExifTag tag)
@@ -209,8 +288,15 @@ void exif_parse_block(struct probe_ctx *c, const uint8_t *block, size_t len)
 	}
 	if (len > 0xffffffffu)
 		len = 0xffffffffu;
-	ExifData *ed = exif_data_new();
+	struct arena a = {thread_arena_buffer(), ARENA_BYTES, 0};
+	if (!a.base)
+		a.cap = 0;
+	tl_arena = &a;
+	ExifMem *mem = exif_mem_new(arena_alloc, arena_realloc, arena_free);
+	ExifData *ed = mem ? exif_data_new_mem(mem) : NULL;
+	exif_mem_unref(mem);
 	if (!ed) {
+		tl_arena = NULL;
 		c->oom = true;
 		return;
 	}
@@ -225,4 +311,5 @@ void exif_parse_block(struct probe_ctx *c, const uint8_t *block, size_t len)
 		probe_problem(c, "EXIF: ExifIFD pointer has a wrong type");
 	copy_tags(ed, exif_ifd_ok, c->out);
 	exif_data_unref(ed);
+	tl_arena = NULL;
 }

@@ -394,7 +394,38 @@ void gif_probe(struct probe_ctx *c)
 	c->out->has |= MI_WIDTH | MI_HEIGHT;
 }
 
-int media_probe(const struct media_source *src, struct media_info *out)
+static void run_parser(struct probe_ctx *c)
+{
+	switch (c->out->format) {
+	case MF_JPEG:
+		jpeg_probe(c);
+		break;
+	case MF_PNG:
+		png_probe(c);
+		break;
+	case MF_TIFF:
+		tiff_probe(c);
+		break;
+	case MF_WEBP:
+		webp_probe(c);
+		break;
+	case MF_GIF:
+		gif_probe(c);
+		break;
+	case MF_HEIF:
+		isobmff_probe(c, true);
+		break;
+	case MF_MP4:
+		isobmff_probe(c, false);
+		break;
+	case MF_OTHER_VIDEO:
+	case MF_UNKNOWN:
+		break;
+	}
+}
+
+static int probe_with(const struct media_source *src, struct media_info *out, bool detect,
+                      enum media_format f, const uint8_t *tiff, size_t tiff_len)
 {
 	memset(out, 0, sizeof *out);
 	if (!src || !src->head)
@@ -403,34 +434,28 @@ int media_probe(const struct media_source *src, struct media_info *out)
 	if (s.head_len > s.size)
 		s.head_len = (size_t)s.size;
 	struct probe_ctx c = {.src = &s, .out = out, .reads_left = MEDIA_MAX_READS};
-	out->format = detect_format(s.head, s.head_len);
-	switch (out->format) {
-	case MF_JPEG:
-		jpeg_probe(&c);
-		break;
-	case MF_PNG:
-		png_probe(&c);
-		break;
-	case MF_TIFF:
-		tiff_probe(&c);
-		break;
-	case MF_WEBP:
-		webp_probe(&c);
-		break;
-	case MF_GIF:
-		gif_probe(&c);
-		break;
-	case MF_HEIF:
-		isobmff_probe(&c, true);
-		break;
-	case MF_MP4:
-		isobmff_probe(&c, false);
-		break;
-	case MF_OTHER_VIDEO:
-	case MF_UNKNOWN:
-		break;
-	}
+	out->format = detect ? detect_format(s.head, s.head_len) : f;
+	if (tiff)
+		probe_exif_tiff(&c, tiff, tiff_len);
+	else
+		run_parser(&c);
 	free(c.win);
 	free(c.exif);
 	return c.oom ? -1 : 0;
+}
+
+int media_probe(const struct media_source *src, struct media_info *out)
+{
+	return probe_with(src, out, true, MF_UNKNOWN, NULL, 0);
+}
+
+int media_probe_as(const struct media_source *src, struct media_info *out, enum media_format f)
+{
+	return probe_with(src, out, false, f, NULL, 0);
+}
+
+int media_probe_tiff_block(const uint8_t *tiff, size_t len, struct media_info *out)
+{
+	struct media_source s = {tiff, len, len, NULL, NULL};
+	return probe_with(&s, out, false, MF_UNKNOWN, tiff, len);
 }

@@ -658,6 +658,15 @@ static void test_garbage_and_mime(void)
 	struct buf p = {0};
 	build_png(&p, 10, true);
 	CHECK_STR(mime_sniff(s, p.p, p.len), "image/png");
+	struct buf h = {0};
+	build_heif(&h, 16);
+	CHECK_STR(mime_sniff(s, h.p, h.len), "image/heic");
+	CHECK_STR(mime_sniff(s, h.p, h.len), "image/heic"); /* from the ftyp cache */
+	struct buf v = {0};
+	build_mp4(&v, 16);
+	CHECK_STR(mime_sniff(s, v.p, v.len), "video/mp4");
+	free(h.p);
+	free(v.p);
 	CHECK_STR(mime_sniff(s, NULL, 0), "application/octet-stream");
 	CHECK_STR(mime_sniff(NULL, j.p, j.len), "application/octet-stream");
 	mime_sniffer_free(s);
