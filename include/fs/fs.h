@@ -10,13 +10,13 @@
 struct fuse_args;
 
 struct fs_config {
-	const char *source;     /* SOURCE's real path */
-	const char *db_path;    /* the store */
+	const char *source;  /* SOURCE's real path */
+	const char *db_path; /* the store */
 	const char *mountpoint;
-	bool foreground;        /* -f / -d */
-	bool single_thread;     /* -s */
-	bool hidemeta;          /* -o hidemeta */
-	bool crc_eager;         /* -o crc=eager */
+	bool foreground;    /* -f / -d */
+	bool single_thread; /* -s */
+	bool hidemeta;      /* -o hidemeta */
+	bool crc_eager;     /* -o crc=eager */
 };
 
 /* Mounts, daemonizes unless foreground, serves until unmounted or signalled.

@@ -31,9 +31,9 @@ bool classify_is_photos_root_name(const char *name, size_t len);
 
 enum file_kind {
 	FILE_OTHER = 0, /* not indexed (html, txt, ...) */
-	FILE_JUNK,      /* ._AppleDouble, .DS_Store, SYNOFILE_THUMB_*, Thumbs.db: skipped silently */
-	FILE_JSON,      /* *.json: sidecar, album metadata, or other (decided by content) */
-	FILE_MEDIA,     /* image, video, RAW, motion part (.MP, .MP~2, .MV), or extension-less */
+	FILE_JUNK,  /* ._AppleDouble, .DS_Store, SYNOFILE_THUMB_*, Thumbs.db: skipped silently */
+	FILE_JSON,  /* *.json: sidecar, album metadata, or other (decided by content) */
+	FILE_MEDIA, /* image, video, RAW, motion part (.MP, .MP~2, .MV), or extension-less */
 };
 
 /* Classifies a file by its name. Extension-less names are FILE_MEDIA (they are

@@ -31,18 +31,18 @@ struct index_options {
 };
 
 struct index_summary {
-	uint64_t media;         /* media files under SOURCE */
-	uint64_t distinct;      /* distinct items (byte-identical copies counted once) */
-	uint64_t duplicates;    /* media - distinct */
-	uint64_t sidecars;      /* JSON files classified as media sidecars */
-	uint64_t matched;       /* media files with a sidecar */
-	uint64_t unmatched;     /* media files without one */
+	uint64_t media;           /* media files under SOURCE */
+	uint64_t distinct;        /* distinct items (byte-identical copies counted once) */
+	uint64_t duplicates;      /* media - distinct */
+	uint64_t sidecars;        /* JSON files classified as media sidecars */
+	uint64_t matched;         /* media files with a sidecar */
+	uint64_t unmatched;       /* media files without one */
 	uint64_t unused_sidecars; /* media sidecars no file uses */
 	uint64_t albums;
 	uint64_t problems;
-	uint64_t opened;        /* files read in this pass (0 on an unchanged tree) */
-	uint64_t removed;       /* rows dropped because the file vanished */
-	bool changed;           /* the store changed in this pass */
+	uint64_t opened;  /* files read in this pass (0 on an unchanged tree) */
+	uint64_t removed; /* rows dropped because the file vanished */
+	bool changed;     /* the store changed in this pass */
 	double seconds;
 };
 
@@ -58,6 +58,6 @@ enum index_error {
 /* Builds or updates the store. Returns an index_error; on failure err holds
  * one line for the user. */
 int indexer_run(const struct index_options *opt, struct index_summary *sum, char *err,
-		size_t errlen);
+                size_t errlen);
 
 #endif

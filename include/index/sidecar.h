@@ -21,7 +21,7 @@ enum sc_rule {
 	SC_FORGOTTEN_DUPLICATE, /* rule 6 */
 	SC_LIVE_PHOTO,          /* rule 7: motion/live companion */
 	SC_TITLE,               /* rule 8: matched on the JSON title */
-	SC_COPY,                /* rule 9: borrowed from a byte-identical copy (set by the indexer) */
+	SC_COPY, /* rule 9: borrowed from a byte-identical copy (set by the indexer) */
 	SC_RULE_COUNT
 };
 
@@ -51,6 +51,6 @@ struct sc_result {
  * part). Deterministic: the same input gives the same output whatever the
  * order of the arrays. Returns 0, or -1 when out of memory. */
 int sc_match_directory(const struct sc_sidecar *sidecars, size_t n_sidecars,
-		       const struct sc_media *media, size_t n_media, struct sc_result *out);
+                       const struct sc_media *media, size_t n_media, struct sc_result *out);
 
 #endif

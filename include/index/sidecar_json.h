@@ -11,10 +11,10 @@
 #include <stdint.h>
 
 enum sj_kind {
-	SJ_BROKEN = 0,  /* not valid JSON / not valid UTF-8 / not an object */
-	SJ_IGNORED,     /* valid JSON but neither a sidecar nor an album (print orders, memories...) */
-	SJ_MEDIA,       /* media sidecar */
-	SJ_ALBUM,       /* album metadata (current or legacy "albumData" form) */
+	SJ_BROKEN = 0, /* not valid JSON / not valid UTF-8 / not an object */
+	SJ_IGNORED, /* valid JSON but neither a sidecar nor an album (print orders, memories...) */
+	SJ_MEDIA,   /* media sidecar */
+	SJ_ALBUM,   /* album metadata (current or legacy "albumData" form) */
 };
 
 struct sj_geo {
@@ -28,10 +28,10 @@ struct sj_media {
 	bool has_taken;    /* photoTakenTime present, parseable and > 0 */
 	int64_t taken;     /* Unix seconds UTC */
 	bool has_created;
-	int64_t created;   /* creationTime, Unix seconds UTC */
+	int64_t created;        /* creationTime, Unix seconds UTC */
 	struct sj_geo geo;      /* geoData */
 	struct sj_geo geo_exif; /* geoDataExif */
-	char **people;     /* names, n_people entries */
+	char **people;          /* names, n_people entries */
 	size_t n_people;
 	char *url;
 	bool favorited, archived, trashed;

@@ -56,15 +56,17 @@ struct media_info {
 	uint32_t has;
 	/* Strings are "" when absent; always NUL-terminated valid UTF-8, trimmed. */
 	char make[64], model[64], lens_model[96];
-	char date_time_original[32];   /* "YYYY:MM:DD hh:mm:ss" as in EXIF */
-	char create_date[32];          /* EXIF CreateDate (DateTimeDigitized) or QuickTime CreateDate */
+	char date_time_original[32]; /* "YYYY:MM:DD hh:mm:ss" as in EXIF */
+	char create_date[32]; /* EXIF CreateDate (DateTimeDigitized) or QuickTime CreateDate */
 	char offset_time_original[8];  /* "+01:00" */
 	char subsec_time_original[16]; /* as stored ("00", "123") */
 	int orientation;               /* 1..8 */
-	int width, height;             /* as ExifTool's ImageWidth/ImageHeight (the stored image or video track) */
+	int width,
+	    height; /* as ExifTool's ImageWidth/ImageHeight (the stored image or video track) */
 	double iso, exposure_time, f_number, focal_length;
-	double gps_lat, gps_lon, gps_alt; /* signed decimal degrees; metres (negative below sea level) */
-	int64_t container_time;           /* video creation time, Unix seconds UTC */
+	double gps_lat, gps_lon,
+	    gps_alt;            /* signed decimal degrees; metres (negative below sea level) */
+	int64_t container_time; /* video creation time, Unix seconds UTC */
 	char problem[96]; /* non-empty when the file is damaged (parsing went on where it could) */
 };
 

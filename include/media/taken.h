@@ -47,8 +47,8 @@ void taken_decide(const struct taken_inputs *in, struct taken *out);
  * "PXL_20230809_203449253", "Screenshot_2019-03-21-10-15-30",
  * "IMG-20190321-WA0001", ...). Returns true and fills the broken-down fields
  * (month 1-12; hour/min/sec 0 when the name has only a date). */
-bool taken_from_filename(const char *name, size_t len, int *year, int *month, int *day,
-			 int *hour, int *min, int *sec);
+bool taken_from_filename(const char *name, size_t len, int *year, int *month, int *day, int *hour,
+                         int *min, int *sec);
 
 /* Formats utc+offset as ISO 8601 with offset, "2019-03-21T10:15:30+01:00"
  * (buf of at least 32 bytes). */
