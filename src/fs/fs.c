@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,8 @@ struct conn {
 
 struct fs {
 	const struct fs_config *cfg;
+	char *db_path; /* absolute: fuse_daemonize changes to / even in the foreground */
+	atomic_bool reported;
 	int source_fd;
 	uid_t uid;
 	gid_t gid;
@@ -39,12 +43,6 @@ struct fs {
 	pthread_key_t key;
 	pthread_mutex_t lock; /* guards the list of connections */
 	struct conn *conns;
-};
-
-/* A rendered document held by an open .meta. */
-struct doc {
-	size_t len;
-	char text[];
 };
 
 /* An open directory: where the previous readdir stopped. */
@@ -79,6 +77,13 @@ static void conn_destroy(void *p)
 		conn_free(the_fs, p);
 }
 
+/* A serving thread that cannot reach the store answers EIO; say why once. */
+static void report_once(struct fs *fs, const char *err)
+{
+	if (!atomic_exchange(&fs->reported, true))
+		fprintf(stderr, "takeoutfs: %s\n", err);
+}
+
 static struct views *thread_views(struct fs *fs)
 {
 	struct conn *c = pthread_getspecific(fs->key);
@@ -87,8 +92,9 @@ static struct views *thread_views(struct fs *fs)
 	char err[512];
 	if (!(c = calloc(1, sizeof *c)))
 		return NULL;
-	if (store_open(fs->cfg->db_path, STORE_READ_ONLY, &c->db, err, sizeof err) != STORE_OK ||
+	if (store_open(fs->db_path, STORE_READ_ONLY, &c->db, err, sizeof err) != STORE_OK ||
 	    !(c->views = views_open(c->db, fs->status.len, err, sizeof err))) {
+		report_once(fs, err);
 		store_close(c->db);
 		free(c);
 		return NULL;
@@ -305,20 +311,13 @@ static int open_source(struct fs *fs, struct views *v, int64_t file_id)
 	return fd < 0 ? -errno : fd;
 }
 
-static int open_meta(struct views *v, int64_t file_id, uint64_t *fh)
+/* A .meta is rendered again for each read rather than kept per open: it is
+ * small (one read), and the answer then shows a CRC computed meanwhile. */
+static int check_meta(struct views *v, int64_t file_id)
 {
 	const char *text;
 	size_t len;
-	int rc = views_render_meta(v, file_id, &text, &len);
-	if (rc != 0)
-		return rc;
-	struct doc *d = malloc(sizeof *d + len);
-	if (!d)
-		return -ENOMEM;
-	d->len = len;
-	memcpy(d->text, text, len);
-	*fh = (uint64_t)(uintptr_t)d;
-	return 0;
+	return views_render_meta(v, file_id, &text, &len);
 }
 
 static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -345,7 +344,7 @@ static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		break;
 	case INO_META:
 		/* Not keep_cache: the lazy CRC may fill in the crc32 field. */
-		rc = open_meta(v, ino_id(ino), &fi->fh);
+		rc = check_meta(v, ino_id(ino));
 		break;
 	case INO_SPECIAL:
 		rc = ino == INO_STATUS ? 0 : -ENOENT;
@@ -385,8 +384,14 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	case INO_META: {
-		const struct doc *d = (const struct doc *)(uintptr_t)fi->fh;
-		reply_slice(req, d->text, d->len, size, off);
+		struct views *v = thread_views(fs);
+		const char *text;
+		size_t len;
+		int rc = v ? views_render_meta(v, ino_id(ino), &text, &len) : -EIO;
+		if (rc != 0)
+			fuse_reply_err(req, -rc);
+		else
+			reply_slice(req, text, len, size, off);
 		return;
 	}
 	case INO_SPECIAL:
@@ -401,8 +406,6 @@ static void tfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *f
 {
 	if (ino_tag(ino) == INO_MEDIA)
 		close((int)fi->fh);
-	else if (ino_tag(ino) == INO_META)
-		free((void *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 
@@ -515,7 +518,12 @@ static int prepare_store(struct fs *fs)
 {
 	sqlite3 *db;
 	char err[512];
-	if (store_open(fs->cfg->db_path, STORE_READ_ONLY, &db, err, sizeof err) != STORE_OK) {
+	if (!(fs->db_path = realpath(fs->cfg->db_path, NULL))) {
+		fprintf(stderr, "takeoutfs: cannot find the store %s: %s\n", fs->cfg->db_path,
+		        strerror(errno));
+		return -1;
+	}
+	if (store_open(fs->db_path, STORE_READ_ONLY, &db, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "takeoutfs: %s\n", err);
 		return -1;
 	}
@@ -600,6 +608,7 @@ int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 	}
 	fuse_opt_free_args(&own);
 	jbuf_free(&fs.status);
+	free(fs.db_path);
 	close(fs.source_fd);
 	return rc;
 }

@@ -85,19 +85,26 @@ static void jbuf_escaped(struct jbuf *b, const char *s, size_t len)
 	jbuf_raw(b, s + run, len - run);
 }
 
+/* Escapes s[0..len), repairing invalid UTF-8 first (names are raw bytes). */
+static void jbuf_utf8(struct jbuf *b, const char *s, size_t len)
+{
+	if (ustr_valid_utf8(s, len) && !memchr(s, 0, len)) {
+		jbuf_escaped(b, s, len);
+		return;
+	}
+	char *clean = ustr_sanitize_utf8(s, len);
+	if (!clean)
+		b->oom = true;
+	else
+		jbuf_escaped(b, clean, strlen(clean));
+	free(clean);
+}
+
 void jbuf_string(struct jbuf *b, const char *s, size_t len)
 {
 	jbuf_raw(b, "\"", 1);
-	if (ustr_valid_utf8(s, len) && !memchr(s, 0, len)) {
-		jbuf_escaped(b, s, len);
-	} else {
-		char *clean = ustr_sanitize_utf8(s, len);
-		if (!clean)
-			b->oom = true;
-		else
-			jbuf_escaped(b, clean, strlen(clean));
-		free(clean);
-	}
+	if (s && len) /* SQLite gives NULL for an empty value */
+		jbuf_utf8(b, s, len);
 	jbuf_raw(b, "\"", 1);
 }
 

@@ -147,8 +147,8 @@ static int place_numbered(struct build *b, int64_t parent, const char *name, siz
 static int64_t add_dir(struct build *b, int64_t parent, const char *name, size_t len, int kind,
                        int64_t ref)
 {
-	char final[NAMES_MAX + 1];
-	size_t flen = names_clean(name, len, NAMES_MAX, final);
+	char final[NAMES_MAX + 1] = "";
+	size_t flen = parent >= 0 ? names_clean(name, len, NAMES_MAX, final) : 0;
 	int64_t vid = b->next_vid;
 	bool placed = true;
 	if (parent >= 0 && insert_entry(b, parent, final, flen, ENTRY_DIR, vid, &placed) != 0)
