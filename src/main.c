@@ -40,9 +40,10 @@ static void say(const char *fmt, ...)
 	va_end(ap);
 }
 
-static char *read_mountinfo(size_t *len)
+/* A whole small file (procfs ones have no size), or NULL. */
+static char *read_small_file(const char *path, size_t *len)
 {
-	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	size_t cap = 1 << 16, n = 0;
@@ -69,14 +70,44 @@ static char *read_mountinfo(size_t *len)
 	return buf;
 }
 
+/* Where libfuse looks for its mount helper: its install folder, then PATH. */
+static const char *find_fusermount(void)
+{
+	static char found[PATH_MAX];
+	if (access("/usr/bin/fusermount3", X_OK) == 0)
+		return "/usr/bin/fusermount3";
+	const char *path = getenv("PATH");
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		int len = snprintf(found, sizeof found, "%.*s/fusermount3", (int)n, path);
+		if (n > 0 && len > 0 && (size_t)len < sizeof found && access(found, X_OK) == 0)
+			return found;
+		path += n + (path[n] == ':');
+	}
+	return NULL;
+}
+
+static int check_allow_other(const struct cli_options *opt, char *err, size_t errlen)
+{
+	if (!opt->allow_other)
+		return 0;
+	size_t len = 0;
+	char *conf = read_small_file("/etc/fuse.conf", &len);
+	int rc = cli_check_allow_other(geteuid() == 0, "allow_other", conf, len, err, errlen);
+	free(conf);
+	return rc;
+}
+
 static int check_mount_target(const struct cli_options *opt, char *err, size_t errlen)
 {
 	size_t len = 0;
-	char *mountinfo = read_mountinfo(&len);
+	char *mountinfo = read_small_file("/proc/self/mountinfo", &len);
 	int rc = cli_check_mountpoint(opt->mountpoint, opt->nonempty, mountinfo, len, err, errlen);
 	free(mountinfo);
 	if (rc == 0)
-		rc = cli_check_fuse_device("/dev/fuse", err, errlen);
+		rc = cli_check_fuse_device("/dev/fuse", find_fusermount(), err, errlen);
+	if (rc == 0)
+		rc = check_allow_other(opt, err, errlen);
 	return rc;
 }
 

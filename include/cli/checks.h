@@ -25,12 +25,23 @@ int cli_check_mountpoint(const char *mountpoint, bool nonempty, const char *moun
                          size_t mountinfo_len, char *err, size_t errlen);
 
 /* The FUSE device at path (normally /dev/fuse) exists, is a character device
- * and can be opened. */
-int cli_check_fuse_device(const char *path, char *err, size_t errlen);
+ * and can be opened, by us or else by the setuid-root helper fusermount (the
+ * path of fusermount3, NULL when not found), as libfuse does. */
+int cli_check_fuse_device(const char *path, const char *fusermount, char *err, size_t errlen);
 
 /* The store at db_path can be used: an existing one opens for writing and is
  * not from a newer takeoutfs; for a new one, its folder exists and is writable. */
 int cli_check_store(const char *db_path, char *err, size_t errlen);
+
+/* True when fuse.conf[0..len) (the format of /etc/fuse.conf) has an active
+ * user_allow_other line. */
+bool cli_fuse_conf_allows_other(const char *conf, size_t len);
+
+/* -o allow_other (or allow_root) for a user other than root needs
+ * user_allow_other in /etc/fuse.conf, else fusermount3 refuses the mount
+ * after the whole indexing. conf may be NULL (no such file). */
+int cli_check_allow_other(bool is_root, const char *option, const char *conf, size_t len, char *err,
+                          size_t errlen);
 
 /* True when s is a POSIX TZ rule such as "UTC0", "EST5EDT" or
  * "CET-1CEST,M3.5.0,M10.5.0/3" (the form glibc parses when no file matches). */

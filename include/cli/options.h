@@ -32,6 +32,7 @@ struct cli_options {
 	bool foreground;        /* -f, or implied by -d */
 	bool debug;             /* -d, -o debug */
 	bool single_thread;     /* -s */
+	bool allow_other;       /* -o allow_other or allow_root went to FUSE */
 };
 
 enum cli_parse_status {

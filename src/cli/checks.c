@@ -209,7 +209,14 @@ int cli_check_mountpoint(const char *mountpoint, bool nonempty, const char *moun
 	return 0;
 }
 
-int cli_check_fuse_device(const char *path, char *err, size_t errlen)
+static bool is_setuid_root(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+	       (st.st_mode & S_ISUID) && (st.st_mode & S_IXOTH);
+}
+
+int cli_check_fuse_device(const char *path, const char *fusermount, char *err, size_t errlen)
 {
 	static const char advice[] =
 	    "load the fuse module (modprobe fuse) or, in a container, pass the device in "
@@ -227,11 +234,15 @@ int cli_check_fuse_device(const char *path, char *err, size_t errlen)
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
+		/* libfuse falls back to the setuid fusermount3, which opens the
+		 * device as root: a 0600 device is fine when that helper is there. */
+		if ((e == EACCES || e == EPERM) && fusermount && is_setuid_root(fusermount))
+			return 0;
 		if (e == EACCES || e == EPERM)
 			snprintf(err, errlen,
-			         "%s: %s; FUSE is not allowed for this user (the device is usually "
-			         "mode 0666: ask the administrator)",
-			         path, strerror(e));
+			         "%s: %s and fusermount3 is %s; install the fuse3 package, or ask "
+			         "the administrator to allow FUSE for this user",
+			         path, strerror(e), fusermount ? "not setuid root" : "missing");
 		else
 			snprintf(err, errlen, "%s: %s, FUSE is not available; %s", path,
 			         strerror(e), advice);
@@ -348,6 +359,39 @@ int cli_check_store(const char *db_path, char *err, size_t errlen)
 		    db_path, store_schema_version(db_path), STORE_SCHEMA_VERSION);
 	else
 		store_message(msg, err, errlen);
+	return -1;
+}
+
+/* --- /etc/fuse.conf --- */
+
+bool cli_fuse_conf_allows_other(const char *conf, size_t len)
+{
+	const char *p = conf, *end = conf + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		const char *q = e;
+		while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r'))
+			q--;
+		static const char key[] = "user_allow_other";
+		if ((size_t)(q - p) == sizeof key - 1 && memcmp(p, key, sizeof key - 1) == 0)
+			return true;
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+int cli_check_allow_other(bool is_root, const char *option, const char *conf, size_t len, char *err,
+                          size_t errlen)
+{
+	if (is_root || (conf && cli_fuse_conf_allows_other(conf, len)))
+		return 0;
+	snprintf(err, errlen,
+	         "-o %s: /etc/fuse.conf does not allow it for users other than root; add the "
+	         "line user_allow_other to /etc/fuse.conf (as root), or leave the option out",
+	         option);
 	return -1;
 }
 

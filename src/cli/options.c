@@ -141,8 +141,11 @@ static int take_foreign_option(struct parse_ctx *c, const char *arg)
 		return fail(c, "%s: unknown option; see takeoutfs --help", arg);
 	if (cli_is_mount_only_option(arg))
 		return 0;
-	if (cli_fuse_accepts(arg))
+	if (cli_fuse_accepts(arg)) {
+		if (strcmp(arg, "allow_other") == 0 || strcmp(arg, "allow_root") == 0)
+			c->opt->allow_other = true;
 		return 1;
+	}
 	if (cli_fuse_loop_option(arg))
 		return fail(c,
 		            "-o %s: fuse's loop options (clone_fd, max_threads, max_idle_threads) "

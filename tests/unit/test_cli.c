@@ -304,10 +304,10 @@ static void test_fuse_device_check(void)
 {
 	char path[PATH_MAX + 64], err[512];
 	snprintf(path, sizeof path, "%s/nodev", tmp_root);
-	CHECK_INT(cli_check_fuse_device(path, err, sizeof err), -1);
+	CHECK_INT(cli_check_fuse_device(path, "/usr/bin/fusermount3", err, sizeof err), -1);
 	CHECK_MSG(strstr(err, "FUSE is not available; load the fuse module"), "%s", err);
 	snprintf(path, sizeof path, "%s/plainfile", tmp_root);
-	CHECK_INT(cli_check_fuse_device(path, err, sizeof err), -1);
+	CHECK_INT(cli_check_fuse_device(path, NULL, err, sizeof err), -1);
 	CHECK_MSG(strstr(err, "not a device"), "%s", err);
 }
 
@@ -364,6 +364,39 @@ static void test_store_checks(void)
 	fclose(f);
 	CHECK_INT(cli_check_store(path, err, sizeof err), -1);
 	CHECK_MSG(strstr(err, "notastore.sqlite") && strchr(err, ';'), "%s", err);
+}
+
+static void test_fuse_conf(void)
+{
+	const char on[] = "# mount_max = 1000\n  user_allow_other \r\n";
+	const char off[] = "# user_allow_other\nmount_max = 1000\nuser_allow_other_not\n";
+	const char last[] = "mount_max = 10\nuser_allow_other";
+	CHECK(cli_fuse_conf_allows_other(on, sizeof on - 1));
+	CHECK(!cli_fuse_conf_allows_other(off, sizeof off - 1));
+	CHECK(cli_fuse_conf_allows_other(last, sizeof last - 1));
+	CHECK(!cli_fuse_conf_allows_other(last, sizeof last - 2));
+	CHECK(!cli_fuse_conf_allows_other("", 0));
+	char err[512];
+	CHECK_INT(cli_check_allow_other(true, "allow_other", NULL, 0, err, sizeof err), 0);
+	CHECK_INT(cli_check_allow_other(false, "allow_other", on, sizeof on - 1, err, sizeof err),
+	          0);
+	CHECK_INT(cli_check_allow_other(false, "allow_other", off, sizeof off - 1, err, sizeof err),
+	          -1);
+	CHECK_MSG(strstr(err, "-o allow_other: /etc/fuse.conf does not allow it") &&
+	              strstr(err, "; add the line user_allow_other"),
+	          "%s", err);
+	CHECK_INT(cli_check_allow_other(false, "allow_other", NULL, 0, err, sizeof err), -1);
+
+	struct cli_options o;
+	char joined[1024];
+	const char *argv[] = {"takeoutfs", "-o", "allow_other", "S", "M", NULL};
+	CHECK_INT(parse(&o, joined, err, argv), CLI_PARSE_OK);
+	CHECK(o.allow_other);
+	cli_options_free(&o);
+	const char *argv2[] = {"takeoutfs", "-o", "default_permissions", "S", "M", NULL};
+	CHECK_INT(parse(&o, joined, err, argv2), CLI_PARSE_OK);
+	CHECK(!o.allow_other);
+	cli_options_free(&o);
 }
 
 static void test_time_zones(void)
@@ -652,6 +685,7 @@ int main(void)
 	test_fuse_device_check();
 	test_source_checks();
 	test_store_checks();
+	test_fuse_conf();
 	test_time_zones();
 	test_census();
 	test_number_formats();
