@@ -70,23 +70,6 @@ static char *read_small_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* Where libfuse looks for its mount helper: its install folder, then PATH. */
-static const char *find_fusermount(void)
-{
-	static char found[PATH_MAX];
-	if (access("/usr/bin/fusermount3", X_OK) == 0)
-		return "/usr/bin/fusermount3";
-	const char *path = getenv("PATH");
-	while (path && *path) {
-		size_t n = strcspn(path, ":");
-		int len = snprintf(found, sizeof found, "%.*s/fusermount3", (int)n, path);
-		if (n > 0 && len > 0 && (size_t)len < sizeof found && access(found, X_OK) == 0)
-			return found;
-		path += n + (path[n] == ':');
-	}
-	return NULL;
-}
-
 static int check_allow_other(const struct cli_options *opt, char *err, size_t errlen)
 {
 	if (!opt->allow_other)
@@ -105,7 +88,7 @@ static int check_mount_target(const struct cli_options *opt, char *err, size_t e
 	int rc = cli_check_mountpoint(opt->mountpoint, opt->nonempty, mountinfo, len, err, errlen);
 	free(mountinfo);
 	if (rc == 0)
-		rc = cli_check_fuse_device("/dev/fuse", find_fusermount(), err, errlen);
+		rc = cli_check_fuse_device("/dev/fuse", err, errlen);
 	if (rc == 0)
 		rc = check_allow_other(opt, err, errlen);
 	return rc;

@@ -25,9 +25,8 @@ int cli_check_mountpoint(const char *mountpoint, bool nonempty, const char *moun
                          size_t mountinfo_len, char *err, size_t errlen);
 
 /* The FUSE device at path (normally /dev/fuse) exists, is a character device
- * and can be opened, by us or else by the setuid-root helper fusermount (the
- * path of fusermount3, NULL when not found), as libfuse does. */
-int cli_check_fuse_device(const char *path, const char *fusermount, char *err, size_t errlen);
+ * and this user can open it (libfuse opens it before any fusermount3). */
+int cli_check_fuse_device(const char *path, char *err, size_t errlen);
 
 /* The store at db_path can be used: an existing one opens for writing and is
  * not from a newer takeoutfs; for a new one, its folder exists and is writable. */

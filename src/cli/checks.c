@@ -209,14 +209,7 @@ int cli_check_mountpoint(const char *mountpoint, bool nonempty, const char *moun
 	return 0;
 }
 
-static bool is_setuid_root(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
-	       (st.st_mode & S_ISUID) && (st.st_mode & S_IXOTH);
-}
-
-int cli_check_fuse_device(const char *path, const char *fusermount, char *err, size_t errlen)
+int cli_check_fuse_device(const char *path, char *err, size_t errlen)
 {
 	static const char advice[] =
 	    "load the fuse module (modprobe fuse) or, in a container, pass the device in "
@@ -234,15 +227,14 @@ int cli_check_fuse_device(const char *path, const char *fusermount, char *err, s
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		/* libfuse falls back to the setuid fusermount3, which opens the
-		 * device as root: a 0600 device is fine when that helper is there. */
-		if ((e == EACCES || e == EPERM) && fusermount && is_setuid_root(fusermount))
-			return 0;
+		/* libfuse 3.14 opens the device itself before it would ever run
+		 * the setuid fusermount3, so a device the user cannot open ends
+		 * the mount, helper or not. */
 		if (e == EACCES || e == EPERM)
 			snprintf(err, errlen,
-			         "%s: %s and fusermount3 is %s; install the fuse3 package, or ask "
-			         "the administrator to allow FUSE for this user",
-			         path, strerror(e), fusermount ? "not setuid root" : "missing");
+			         "%s: %s, FUSE is not allowed for this user; ask the administrator "
+			         "to make the device usable (it is normally mode 0666)",
+			         path, strerror(e));
 		else
 			snprintf(err, errlen, "%s: %s, FUSE is not available; %s", path,
 			         strerror(e), advice);

@@ -156,4 +156,22 @@ if "$BIN" -o db="$T/fg.sqlite",quiet "$SRC" "$MNT" 2>"$T/err"; then
 else
 	note "daemon mount: $(cat "$T/err")"
 fi
+# A user other than root mounts through the setuid fusermount3 and unmounts
+# with fusermount3 -u. A private 0666 device node (mount namespace) stands in
+# for /dev/fuse, whose mode differs between machines.
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	chmod 755 "$T" && chmod -R a+rX "$SRC"
+	mkdir -p "$T/user/mnt" && chown -R 65534 "$T/user"
+	unshare -m --propagation private bash -c '
+		T=$1 BIN=$2 SRC=$3
+		mknod -m 666 "$T/fuse-node" c 10 229 && mount --bind "$T/fuse-node" /dev/fuse || exit 3
+		as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_CACHE_HOME HOME="$T/user" "$@"; }
+		as_user "$BIN" -o quiet "$SRC" "$T/user/mnt" 2>"$T/err" || { echo "user mount: $(cat "$T/err")"; exit 1; }
+		ok=0
+		as_user find "$T/user/mnt/by-date" -name IMG_0001.jpg | grep -q . || { echo "user cannot see the photo"; ok=1; }
+		ls "$T"/user/.cache/takeoutfs/*-src.sqlite >/dev/null || { echo "no store under the user HOME"; ok=1; }
+		as_user fusermount3 -u "$T/user/mnt" || { echo "user fusermount3 -u failed"; fusermount3 -u "$T/user/mnt"; ok=1; }
+		exit $ok
+	' bash "$T" "$BIN" "$SRC" && ok "a user mounts and unmounts through fusermount3" || note "user mount"
+fi
 exit $fail
