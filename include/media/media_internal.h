@@ -24,7 +24,8 @@ struct probe_ctx {
 	struct media_info *out;
 	int reads_left;
 	bool oom;
-	/* The window: bytes read beyond the head, valid until the next read. */
+	/* The window: bytes read beyond the head, valid until the next read.
+	 * It and the EXIF buffer are the calling thread's, reused across files. */
 	uint8_t *win;
 	size_t win_cap, win_len;
 	uint64_t win_off;
@@ -41,6 +42,13 @@ const uint8_t *probe_bytes(struct probe_ctx *c, uint64_t off, size_t len);
 
 /* Up to len bytes at off (fewer at the end of the file); *got says how many. */
 const uint8_t *probe_bytes_upto(struct probe_ctx *c, uint64_t off, size_t len, size_t *got);
+
+/* Copies up to len bytes at off into dst (head, window or one read); returns
+ * how many (0 when outside the file or out of budget). */
+size_t probe_copy_upto(struct probe_ctx *c, uint64_t off, size_t len, uint8_t *dst);
+
+/* The buffer EXIF blocks are assembled in, grown to len (NULL: no memory). */
+uint8_t *probe_exif_buffer(struct probe_ctx *c, size_t len);
 
 /* Copies the TIFF block at off (len bytes, from the head or read) behind an
  * "Exif\0\0" header and hands it to libexif. */

@@ -1,6 +1,7 @@
 /* media_probe(): recognises the container by its first bytes, runs the parser
  * for it, and owns the bounded reader (head in memory, a few small reads
  * beyond it) plus the string/date helpers the parsers share. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,40 @@ void probe_problem(struct probe_ctx *c, const char *msg)
 {
 	if (!c->out->problem[0])
 		snprintf(c->out->problem, sizeof c->out->problem, "%s", msg);
+}
+
+/* The window and EXIF buffers outlive one call, per thread: allocating and
+ * freeing them per file made glibc trim and re-fault the heap each time. */
+struct scratch {
+	uint8_t *win, *exif;
+	size_t win_cap, exif_cap;
+};
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void free_scratch(void *p)
+{
+	struct scratch *s = p;
+	free(s->win);
+	free(s->exif);
+	free(s);
+}
+
+static void make_scratch_key(void)
+{
+	pthread_key_create(&scratch_key, free_scratch);
+}
+
+static struct scratch *thread_scratch(void)
+{
+	pthread_once(&scratch_once, make_scratch_key);
+	struct scratch *s = pthread_getspecific(scratch_key);
+	if (!s && (s = calloc(1, sizeof *s)) && pthread_setspecific(scratch_key, s) != 0) {
+		free(s);
+		s = NULL;
+	}
+	return s;
 }
 
 static bool ensure_capacity(struct probe_ctx *c, uint8_t **buf, size_t *cap, size_t want)
@@ -90,6 +125,29 @@ const uint8_t *probe_bytes(struct probe_ctx *c, uint64_t off, size_t len)
 	size_t got;
 	const uint8_t *p = probe_bytes_upto(c, off, len, &got);
 	return p && got == len ? p : NULL;
+}
+
+size_t probe_copy_upto(struct probe_ctx *c, uint64_t off, size_t len, uint8_t *dst)
+{
+	const struct media_source *s = c->src;
+	if (off >= s->size)
+		return 0;
+	if (len > s->size - off)
+		len = (size_t)(s->size - off);
+	if (off + len <= s->head_len) {
+		memcpy(dst, s->head + off, len);
+		return len;
+	}
+	if (c->win_len && off >= c->win_off && off + len <= c->win_off + c->win_len) {
+		memcpy(dst, c->win + (off - c->win_off), len);
+		return len;
+	}
+	return read_into(c, off, dst, len);
+}
+
+uint8_t *probe_exif_buffer(struct probe_ctx *c, size_t len)
+{
+	return ensure_capacity(c, &c->exif, &c->exif_cap, len) ? c->exif : NULL;
 }
 
 static bool copy_range(struct probe_ctx *c, uint64_t off, size_t len, uint8_t *dst)
@@ -434,13 +492,27 @@ static int probe_with(const struct media_source *src, struct media_info *out, bo
 	if (s.head_len > s.size)
 		s.head_len = (size_t)s.size;
 	struct probe_ctx c = {.src = &s, .out = out, .reads_left = MEDIA_MAX_READS};
+	struct scratch *sc = thread_scratch();
+	if (sc) {
+		c.win = sc->win;
+		c.win_cap = sc->win_cap;
+		c.exif = sc->exif;
+		c.exif_cap = sc->exif_cap;
+	}
 	out->format = detect ? detect_format(s.head, s.head_len) : f;
 	if (tiff)
 		probe_exif_tiff(&c, tiff, tiff_len);
 	else
 		run_parser(&c);
-	free(c.win);
-	free(c.exif);
+	if (sc) {
+		sc->win = c.win;
+		sc->win_cap = c.win_cap;
+		sc->exif = c.exif;
+		sc->exif_cap = c.exif_cap;
+	} else {
+		free(c.win);
+		free(c.exif);
+	}
 	return c.oom ? -1 : 0;
 }
 

@@ -2,7 +2,6 @@
  * block, so its start goes to libexif. The image size is ExifTool's: the
  * first IFD (IFD0, then IFD0's SubIFDs) whose SubfileType is 0 (the full-
  * resolution image), else IFD0 - which is why a DNG reports the raw size. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "media/media_internal.h"
@@ -144,17 +143,17 @@ static void rebase_entries(uint8_t *t, size_t len, uint32_t base, bool le)
  * the file's bytes from that IFD on, offsets rebased. */
 static void parse_far_ifd(struct probe_ctx *c, bool le, uint16_t pointer_tag, uint32_t off)
 {
-	size_t got;
-	const uint8_t *w = probe_bytes_upto(c, off, LIBEXIF_REACH - SHIM_LEN, &got);
-	if (!w || got < 2) {
+	size_t want = LIBEXIF_REACH - SHIM_LEN;
+	uint8_t *b = probe_exif_buffer(c, EXIF_HEADER_LEN + SHIM_LEN + want);
+	if (!b)
+		return;
+	uint8_t *t = b + EXIF_HEADER_LEN;
+	size_t got = probe_copy_upto(c, off, want, t + SHIM_LEN);
+	if (got < 2) {
 		probe_problem(c, "TIFF Exif/GPS IFD outside the file");
 		return;
 	}
-	uint8_t *t = malloc(SHIM_LEN + got);
-	if (!t) {
-		c->oom = true;
-		return;
-	}
+	memcpy(b, "Exif\0\0", EXIF_HEADER_LEN);
 	memcpy(t, le ? "II*\0" : "MM\0*", 4);
 	put32(t + 4, 8, le);
 	put16(t + 8, 1, le);
@@ -163,10 +162,8 @@ static void parse_far_ifd(struct probe_ctx *c, bool le, uint16_t pointer_tag, ui
 	put32(t + 14, 1, le);
 	put32(t + 18, SHIM_LEN, le);
 	put32(t + 22, 0, le);
-	memcpy(t + SHIM_LEN, w, got);
 	rebase_entries(t + SHIM_LEN, got, off, le);
-	probe_exif_tiff(c, t, SHIM_LEN + got);
-	free(t);
+	exif_parse_block(c, b, EXIF_HEADER_LEN + SHIM_LEN + got);
 }
 
 static bool beyond_libexif(uint32_t off)
