@@ -8,7 +8,11 @@ set -u
 BIN=${TFS_BIN:?}
 T=$(mktemp -d /tmp/tfs-cli-errors.XXXXXX)
 chmod 755 "$T"
-cleanup() { rm -rf "$T"; }
+cleanup() {
+	mountpoint -q "$T/dead" 2>/dev/null || grep -q " $T/dead " /proc/self/mountinfo &&
+		{ fusermount3 -u -z "$T/dead" 2>/dev/null || umount -l "$T/dead"; }
+	rm -rf "$T"
+}
 trap cleanup EXIT
 export XDG_CACHE_HOME=$T/cache
 fail=0
@@ -97,6 +101,24 @@ expect "MOUNTPOINT already mounted" 1 "something is already mounted there; unmou
 	unshare -m --propagation private sh -c 'mount -t tmpfs tfs-test "$1" && exec "$2" "$3" "$1"' \
 	sh "$T/mnt" "$BIN" "$SRC"
 no_store "MOUNTPOINT checks"
+
+# A FUSE daemon killed with -9 leaves a dead mount ("Transport endpoint is not connected").
+mkdir -p "$T/dead"
+"$BIN" -f -o quiet,db="$T/dead.sqlite" "$SRC" "$T/dead" 2>/dev/null &
+dead_pid=$!
+for _ in $(seq 50); do grep -q " $T/dead " /proc/self/mountinfo && break; sleep 0.1; done
+if grep -q " $T/dead " /proc/self/mountinfo; then
+	kill -9 $dead_pid
+	wait $dead_pid 2>/dev/null
+	expect "MOUNTPOINT a dead FUSE mount" 1 "dead: a dead FUSE mount is still there \(Transport endpoint is not connected\); unmount it first with fusermount3 -u" -- \
+		"$BIN" -o db="$T/dead.sqlite" "$SRC" "$T/dead"
+	fusermount3 -u -z "$T/dead"
+else
+	echo "FAIL could not mount for the dead-mount case"
+	fail=1
+	kill $dead_pid 2>/dev/null
+fi
+touch "$T/stamp" # the dead-mount case made a store on purpose
 
 # --- /dev/fuse (exit 1), faked inside a private mount namespace ---
 expect "/dev/fuse missing" 1 "/dev/fuse: No such file or directory, FUSE is not available; load the fuse module" -- \
