@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +160,18 @@ static void explain_index_failure(int rc, const char *real_source, const char *m
 	say("%s%s", msg[0] ? msg : "indexing failed", advice);
 }
 
+/* Ctrl-C while the progress line is up: end the line first, so that the
+ * shell prompt does not land in the middle of it, then die of the signal as
+ * usual (the store is consistent after any interruption). */
+static void end_progress_line_and_die(int sig)
+{
+	static const char nl = '\n';
+	ssize_t ignored = write(STDERR_FILENO, &nl, 1);
+	(void)ignored;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int index_source(const struct cli_options *opt, const char *real_source, const char *db_path,
                         struct index_summary *sum)
 {
@@ -173,8 +187,20 @@ static int index_source(const struct cli_options *opt, const char *real_source, 
 	};
 	char msg[1024] = "";
 	memset(sum, 0, sizeof *sum);
+	struct sigaction on_interrupt = {.sa_handler = end_progress_line_and_die}, old_int,
+	                 old_term;
+	sigemptyset(&on_interrupt.sa_mask);
+	bool on_terminal = progress.mode == CLI_PROGRESS_TTY;
+	if (on_terminal) {
+		sigaction(SIGINT, &on_interrupt, &old_int);
+		sigaction(SIGTERM, &on_interrupt, &old_term);
+	}
 	int rc = indexer_run(&io, sum, msg, sizeof msg);
 	cli_progress_finish(&progress);
+	if (on_terminal) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
 	cli_progress_destroy(&progress);
 	if (rc != INDEX_OK)
 		explain_index_failure(rc, real_source, msg);
