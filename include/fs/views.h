@@ -23,6 +23,8 @@
  *           PRIMARY KEY(parent, name)) WITHOUT ROWID
  *
  * NAME.meta entries are not stored: they are derived from each ENTRY_MEDIA.
+ * views_build also creates the index dirs_album ON dirs(album_id) (and the
+ * store's STORE_INDEXES_SQL when missing), which the .meta queries need.
  *
  * Inode numbers (stable while the store is unchanged): id << 2 | tag with
  * tag 0 = special file (status.json = 4), 1 = virtual folder (root = 1),

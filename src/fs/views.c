@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fs/meta.h"
 #include "store/store.h"
@@ -22,7 +23,17 @@ struct views {
 	struct jbuf rendered;
 	uint64_t status_size;
 	int64_t dir_mtime;
+	sqlite3_stmt *begin, *commit;
+	bool in_txn;
+	struct timespec txn_start;
 };
+
+/* Each statement outside a transaction takes and drops SQLite's file and WAL
+ * locks (several fcntl calls, most of a lookup's cost). The store does not
+ * change while mounted except for cache columns (the lazy CRC), so the
+ * connection stays in one read transaction and starts a fresh one at most
+ * every SNAPSHOT_MS, which is how soon such updates become visible. */
+#define SNAPSHOT_MS 1000
 
 static const char LOOKUP_SQL[] = "SELECT kind, target FROM entries WHERE parent = ?1 AND name = ?2";
 static const char VDIR_SQL[] = "SELECT nsub FROM vdirs WHERE id = ?1";
@@ -42,6 +53,38 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 	           : -1;
 }
 
+static int64_t elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return (int64_t)(now.tv_sec - since->tv_sec) * 1000 +
+	       (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+static void end_snapshot(struct views *v)
+{
+	if (!v->in_txn)
+		return;
+	sqlite3_reset(v->commit);
+	sqlite3_step(v->commit);
+	sqlite3_reset(v->commit);
+	v->in_txn = false;
+}
+
+/* Called at the start of every request: reuse or renew the read snapshot. */
+static void snapshot(struct views *v)
+{
+	if (v->in_txn && elapsed_ms(&v->txn_start) < SNAPSHOT_MS)
+		return;
+	end_snapshot(v);
+	sqlite3_reset(v->begin);
+	if (sqlite3_step(v->begin) == SQLITE_DONE) {
+		v->in_txn = true;
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &v->txn_start);
+	}
+	sqlite3_reset(v->begin);
+}
+
 struct views *views_open(sqlite3 *db, uint64_t status_size, char *err, size_t errlen)
 {
 	struct views *v = calloc(1, sizeof *v);
@@ -54,7 +97,8 @@ struct views *views_open(sqlite3 *db, uint64_t status_size, char *err, size_t er
 	v->dir_mtime = store_meta_get_int(db, "index_finished", 0);
 	if (prepare(db, LOOKUP_SQL, &v->lookup) || prepare(db, VDIR_SQL, &v->vdir) ||
 	    prepare(db, FILE_SQL, &v->file) || prepare(db, LIST_SQL, &v->list) ||
-	    prepare(db, PATH_SQL, &v->path)) {
+	    prepare(db, PATH_SQL, &v->path) || prepare(db, "BEGIN", &v->begin) ||
+	    prepare(db, "COMMIT", &v->commit)) {
 		snprintf(err, errlen, "cannot prepare the view queries (is the store indexed?): %s",
 		         sqlite3_errmsg(db));
 		views_close(v);
@@ -71,6 +115,9 @@ void views_close(struct views *v)
 {
 	if (!v)
 		return;
+	end_snapshot(v);
+	sqlite3_finalize(v->begin);
+	sqlite3_finalize(v->commit);
 	sqlite3_finalize(v->lookup);
 	sqlite3_finalize(v->vdir);
 	sqlite3_finalize(v->file);
@@ -142,6 +189,7 @@ static int media_attr(struct views *v, int64_t id, struct vnode *out)
 
 int views_render_meta(struct views *v, int64_t file_id, const char **out, size_t *len)
 {
+	snapshot(v);
 	int rc = meta_render(v->meta, file_id, &v->rendered);
 	if (rc != 0)
 		return rc;
@@ -168,6 +216,7 @@ static int meta_attr(struct views *v, int64_t id, struct vnode *out)
 
 int views_getattr(struct views *v, uint64_t ino, struct vnode *out)
 {
+	snapshot(v);
 	int64_t id = ino_id(ino);
 	switch (ino_tag(ino)) {
 	case INO_VDIR:
@@ -220,6 +269,7 @@ static int find_entry(struct views *v, int64_t parent, const char *name, size_t 
 
 int views_lookup(struct views *v, uint64_t parent, const char *name, size_t len, struct vnode *out)
 {
+	snapshot(v);
 	if (ino_tag(parent) != INO_VDIR)
 		return ino_tag(parent) == INO_SPECIAL && parent != INO_STATUS ? -ENOENT : -ENOTDIR;
 	if (len == 0 || len > NAMES_MAX)
@@ -283,6 +333,7 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
 {
 	if (ino_tag(ino) != INO_VDIR)
 		return -ENOTDIR;
+	snapshot(v);
 	int rc = 0;
 	if (cur->meta_due && (rc = emit_meta(v, cur, attrs, fn, ctx)) != 0)
 		return rc > 0 ? 0 : rc;
@@ -320,6 +371,7 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
 
 int views_source_path(struct views *v, int64_t file_id, char *buf, size_t len)
 {
+	snapshot(v);
 	sqlite3_stmt *st = v->path;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, file_id);

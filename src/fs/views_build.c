@@ -23,6 +23,10 @@ static const char VIEW_SCHEMA_SQL[] =
     " target INTEGER NOT NULL, PRIMARY KEY(parent, name)) WITHOUT ROWID;"
     "DELETE FROM vdirs; DELETE FROM entries;";
 
+/* The name of an untitled album is its folder's: found by album_id, for the
+ * albums of an item in .meta. */
+static const char VIEW_INDEXES_SQL[] = "CREATE INDEX IF NOT EXISTS dirs_album ON dirs(album_id);";
+
 /* Working tables of one build: the live (not trashed) files, one target file
  * per distinct item with its date, camera and favorite flag. */
 static const char WORK_SQL[] =
@@ -459,6 +463,7 @@ int views_build(sqlite3 *db, const char *tz, char *err, size_t errlen)
 	 * item_id); creating them here is a no-op when the indexer already did. */
 	if (store_exec(db, VIEW_SCHEMA_SQL, err, errlen) != 0 ||
 	    store_exec(db, STORE_INDEXES_SQL, err, errlen) != 0 ||
+	    store_exec(db, VIEW_INDEXES_SQL, err, errlen) != 0 ||
 	    store_exec(db, work, err, errlen) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(db,
