@@ -94,7 +94,7 @@ void cli_print_options_help(FILE *out)
 	        "    -o ro                  accepted (the mount is always read-only)\n"
 	        "\n"
 	        "Other -o options go to FUSE, e.g. -o allow_other, -o default_permissions\n"
-	        "(check permissions against the file modes), -o fsname=NAME.\n"
+	        "(check permissions against the file modes).\n"
 	        "/etc/fstab options such as noauto, nofail, _netdev or x-systemd.* are ignored.\n"
 	        "takeoutfs sets FUSE's loop itself: clone_fd, max_threads and max_idle_threads\n"
 	        "below are refused (-s still serves with one thread).\n"
