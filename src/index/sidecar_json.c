@@ -24,6 +24,8 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,10 +127,16 @@ static bool only_whitespace(const char *p, const char *end)
 	return true;
 }
 
-/* Parses buf as one JSON value with nothing but whitespace after it. On
- * failure returns NULL with a reason in doc->error. */
-static cJSON *parse_json(const char *buf, size_t len, struct sj_doc *doc)
+/* cJSON may look a byte past the length it is given (cJSON issues #800 and
+ * #804), so it parses a NUL-padded copy; the copy costs far less than parsing. */
+#define CJSON_PAD 8
+
+/* Parses buf as one JSON object with nothing but whitespace after it. On
+ * failure returns NULL with a reason in doc->error (and *oom when the reason
+ * is a failed allocation of ours). */
+static cJSON *parse_json(const char *buf, size_t len, struct sj_doc *doc, bool *oom)
 {
+	*oom = false;
 	if (len == 0 || only_whitespace(buf, buf + len)) {
 		snprintf(doc->error, sizeof doc->error, "empty file");
 		return NULL;
@@ -138,29 +146,35 @@ static cJSON *parse_json(const char *buf, size_t len, struct sj_doc *doc)
 		snprintf(doc->error, sizeof doc->error, "not valid UTF-8 (byte %zu)", bad);
 		return NULL;
 	}
+	char *text = len <= SIZE_MAX - CJSON_PAD ? malloc(len + CJSON_PAD) : NULL;
+	if (!text) {
+		*oom = true;
+		snprintf(doc->error, sizeof doc->error, "out of memory");
+		return NULL;
+	}
+	memcpy(text, buf, len);
+	memset(text + len, 0, CJSON_PAD);
+
 	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	size_t at = end && end >= text && end <= text + len ? (size_t)(end - text) : len;
 	if (!root) {
-		size_t at = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : 0;
-		if (nesting_depth(buf, at + 1 <= len ? at + 1 : len) >= CJSON_NESTING_LIMIT)
+		if (nesting_depth(text, at < len ? at + 1 : len) >= CJSON_NESTING_LIMIT)
 			snprintf(doc->error, sizeof doc->error, "JSON nested deeper than %d levels",
 			         CJSON_NESTING_LIMIT);
 		else
 			snprintf(doc->error, sizeof doc->error, "not valid JSON (byte %zu)", at);
-		return NULL;
-	}
-	if (end && end > buf && end <= buf + len && !only_whitespace(end, buf + len)) {
-		snprintf(doc->error, sizeof doc->error, "text after the JSON value (byte %zu)",
-		         (size_t)(end - buf));
-		cJSON_Delete(root);
-		return NULL;
-	}
-	if (!cJSON_IsObject(root)) {
+	} else if (!only_whitespace(text + at, text + len)) {
+		snprintf(doc->error, sizeof doc->error, "text after the JSON value (byte %zu)", at);
+	} else if (!cJSON_IsObject(root)) {
 		snprintf(doc->error, sizeof doc->error, "JSON is not an object");
-		cJSON_Delete(root);
-		return NULL;
+	} else {
+		free(text);
+		return root;
 	}
-	return root;
+	cJSON_Delete(root);
+	free(text);
+	return NULL;
 }
 
 /* ---- the keys we look at ----------------------------------------------------- */
@@ -420,9 +434,10 @@ int sj_parse(const char *buf, size_t len, struct sj_doc *doc)
 		snprintf(doc->error, sizeof doc->error, "no data");
 		return 0;
 	}
-	cJSON *root = parse_json(buf, len, doc);
+	bool oom;
+	cJSON *root = parse_json(buf, len, doc, &oom);
 	if (!root)
-		return 0;
+		return oom ? -1 : 0;
 
 	struct members m;
 	collect_members(root, &m);
