@@ -1,7 +1,8 @@
 /* TIFF and TIFF-based raw (DNG, NEF, CR2...): the file itself is the EXIF
  * block, so its start goes to libexif. The image size is ExifTool's: the
  * first IFD (IFD0, then IFD0's SubIFDs) whose SubfileType is 0 (the full-
- * resolution image), else IFD0 - which is why a DNG reports the raw size. */
+ * resolution image), else IFD0 - which is why a DNG reports the raw size.
+ * IFDs libexif cannot reach (past 64 KiB) are handed over through shims. */
 #include <string.h>
 
 #include "media/media_internal.h"
@@ -15,6 +16,9 @@
 #define TIFF_TAG_INTEROP_IFD  0xa005
 #define LIBEXIF_REACH         (0xfffe - EXIF_HEADER_LEN) /* TIFF bytes libexif looks at */
 #define SHIM_LEN              26                         /* header + a one-entry IFD0 */
+#define TIFF_HEADER_LEN       8
+#define FAR_MARGIN            4096 /* room an IFD and its values usually take */
+#define TIFF_TAG_INERT        0xffff
 #define TIFF_MAX_ENTRIES      1024
 #define TIFF_MAX_SUB_IFDS     8
 #define TIFF_TYPE_LONG        4
@@ -114,61 +118,77 @@ static void put32(uint8_t *p, uint32_t v, bool le)
 		p[le ? i : 3 - i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Rewrites the entries of the IFD at the start of t (file offset base) so
- * that their offsets point into the shimmed block; entries whose data lies
- * before base are neutralised (count 0). */
-static void rebase_entries(uint8_t *t, size_t len, uint32_t base, bool le)
+static bool is_pointer_tag(uint16_t tag)
+{
+	return tag == TIFF_TAG_EXIF_IFD || tag == TIFF_TAG_GPS_IFD || tag == TIFF_TAG_INTEROP_IFD;
+}
+
+/* Rewrites the entries of the IFD at t (file offset base), now at block
+ * offset at, so that offsets point into the block. Data lying before base is
+ * dropped (count 0); pointers to IFDs before base, or all of them when
+ * drop_pointers, get an inert tag number (those IFDs get shims of their own). */
+static void rebase_entries(uint8_t *t, size_t len, uint32_t base, uint32_t at, bool drop_pointers,
+                           bool le)
 {
 	uint32_t n = rd_tiff16(t, le);
 	for (uint32_t i = 0; i < n && 2 + 12 * (size_t)(i + 1) <= len; i++) {
 		uint8_t *e = t + 2 + 12 * i;
 		uint16_t tag = rd_tiff16(e, le);
 		uint64_t bytes = (uint64_t)type_size(rd_tiff16(e + 2, le)) * rd_tiff32(e + 4, le);
-		bool is_pointer = tag == TIFF_TAG_INTEROP_IFD;
-		if (bytes <= 4 && !is_pointer)
-			continue;
 		uint32_t off = rd_tiff32(e + 8, le);
-		if (off < base)
-			put32(e + 4, 0, le);
-		else
-			put32(e + 8, off - base + SHIM_LEN, le);
+		if (is_pointer_tag(tag)) {
+			if (drop_pointers || off < base)
+				put16(e, TIFF_TAG_INERT, le);
+			else
+				put32(e + 8, off - base + at, le);
+		} else if (bytes > 4) {
+			if (off < base)
+				put32(e + 4, 0, le);
+			else
+				put32(e + 8, off - base + at, le);
+		}
 	}
 	if (2 + 12 * (size_t)n + 4 <= len)
 		put32(t + 2 + 12 * n, 0, le); /* no next IFD */
 }
 
-/* libexif sees only the first 64 KiB of a block, but TIFF writers put the
- * Exif or GPS IFD anywhere (a DNG's often lies past its raw data). This hands
- * libexif a small block: a header, an IFD0 holding only the pointer tag, and
- * the file's bytes from that IFD on, offsets rebased. */
+/* libexif sees only the first 64 KiB of a block, but TIFF writers put IFDs
+ * anywhere (a DNG's Exif IFD often lies past its raw data, Photoshop writes
+ * IFD0 at the end). This hands libexif a small block: a header, for an Exif
+ * or GPS IFD an IFD0 holding only the pointer tag, then the file's bytes from
+ * that IFD on, offsets rebased. pointer_tag 0 means the IFD is IFD0 itself. */
 static void parse_far_ifd(struct probe_ctx *c, bool le, uint16_t pointer_tag, uint32_t off)
 {
-	size_t want = LIBEXIF_REACH - SHIM_LEN;
-	uint8_t *b = probe_exif_buffer(c, EXIF_HEADER_LEN + SHIM_LEN + want);
+	uint32_t at = pointer_tag ? SHIM_LEN : TIFF_HEADER_LEN;
+	size_t want = LIBEXIF_REACH - at;
+	uint8_t *b = probe_exif_buffer(c, EXIF_HEADER_LEN + at + want);
 	if (!b)
 		return;
 	uint8_t *t = b + EXIF_HEADER_LEN;
-	size_t got = probe_copy_upto(c, off, want, t + SHIM_LEN);
+	size_t got = probe_copy_upto(c, off, want, t + at);
 	if (got < 2) {
-		probe_problem(c, "TIFF Exif/GPS IFD outside the file");
+		probe_problem(c, "TIFF IFD outside the file");
 		return;
 	}
 	memcpy(b, "Exif\0\0", EXIF_HEADER_LEN);
 	memcpy(t, le ? "II*\0" : "MM\0*", 4);
-	put32(t + 4, 8, le);
-	put16(t + 8, 1, le);
-	put16(t + 10, pointer_tag, le);
-	put16(t + 12, TIFF_TYPE_LONG, le);
-	put32(t + 14, 1, le);
-	put32(t + 18, SHIM_LEN, le);
-	put32(t + 22, 0, le);
-	rebase_entries(t + SHIM_LEN, got, off, le);
-	exif_parse_block(c, b, EXIF_HEADER_LEN + SHIM_LEN + got);
+	put32(t + 4, TIFF_HEADER_LEN, le);
+	if (pointer_tag) {
+		put16(t + 8, 1, le);
+		put16(t + 10, pointer_tag, le);
+		put16(t + 12, TIFF_TYPE_LONG, le);
+		put32(t + 14, 1, le);
+		put32(t + 18, SHIM_LEN, le);
+		put32(t + 22, 0, le);
+	}
+	rebase_entries(t + at, got, off, at, pointer_tag == 0, le);
+	exif_parse_block(c, b, EXIF_HEADER_LEN + at + got);
 }
 
+/* Whether libexif, reading the first 64 KiB, may miss (part of) this IFD. */
 static bool beyond_libexif(uint32_t off)
 {
-	return off != 0 && off > LIBEXIF_REACH - 2 - 12 * 16;
+	return off != 0 && off > LIBEXIF_REACH - FAR_MARGIN;
 }
 
 static void set_size(struct media_info *mi, const struct tiff_ifd *ifd)
@@ -210,11 +230,16 @@ void tiff_probe(struct probe_ctx *c)
 		return;
 	bool le = h[0] == 'I';
 	uint32_t ifd0 = rd_tiff32(h + 4, le);
-	probe_exif_at(c, 0, c->src->size < MEDIA_READ_MAX ? (size_t)c->src->size : MEDIA_READ_MAX);
+	bool ifd0_far = beyond_libexif(ifd0);
+	if (ifd0_far)
+		parse_far_ifd(c, le, 0, ifd0);
+	else
+		probe_exif_at(
+		    c, 0, c->src->size < MEDIA_READ_MAX ? (size_t)c->src->size : MEDIA_READ_MAX);
 	struct tiff_ifd first = {0};
 	tiff_size(c, le, ifd0, &first);
-	if (beyond_libexif(first.exif_ifd))
+	if (first.exif_ifd && (ifd0_far || beyond_libexif(first.exif_ifd)))
 		parse_far_ifd(c, le, TIFF_TAG_EXIF_IFD, first.exif_ifd);
-	if (beyond_libexif(first.gps_ifd))
+	if (first.gps_ifd && (ifd0_far || beyond_libexif(first.gps_ifd)))
 		parse_far_ifd(c, le, TIFF_TAG_GPS_IFD, first.gps_ifd);
 }

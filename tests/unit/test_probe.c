@@ -498,6 +498,36 @@ static void test_tiff_far_exif_ifd(void)
 	free(t.p);
 }
 
+/* A TIFF written with its IFD0 (and Exif IFD) after 100 KB of image data. */
+static void test_tiff_ifd0_at_end(void)
+{
+	struct buf t = {0};
+	bool le = false;
+	put(&t, "MM\0*", 4);
+	put32(&t, 0, le);
+	put_zeros(&t, 100000);
+	struct ent exif[] = {{0x9003, T_ASCII, 20, 0, "2001:02:03 04:05:06", {0}}};
+	uint32_t exif_off = write_ifd(&t, 0, le, exif, 1, 0);
+	struct ent ifd0[] = {{0x0100, T_SHORT, 1, 320, NULL, {0}},
+	                     {0x0101, T_SHORT, 1, 200, NULL, {0}},
+	                     {0x010f, T_ASCII, 9, 0, "FarMaker", {0}},
+	                     {0x0112, T_SHORT, 1, 8, NULL, {0}},
+	                     {0x8769, T_LONG, 1, exif_off, NULL, {0}}};
+	uint32_t ifd0_off = write_ifd(&t, 0, le, ifd0, 5, 0);
+	set32(t.p + 4, ifd0_off, le);
+	struct media_info mi;
+	struct mem m;
+	CHECK_INT(probe_mem(t.p, t.len, 65536, &mi, &m), 0);
+	CHECK_STR(mi.make, "FarMaker");
+	CHECK_INT(mi.orientation, 8);
+	CHECK_INT(mi.width, 320);
+	CHECK_INT(mi.height, 200);
+	CHECK_STR(mi.date_time_original, "2001:02:03 04:05:06");
+	CHECK_STR(mi.problem, "");
+	check_budget(&m);
+	free(t.p);
+}
+
 static void test_ifd_loop(void)
 {
 	/* IFD0's next pointer and its ExifIFD pointer both lead back to IFD0. */
@@ -681,6 +711,7 @@ int main(void)
 	test_heif();
 	test_tiff();
 	test_tiff_far_exif_ifd();
+	test_tiff_ifd0_at_end();
 	test_ifd_loop();
 	test_webp();
 	test_mp4();
