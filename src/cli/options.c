@@ -248,6 +248,44 @@ static int check_positionals(struct parse_ctx *c)
 	return 0;
 }
 
+/* libfuse reports its own parse errors through fuse_log. While takeoutfs
+ * parses, they are kept (the first one) to become part of our one line, and
+ * the probes of cli_fuse_accepts are silenced. Single-threaded: startup. */
+static bool fuse_log_capturing;
+static char fuse_log_first[256];
+
+static void quiet_fuse_log(enum fuse_log_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	if (!fuse_log_capturing || fuse_log_first[0])
+		return;
+	vsnprintf(fuse_log_first, sizeof fuse_log_first, fmt, ap);
+	fuse_log_first[strcspn(fuse_log_first, "\n")] = '\0';
+}
+
+/* Silences fuse_log; returns whether a capture was running (to restore). */
+static bool quiet_fuse_log_begin(void)
+{
+	bool was = fuse_log_capturing;
+	fuse_log_capturing = false;
+	fuse_set_log_func(quiet_fuse_log);
+	return was;
+}
+
+static void quiet_fuse_log_end(bool was_capturing)
+{
+	fuse_log_capturing = was_capturing;
+	if (!was_capturing)
+		fuse_set_log_func(NULL);
+}
+
+/* The first libfuse message, without its "fuse: " prefix. */
+static const char *fuse_log_message(void)
+{
+	const char *m = fuse_log_first;
+	return strncmp(m, "fuse: ", 6) == 0 ? m + 6 : m;
+}
+
 int cli_parse(int argc, char **argv, struct cli_options *opt, struct fuse_args *args, char *err,
               size_t errlen)
 {
@@ -256,12 +294,17 @@ int cli_parse(int argc, char **argv, struct cli_options *opt, struct fuse_args *
 		err[0] = '\0';
 	*args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
 	struct parse_ctx c = {.opt = opt, .err = err, .errlen = errlen};
+	fuse_log_first[0] = '\0';
+	fuse_log_capturing = true;
+	fuse_set_log_func(quiet_fuse_log);
 	int rc = fuse_opt_parse(args, &c, cli_opt_specs, take_option);
+	fuse_log_capturing = false;
+	fuse_set_log_func(NULL);
 	if (c.nomem)
 		return CLI_PARSE_NOMEM;
 	if (rc != 0 && !c.failed)
-		fail(&c, "cannot read the command line (an option is missing its value?); see "
-		         "takeoutfs --help");
+		fail(&c, "command line: %s; see takeoutfs --help",
+		     fuse_log_first[0] ? fuse_log_message() : "cannot be read");
 	if (!c.failed)
 		check_positionals(&c);
 	return c.failed ? CLI_PARSE_USAGE : CLI_PARSE_OK;
@@ -294,13 +337,6 @@ bool cli_is_mount_only_option(const char *opt)
 	return false;
 }
 
-static void discard_fuse_log(enum fuse_log_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-}
-
 bool cli_fuse_accepts(const char *opt)
 {
 	/* Asking libfuse itself keeps this right for every libfuse version.
@@ -310,9 +346,9 @@ bool cli_fuse_accepts(const char *opt)
 	struct fuse_args a = FUSE_ARGS_INIT(3, argv);
 	struct fuse_lowlevel_ops ops;
 	memset(&ops, 0, sizeof ops);
-	fuse_set_log_func(discard_fuse_log);
+	bool was = quiet_fuse_log_begin();
 	struct fuse_session *se = fuse_session_new(&a, &ops, sizeof ops, NULL);
-	fuse_set_log_func(NULL);
+	quiet_fuse_log_end(was);
 	if (se)
 		fuse_session_destroy(se);
 	fuse_opt_free_args(&a);
@@ -327,11 +363,11 @@ bool cli_fuse_loop_option(const char *opt)
 	struct fuse_args a = FUSE_ARGS_INIT(3, argv);
 	struct fuse_cmdline_opts co;
 	memset(&co, 0, sizeof co);
-	fuse_set_log_func(discard_fuse_log);
+	bool was = quiet_fuse_log_begin();
 	bool taken = fuse_parse_cmdline(&a, &co) == 0;
 	for (int i = 1; taken && i < a.argc; i++)
 		taken = strcmp(a.argv[i], "-o") != 0;
-	fuse_set_log_func(NULL);
+	quiet_fuse_log_end(was);
 	free(co.mountpoint);
 	fuse_opt_free_args(&a);
 	return taken;

@@ -141,6 +141,7 @@ static void test_parse_mistakes(void)
 	expect_usage_error("-o", "max_threads=4", "SRC", "MNT", "are set by takeoutfs itself");
 	expect_usage_error("-o", "clone_fd", "SRC", "MNT", "-o clone_fd: fuse's loop options");
 	expect_usage_error("", "MNT", NULL, NULL, "SOURCE is empty");
+	expect_usage_error("SRC", "MNT", "-o", NULL, "command line: missing argument after `-o'");
 }
 
 static void test_parse_help_version_need_no_paths(void)
