@@ -1,7 +1,9 @@
 /* MIME type from content through libmagic, one sniffer per thread (a magic_t
  * is not thread-safe). The flags skip the checks that cannot name a photo or
  * video (compressed, tar, ELF, CDF, text encodings, tokens, JSON, CSV), which
- * makes a call ~4x cheaper without changing the answer for media files.
+ * makes a call ~4x cheaper without changing the answer for media files
+ * (MAGIC_NO_CHECK_SOFT is not among them: it disables the magic database,
+ * and every answer becomes application/octet-stream).
  * Must not: share a sniffer between threads, or read files itself. */
 #ifndef TFS_MEDIA_MIME_H
 #define TFS_MEDIA_MIME_H

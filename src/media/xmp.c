@@ -71,6 +71,9 @@ void xmp_apply(struct probe_ctx *c, const uint8_t *xml, size_t len)
 	struct media_info *mi = c->out;
 	const uint8_t *v;
 	size_t vlen;
+	if (mi->create_date[0] && mi->date_time_original[0] && mi->make[0] && mi->model[0] &&
+	    (mi->has & MI_ORIENTATION))
+		return; /* EXIF said it all, and EXIF wins */
 	xmp_date(xml, len, "xmp:CreateDate", mi->create_date, sizeof mi->create_date);
 	xmp_date(xml, len, "exif:DateTimeOriginal", mi->date_time_original,
 	         sizeof mi->date_time_original);
