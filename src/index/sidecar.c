@@ -1137,7 +1137,8 @@ static void match_companions(struct matcher *mt)
 int sc_match_directory(const struct sc_sidecar *sidecars, size_t n_sidecars,
                        const struct sc_media *media, size_t n_media, struct sc_result *out)
 {
-	if (n_sidecars > INT32_MAX || n_media > INT32_MAX)
+	/* Items are ints, and table entries (two per sidecar) 32-bit slot numbers. */
+	if (n_sidecars > INT32_MAX / 4 || n_media > INT32_MAX / 4)
 		return -1;
 	struct matcher mt = {
 	    .sc = sidecars, .ns = n_sidecars, .md = media, .nm = n_media, .out = out};

@@ -54,9 +54,13 @@ static const struct pair_case POSITIVE[] = {
      "05yqt21kruxwwlhhgrwrdyb6chhwszi9bqmzu16w0 2.jp.json",
      SC_TRUNCATED}, /* cut inside the extension */
     {19,
-     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛."
+     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋"
+     "😛"
+     "."
      "jpg",
-     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋."
+     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚"
+     "😋"
+     "."
      "json",
      SC_TRUNCATED}, /* UTF-16 counting, surrogate kept */
     {20, "Backyard_ceremony_wedding_photography_xxxxxxx_m.jpg",
@@ -486,6 +490,23 @@ static void test_rule_details(void)
 	check_alone("ext case + remnant", "Screenshot_20231027_123303_Facebook.JPG",
 	            "Screenshot_20231027_123303_Facebook.jpg.supple.json", NULL, true,
 	            SC_TRUNCATED);
+	/* §2.6: newer exports keep the long media name, the sidecar is still cut. */
+	check_alone("untruncated media, clipped sidecar",
+	            "Screenshot_2024-01-14-14-13-33-16_948cd9899890cbd5c2798760b2b95377.jpg",
+	            "Screenshot_2024-01-14-14-13-33-16_948cd9899890.json", NULL, true,
+	            SC_TRUNCATED);
+	/* ... and the untruncated new-style sidecar wins over the clipped reading. */
+	static const char *const s5[] = {
+	    "Screenshot_2024-01-14-14-13-33-16_948cd9899890.json",
+	    "Screenshot_2024-01-14-14-13-33-16_948cd9899890cbd5c2798760b2b95377.jpg.supplemental-"
+	    "metadata.json"};
+	static const struct expect e5[] = {
+	    {"Screenshot_2024-01-14-14-13-33-16_948cd9899890cbd5c2798760b2b95377.jpg",
+	     "Screenshot_2024-01-14-14-13-33-16_948cd9899890cbd5c2798760b2b95377.jpg.supplemental-"
+	     "metadata.json",
+	     SC_EXACT}};
+	struct dir d5 = {s5, NULL, 2, e5, 1};
+	check_dir("untruncated first", &d5);
 	/* Upper-case JSON extension. */
 	check_alone("upper .JSON", "IMG_2.jpg", "IMG_2.jpg.JSON", NULL, true, SC_EXACT);
 	/* Names that are only an extension or only a counter. */
@@ -530,6 +551,15 @@ static void test_title_fallback(void)
 	                                   {"IMG_6.jpg", NULL, SC_NONE}};
 	struct dir d4 = {s4, t4, 1, e4, 2};
 	check_dir("title only for unmatched", &d4);
+
+	/* The media counter is stripped only when the sidecar carries the same one. */
+	static const char *const s5[] = {"zzz(2).json", "yyy(3).json"};
+	static const char *const t5[] = {"IMG.jpg", "IMG.jpg"};
+	static const struct expect e5[] = {{"IMG(2).jpg", "zzz(2).json", SC_TITLE},
+	                                   {"IMG.jpg", NULL, SC_NONE},
+	                                   {"IMG(4).jpg", NULL, SC_NONE}};
+	struct dir d5 = {s5, t5, 2, e5, 3};
+	check_dir("title with counter", &d5);
 
 	/* Title without extension. */
 	check_alone("title without extension", "27_06_12 - 3.jpg", "renamed.json", "27/06/12 - 3",
