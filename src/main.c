@@ -23,10 +23,13 @@
 #include <unistd.h>
 
 enum exit_status {
-	EXIT_OK = 0,
-	EXIT_FAILURE_ = 1, /* SOURCE, MOUNTPOINT, store or mount problem */
-	EXIT_USAGE = 2,    /* the command line itself is wrong */
+	STATUS_OK = 0,
+	STATUS_FAILED = 1, /* SOURCE, MOUNTPOINT, store or mount problem */
+	STATUS_USAGE = 2,  /* the command line itself is wrong */
 };
+
+/* mountinfo with thousands of mounts is a few MiB; nothing we read is larger. */
+#define SMALL_FILE_MAX (16u << 20)
 
 /* Past this many entries a folder with no media is "more than N" anyway. */
 #define CENSUS_LIMIT 100000
@@ -42,7 +45,7 @@ static void say(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A whole small file (procfs ones have no size), or NULL. */
+/* A small file read whole (procfs ones report no size), or NULL. */
 static char *read_small_file(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -52,6 +55,8 @@ static char *read_small_file(const char *path, size_t *len)
 	char *buf = malloc(cap);
 	while (buf) {
 		if (n == cap) {
+			if (cap >= SMALL_FILE_MAX)
+				break; /* what was read is still usable */
 			char *bigger = realloc(buf, cap *= 2);
 			if (!bigger) {
 				free(buf);
@@ -248,40 +253,47 @@ static int mount_store(const struct cli_options *opt, const char *real_source, c
 	return rc;
 }
 
+/* SOURCE, MOUNTPOINT and the store passed their checks: index, then either
+ * print the summary (--index-only) or mount. */
+static int index_then_serve(const struct cli_options *opt, const char *real_source,
+                            const char *db_path, struct fuse_args *args)
+{
+	struct index_summary sum;
+	if (index_source(opt, real_source, db_path, &sum) != INDEX_OK)
+		return STATUS_FAILED;
+	char text[1024];
+	if (opt->index_only) {
+		cli_format_summary(&sum, db_path, text, sizeof text);
+		printf("%s: %s\n", real_source, text);
+		return STATUS_OK;
+	}
+	if (!opt->quiet) {
+		cli_format_short_summary(&sum, text, sizeof text);
+		say("%s", text);
+	}
+	return mount_store(opt, real_source, db_path, args);
+}
+
 /* Everything after the command line is known to be well-formed. */
 static int run(const struct cli_options *opt, struct fuse_args *args)
 {
 	char err[1024];
 	if (opt->tz && apply_time_zone(opt->tz) != 0)
-		return EXIT_USAGE;
+		return STATUS_USAGE;
 	char *real_source = NULL;
 	if (cli_check_source(opt->source, &real_source, err, sizeof err) != 0) {
 		say("%s", err);
-		return EXIT_FAILURE_;
+		return STATUS_FAILED;
 	}
-	int status = EXIT_FAILURE_;
 	char db_path[PATH_MAX];
-	if (!opt->index_only && check_mount_target(opt, err, sizeof err) != 0)
+	int status;
+	if ((!opt->index_only && check_mount_target(opt, err, sizeof err) != 0) ||
+	    store_path(opt, real_source, db_path, sizeof db_path, err, sizeof err) != 0 ||
+	    cli_check_store(db_path, err, sizeof err) != 0) {
 		say("%s", err);
-	else if (store_path(opt, real_source, db_path, sizeof db_path, err, sizeof err) != 0 ||
-	         cli_check_store(db_path, err, sizeof err) != 0)
-		say("%s", err);
-	else {
-		struct index_summary sum;
-		if (index_source(opt, real_source, db_path, &sum) == INDEX_OK) {
-			char text[1024];
-			if (opt->index_only) {
-				cli_format_summary(&sum, db_path, text, sizeof text);
-				printf("%s: %s\n", real_source, text);
-				status = EXIT_OK;
-			} else {
-				if (!opt->quiet) {
-					cli_format_short_summary(&sum, text, sizeof text);
-					say("%s", text);
-				}
-				status = mount_store(opt, real_source, db_path, args);
-			}
-		}
+		status = STATUS_FAILED;
+	} else {
+		status = index_then_serve(opt, real_source, db_path, args);
 	}
 	free(real_source);
 	return status;
@@ -296,16 +308,16 @@ int main(int argc, char **argv)
 	int status;
 	if (rc == CLI_PARSE_NOMEM) {
 		say("out of memory while reading the command line");
-		status = EXIT_FAILURE_;
+		status = STATUS_FAILED;
 	} else if (rc != CLI_PARSE_OK) {
 		say("%s", err);
-		status = EXIT_USAGE;
+		status = STATUS_USAGE;
 	} else if (opt.show_help) {
 		print_help();
-		status = EXIT_OK;
+		status = STATUS_OK;
 	} else if (opt.show_version) {
 		cli_print_versions(stdout);
-		status = EXIT_OK;
+		status = STATUS_OK;
 	} else {
 		status = run(&opt, &args);
 	}
