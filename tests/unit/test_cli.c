@@ -664,6 +664,70 @@ static void test_summaries(void)
 	                "(nothing changed)");
 }
 
+/* Hostile input: random bytes into every parser (the ASan build turns any
+ * out-of-bounds read into a failure). xorshift keeps it reproducible. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static void fill_random(char *buf, size_t len, const char *alphabet)
+{
+	size_t n = strlen(alphabet);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = alphabet[rng() % n];
+}
+
+static void test_random_input(void)
+{
+	static const char tz_chars[] = "ABCZ<>+-:,./0123456789JMm ";
+	static const char info_chars[] = "/ \\\n0123457-abc";
+	char buf[64], big[512];
+	int survived = 0;
+	for (int i = 0; i < 20000; i++) {
+		size_t len = (size_t)(rng() % sizeof buf);
+		fill_random(buf, len, tz_chars);
+		buf[len] = '\0';
+		(void)cli_posix_tz_valid(buf);
+		size_t blen = (size_t)(rng() % sizeof big);
+		fill_random(big, blen, info_chars);
+		/* Exactly blen bytes, no terminator: the parsers must stop at len. */
+		char *exact = malloc(blen ? blen : 1);
+		memcpy(exact, big, blen);
+		(void)cli_mountinfo_lists(exact, blen, "/a b");
+		(void)cli_fuse_conf_allows_other(exact, blen);
+		free(exact);
+		survived++;
+	}
+	CHECK_INT(survived, 20000);
+
+	static const char arg_chars[] = "-o=,dbthreadsrwz/\\ ";
+	for (int i = 0; i < 300; i++) {
+		char args[6][24];
+		const char *argv[8] = {"takeoutfs"};
+		int argc = 1 + (int)(rng() % 6);
+		for (int k = 1; k < argc; k++) {
+			size_t len = (size_t)(rng() % 23);
+			fill_random(args[k - 1], len, arg_chars);
+			args[k - 1][len] = '\0';
+			argv[k] = args[k - 1];
+		}
+		argv[argc] = NULL;
+		struct cli_options o;
+		struct fuse_args a;
+		char err[512];
+		int rc = cli_parse(argc, (char **)argv, &o, &a, err, sizeof err);
+		CHECK(rc == CLI_PARSE_OK ||
+		      (rc == CLI_PARSE_USAGE && err[0] && !strchr(err, '\n')));
+		cli_options_free(&o);
+		fuse_opt_free_args(&a);
+	}
+}
+
 int main(void)
 {
 	snprintf(tmp_root, sizeof tmp_root, "%s/tfs-cli-XXXXXX",
@@ -694,6 +758,7 @@ int main(void)
 	test_progress_line();
 	test_progress_reporter();
 	test_summaries();
+	test_random_input();
 	char cmd[PATH_MAX + 16];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
 	if (system(cmd) != 0)
