@@ -11,6 +11,7 @@
 #include <fuse_lowlevel.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,10 @@
 #include "fs/views.h"
 #include "store/store.h"
 
-#define TIMEOUT_S   86400.0 /* the view of an unchanged store never changes */
-#define MAX_THREADS 8
-#define PATH_BUF    4096
+#define TIMEOUT_S       86400.0 /* the view of an unchanged store never changes */
+#define MAX_THREADS     8
+#define PATH_BUF        4096
+#define SERVE_CACHE_KIB "4096" /* per serving connection */
 
 struct conn {
 	sqlite3 *db;
@@ -99,6 +101,9 @@ static struct views *thread_views(struct fs *fs)
 		free(c);
 		return NULL;
 	}
+	/* Up to MAX_THREADS connections: keep their page caches small so the
+	 * daemon stays within its memory budget (the OS caches the file too). */
+	sqlite3_exec(c->db, "PRAGMA cache_size=-" SERVE_CACHE_KIB, NULL, NULL, NULL);
 	pthread_mutex_lock(&fs->lock);
 	c->next = fs->conns;
 	if (fs->conns)
@@ -541,10 +546,8 @@ static int prepare_store(struct fs *fs)
 	return rc;
 }
 
-static int serve_loop(struct fs *fs, struct fuse_session *se)
+static int serve_loop_mt(struct fuse_session *se)
 {
-	if (fs->cfg->single_thread)
-		return fuse_session_loop(se);
 	struct fuse_loop_config *loop = fuse_loop_cfg_create();
 	if (!loop)
 		return -1;
@@ -553,6 +556,18 @@ static int serve_loop(struct fs *fs, struct fuse_session *se)
 	int rc = fuse_session_loop_mt(se, loop);
 	fuse_loop_cfg_destroy(loop);
 	return rc;
+}
+
+static int serve_loop(struct fs *fs, struct fuse_session *se)
+{
+	int rc;
+	if (fs->cfg->single_thread)
+		rc = fuse_session_loop(se);
+	else
+		rc = serve_loop_mt(se);
+	/* The loops return the number of the signal that ended them: an
+	 * unmount asked for by SIGTERM/SIGINT/SIGHUP is a clean one. */
+	return rc == SIGTERM || rc == SIGINT || rc == SIGHUP ? 0 : rc;
 }
 
 static int mount_and_serve(struct fs *fs, struct fuse_args *args)

@@ -22,7 +22,7 @@ bad() {
 check() { # check "what" command...
 	local what=$1
 	shift
-	if "$@"; then ok; else bad "$what"; fi
+	if "$@" >/dev/null; then ok; else bad "$what"; fi
 }
 
 W=$(mktemp -d /tmp/tfs-mount-test.XXXXXX)

@@ -1,0 +1,100 @@
+#!/bin/bash
+# Mounted-filesystem benchmark: find, ls -lR and a 1 GiB cat through
+# takeoutfs's originals/ against the same tree read natively and through
+# bindfs, in the same run, warm cache; plus the daemon's RSS.
+#
+# Usage: bench/bench_fs.sh [BUILD_DIR] [ITEMS]     (default: build, 100000)
+# Goals (design-notes.md): find and ls -lR <= 1.2x native, cat <= 1.3x native,
+# RSS <= 64 MiB at 100k items. Prints one line per measurement.
+set -eu
+
+BUILD=${1:-build}
+ITEMS=${2:-100000}
+BIN=$BUILD/takeoutfs
+GEN=$BUILD/gen-takeout
+W=${TFS_BENCH_DIR:-/tmp/tfs-bench-fs}
+SRC=$W/src
+MNT=$W/mnt
+BMNT=$W/bindfs
+DB=$W/db.sqlite
+PID=
+
+cleanup() {
+	mountpoint -q "$MNT" 2>/dev/null && fusermount3 -u "$MNT"
+	mountpoint -q "$BMNT" 2>/dev/null && fusermount3 -u "$BMNT"
+	[ -n "$PID" ] && wait "$PID" 2>/dev/null
+	true
+}
+trap cleanup EXIT INT TERM
+
+# best_of N command...: the fastest of N runs, in seconds (warm cache).
+best_of() {
+	local n=$1 best=
+	shift
+	for _ in $(seq "$n"); do
+		local s e t
+		s=$(date +%s.%N)
+		"$@" >/dev/null 2>&1
+		e=$(date +%s.%N)
+		t=$(echo "$e - $s" | bc -l)
+		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+	done
+	printf '%.3f' "$best"
+}
+ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
+
+mkdir -p "$W"
+if [ ! -f "$SRC/expected.tsv" ] || [ "$(cat "$W/items" 2>/dev/null)" != "$ITEMS" ]; then
+	rm -rf "$SRC" "$DB"*
+	echo "generating $ITEMS items in $SRC ..."
+	"$GEN" --out "$SRC" --items "$ITEMS" --seed 5 >/dev/null
+	echo "$ITEMS" >"$W/items"
+fi
+# One 1 GiB video in a year folder for the sequential read.
+year=$(find "$SRC" -maxdepth 4 -type d -name 'Photos from *' | head -1)
+BIG="$year/VID_20190101_120000.mp4"
+[ -f "$BIG" ] || head -c $((1 << 30)) /dev/urandom >"$BIG"
+
+"$BIN" --index-only -o quiet -o db="$DB" "$SRC"
+mkdir -p "$MNT" "$BMNT"
+"$BIN" -f -o quiet -o db="$DB" "$SRC" "$MNT" &
+PID=$!
+for _ in $(seq 200); do mountpoint -q "$MNT" && break; sleep 0.05; done
+bindfs -r "$SRC" "$BMNT"
+
+T_NAT=$SRC
+T_TFS=$MNT/originals
+T_BFS=$BMNT
+rel_big=${BIG#"$SRC"/}
+files=$(find "$T_NAT" -type f | wc -l)
+echo "tree: $files files natively; takeoutfs originals/ adds a .meta per media file"
+
+# First walk after mount (nothing cached in the kernel yet).
+first_find=$(best_of 1 find "$T_TFS")
+first_ls=$(best_of 1 ls -lR "$T_TFS")
+# Warm.
+for what in find ls; do
+	case $what in
+	find) cmd=(find) ;;
+	ls) cmd=(ls -lR) ;;
+	esac
+	nat=$(best_of 3 "${cmd[@]}" "$T_NAT")
+	tfs=$(best_of 3 "${cmd[@]}" "$T_TFS")
+	bfs=$(best_of 3 "${cmd[@]}" "$T_BFS")
+	echo "${cmd[*]}: native ${nat}s  takeoutfs ${tfs}s ($(ratio "$tfs" "$nat")x)  bindfs ${bfs}s ($(ratio "$bfs" "$nat")x)"
+done
+echo "first after mount: find ${first_find}s, ls -lR ${first_ls}s"
+
+cat "$T_NAT/$rel_big" >/dev/null
+cat "$T_TFS/$rel_big" >/dev/null
+cat "$T_BFS/$rel_big" >/dev/null
+nat=$(best_of 3 cat "$T_NAT/$rel_big")
+tfs=$(best_of 3 cat "$T_TFS/$rel_big")
+bfs=$(best_of 3 cat "$T_BFS/$rel_big")
+echo "cat 1 GiB: native ${nat}s  takeoutfs ${tfs}s ($(ratio "$tfs" "$nat")x)  bindfs ${bfs}s ($(ratio "$bfs" "$nat")x)"
+
+# Every .meta once (renders), then the daemon's peak and current memory.
+find "$MNT/by-date" -name '*.meta' -print0 | xargs -0 cat >/dev/null
+rss=$(awk '/VmRSS/ { print $2 }' "/proc/$PID/status")
+hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID/status")
+echo "daemon RSS: $((rss / 1024)) MiB now, $((hwm / 1024)) MiB peak ($ITEMS items)"
