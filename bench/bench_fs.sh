@@ -10,8 +10,8 @@ set -eu
 
 BUILD=${1:-build}
 ITEMS=${2:-100000}
-BIN=$BUILD/takeoutfs
-GEN=$BUILD/gen-takeout
+BIN=${TFS_BIN:-$BUILD/takeoutfs}
+GEN=${TFS_GEN:-$BUILD/gen-takeout}
 W=${TFS_BENCH_DIR:-/tmp/tfs-bench-fs}
 SRC=$W/src
 MNT=$W/mnt

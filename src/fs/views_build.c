@@ -13,6 +13,7 @@
 #include "fs/names.h"
 #include "index/classify.h"
 #include "store/store.h"
+#include "util/strmap.h"
 
 static const char VIEW_SCHEMA_SQL[] =
     "CREATE TABLE IF NOT EXISTS vdirs("
@@ -59,10 +60,12 @@ struct build {
 	size_t errlen;
 };
 
+/* A media entry whose name was taken; key = parent (8 bytes) + cleaned name,
+ * the key of the "last number used" map of the numbering pass. */
 struct pending {
 	int64_t parent, target;
 	size_t len;
-	char name[NAMES_MAX + 1];
+	char key[8 + NAMES_MAX + 1];
 };
 
 static int fail(struct build *b, const char *what)
@@ -130,19 +133,21 @@ static int insert_entry(struct build *b, int64_t parent, const char *name, size_
 	return 0;
 }
 
-/* Places name in parent, numbering it " (2)", " (3)", ... when taken. */
+/* Places name in parent, numbering it " (n)" from n = *next on until free;
+ * *next becomes the number used. */
 static int place_numbered(struct build *b, int64_t parent, const char *name, size_t len, size_t max,
-                          int kind, int64_t target, char *final, size_t *final_len)
+                          int kind, int64_t target, unsigned *next, char *final, size_t *final_len)
 {
 	bool placed = false;
-	for (unsigned n = 2; !placed; n++) {
-		if (n > 1000000) {
+	for (unsigned n = *next < 2 ? 2 : *next; !placed; n++) {
+		if (n > 10000000) {
 			snprintf(b->err, b->errlen, "views: cannot number a name");
 			return -1;
 		}
 		*final_len = names_numbered(name, len, n, max, final);
 		if (insert_entry(b, parent, final, *final_len, kind, target, &placed) != 0)
 			return -1;
+		*next = n;
 	}
 	return 0;
 }
@@ -157,8 +162,9 @@ static int64_t add_dir(struct build *b, int64_t parent, const char *name, size_t
 	bool placed = true;
 	if (parent >= 0 && insert_entry(b, parent, final, flen, ENTRY_DIR, vid, &placed) != 0)
 		return -1;
-	if (!placed &&
-	    place_numbered(b, parent, name, len, NAMES_MAX, ENTRY_DIR, vid, final, &flen) != 0)
+	unsigned next = 2;
+	if (!placed && place_numbered(b, parent, name, len, NAMES_MAX, ENTRY_DIR, vid, &next, final,
+	                              &flen) != 0)
 		return -1;
 	sqlite3_stmt *st = b->ins_vdir;
 	sqlite3_reset(st);
@@ -189,6 +195,28 @@ static int remember(struct build *b, enum map_kind kind, sqlite3_value *key, int
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : fail(b, "remember folder");
 }
 
+/* Numbers the collided entries in order; the last number used per (folder,
+ * name) is remembered so that a thousand "image.jpg" stay linear. */
+static int place_later(struct build *b, struct pending *later, size_t n_later, size_t max)
+{
+	struct strmap last = {0};
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n_later; i++) {
+		struct pending *p = &later[i];
+		size_t key_len = 8 + p->len, flen;
+		char final[NAMES_MAX + 1];
+		unsigned next = (unsigned)strmap_get(&last, p->key, key_len, 1) + 1;
+		rc = place_numbered(b, p->parent, p->key + 8, p->len, max, ENTRY_MEDIA, p->target,
+		                    &next, final, &flen);
+		if (rc == 0 && strmap_put(&last, p->key, key_len, next) != 0) {
+			snprintf(b->err, b->errlen, "views: out of memory");
+			rc = -1;
+		}
+	}
+	strmap_free(&last);
+	return rc;
+}
+
 /* Places the media rows of sel (parent vid, files.id, name), which come in
  * (parent, taken, source path) order: first every item under its own name,
  * then the ones that collided, numbered, in the same order. */
@@ -202,9 +230,10 @@ static int place_media(struct build *b, sqlite3_stmt *sel, size_t max)
 		                    .target = sqlite3_column_int64(sel, 1)};
 		const char *name = sqlite3_column_blob(sel, 2);
 		size_t len = (size_t)sqlite3_column_bytes(sel, 2);
-		p.len = names_clean(name ? name : "", len, max, p.name);
+		memcpy(p.key, &p.parent, 8);
+		p.len = names_clean(name ? name : "", len, max, p.key + 8);
 		bool placed;
-		if ((rc = insert_entry(b, p.parent, p.name, p.len, ENTRY_MEDIA, p.target,
+		if ((rc = insert_entry(b, p.parent, p.key + 8, p.len, ENTRY_MEDIA, p.target,
 		                       &placed)) != 0)
 			break;
 		if (placed)
@@ -223,12 +252,8 @@ static int place_media(struct build *b, sqlite3_stmt *sel, size_t max)
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = fail(b, "list media");
-	for (size_t i = 0; rc == 0 && i < n_later; i++) {
-		char final[NAMES_MAX + 1];
-		size_t flen;
-		rc = place_numbered(b, later[i].parent, later[i].name, later[i].len, max,
-		                    ENTRY_MEDIA, later[i].target, final, &flen);
-	}
+	if (rc == 0)
+		rc = place_later(b, later, n_later, max);
 	free(later);
 	sqlite3_reset(sel);
 	return rc;

@@ -199,6 +199,39 @@ static void test_long_names(sqlite3 *db)
 	views_close(v);
 }
 
+/* 3000 different items called image.jpg in one month: numbered 2..3000 in
+ * (taken, path) order, in linear time. */
+static void test_many_same_names(void)
+{
+	char path[256], err[256];
+	sqlite3 *db = fx_open(path, sizeof path);
+	fx_exec(db, "INSERT INTO dirs(id, parent, name, path, kind) VALUES"
+	            " (1, NULL, x'', x'', 0);"
+	            "WITH RECURSIVE d(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM d WHERE i < 3001)"
+	            " INSERT INTO dirs(id, parent, name, path, kind)"
+	            "  SELECT i, 1, CAST('d' || i AS BLOB), CAST('d' || i AS BLOB), 0 FROM d;"
+	            "INSERT INTO files(id, dir_id, name, size, mtime_ns, ino, seen, item_id, taken,"
+	            " taken_offset) SELECT id, id, CAST('image.jpg' AS BLOB), 1, 0, id, 1, id,"
+	            " 1553163330 + 3001 - id, 0 FROM dirs WHERE id > 1;");
+	CHECK_INT(fx_build(db), 0);
+	struct views *v = views_open(db, 0, err, sizeof err);
+	CHECK(v != NULL);
+	if (v) {
+		struct vnode n;
+		/* The latest-taken file (id 2) is the last numbered. */
+		CHECK_INT(fx_resolve(v, "by-date/2019/2019-03/image.jpg", &n), 0);
+		CHECK_INT(n.id, 3001);
+		CHECK_INT(fx_resolve(v, "by-date/2019/2019-03/image (2).jpg", &n), 0);
+		CHECK_INT(n.id, 3000);
+		CHECK_INT(fx_resolve(v, "by-date/2019/2019-03/image (3000).jpg", &n), 0);
+		CHECK_INT(n.id, 2);
+		CHECK_INT(fx_resolve(v, "by-date/2019/2019-03/image (3001).jpg", &n), -ENOENT);
+		views_close(v);
+	}
+	store_close(db);
+	fx_remove(path);
+}
+
 int main(void)
 {
 	char path[256], err[256];
@@ -226,5 +259,6 @@ int main(void)
 	test_long_names(db);
 	store_close(db);
 	fx_remove(path);
+	test_many_same_names();
 	CHECK_DONE();
 }
