@@ -202,8 +202,7 @@ static void test_photos_root_names(void)
 	    "Google \xD0\xA4\xD0\xBE\xD1\x82\xD0\xBE",
 	    "Google \xD0\xA1\xD0\xBD\xD0\xB8\xD0\xBC\xD0\xBA\xD0\xB8",
 	    "Google \xE7\x9B\xB8\xE5\x86\x8C",
-	    "Google Foto\xC4\x9F"
-	    "raflar",
+	    "Google Foto\xC4\x9Fraflar",
 	    "Google Fotog\xCC\x86raflar", /* NFD */
 	    "Google Photos ",
 	    "Google\xC2\xA0Photos",
@@ -394,8 +393,7 @@ static const char *const json_names[] = {
     "image000000.gif.json",
     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.jpg.s.json",
     "metadata.json",
-    "m\xC3\xA9tadonn\xC3\xA9"
-    "es.json",
+    "m\303\251tadonn\303\251es.json", /* octal: 'e' would extend a hex escape */
     "Metadaten.json",
     "metadati.json",
     "metadatos.json",

@@ -189,8 +189,7 @@ static void test_ignored_files(void)
 	    "\"x\"}}",
 	    /* user-generated-memory-titles.json: title is an array (immich-go #108) */
 	    "{\"title\": [\"Summer\", \"Winter\"]}",
-	    "{\"title\": [\"Summer\"], \"creationTime\": {\"timestamp\": \"1500000000\"}, "
-	    "\"url\": \"x\"}",
+	    "{\"title\":[\"S\"],\"creationTime\":{\"timestamp\":\"1500000000\"},\"url\":\"x\"}",
 	    /* shared_album_comments.json-like and other shapes */
 	    "{\"comments\": [{\"text\": \"hi\"}]}",
 	    "{}",
