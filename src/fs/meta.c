@@ -194,6 +194,8 @@ enum {
 	C_SC_FAV,
 	C_SC_ARCH,
 	C_SC_TRASH,
+	C_HAS_COPIES,
+	C_IN_ALBUM,
 };
 
 static const char FILE_SQL[] =
@@ -203,7 +205,10 @@ static const char FILE_SQL[] =
     " f.exposure_time, f.f_number, f.focal_length, f.gps_lat, f.gps_lon, f.gps_alt,"
     " f.width, f.height, f.match_rule, COALESCE(f.item_id, f.id),"
     " s.id, s.name, sd.path, s.title, s.description, s.taken, s.created,"
-    " s.geo_lat, s.geo_lon, s.geo_alt, s.people, s.url, s.favorited, s.archived, s.trashed"
+    " s.geo_lat, s.geo_lon, s.geo_alt, s.people, s.url, s.favorited, s.archived, s.trashed,"
+    /* Most files have no copy and no album: these spare two queries. */
+    " EXISTS (SELECT 1 FROM files c WHERE c.item_id = COALESCE(f.item_id, f.id)"
+    "  AND c.id <> f.id), d.album_id IS NOT NULL"
     " FROM files f JOIN dirs d ON d.id = f.dir_id"
     " LEFT JOIN sidecars s ON s.id = f.sidecar_id LEFT JOIN dirs sd ON sd.id = s.dir_id"
     " WHERE f.id = ?1";
@@ -481,7 +486,9 @@ static int render_google(struct meta *m, struct jbuf *b, sqlite3_stmt *st, int64
 		render_flag(b, "trashed", st, C_SC_TRASH);
 		inline_col(b, "url", st, C_SC_URL, &first);
 	}
-	int rc = render_albums(m, b, sqlite3_column_int64(st, C_ITEM), file_id, &first);
+	int rc = 0;
+	if (sqlite3_column_int(st, C_HAS_COPIES) || sqlite3_column_int(st, C_IN_ALBUM))
+		rc = render_albums(m, b, sqlite3_column_int64(st, C_ITEM), file_id, &first);
 	jbuf_cstr(b, "}");
 	return rc;
 }
@@ -556,7 +563,9 @@ static int render_file(struct meta *m, sqlite3_stmt *st, int64_t file_id, struct
 	if (render_google(m, b, st, file_id) != 0)
 		return -EIO;
 	key(b, "copies", false);
-	if (render_copies(m, b, item, file_id) != 0)
+	if (!sqlite3_column_int(st, C_HAS_COPIES))
+		jbuf_cstr(b, "[]");
+	else if (render_copies(m, b, item, file_id) != 0)
 		return -EIO;
 	jbuf_cstr(b, "\n}\n");
 	return 0;
