@@ -149,7 +149,10 @@ static char *arena_alloc(struct arena *a, size_t n)
 {
 	struct arena_block *b = a->head;
 	if (!b || b->cap - b->used < n) {
-		size_t cap = n > 65536 ? n : 65536;
+		/* Start small (most directories are small), then double. */
+		size_t cap = b ? (b->cap < (1u << 20) ? b->cap * 2 : b->cap) : 4096;
+		if (cap < n)
+			cap = n;
 		b = malloc(sizeof *b + cap);
 		if (!b)
 			return NULL;
