@@ -19,11 +19,16 @@
  * - Deep nesting is refused by cJSON itself (CJSON_NESTING_LIMIT, 1000 levels
  *   in the packaged 1.7.15), so parsing never recurses deeper than that.
  * - cJSON gives no separate out-of-memory signal; a parse that fails for lack
- *   of memory is reported as a syntax error. Our own copies report -1. */
+ *   of memory is reported as a syntax error. Our own copies report -1.
+ * - cJSON_ParseWithLengthOpts resets and sets a process-wide error slot on
+ *   every call, a data race when indexer threads parse at once; parses are
+ *   therefore serialized by a mutex (a few µs each, a small share of the
+ *   indexer's work). Reading the parsed tree needs no lock. */
 #include "index/sidecar_json.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -127,6 +132,8 @@ static bool only_whitespace(const char *p, const char *end)
 	return true;
 }
 
+static pthread_mutex_t cjson_parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* cJSON may look a byte past the length it is given (cJSON issues #800 and
  * #804), so it parses a NUL-padded copy; the copy costs far less than parsing. */
 #define CJSON_PAD 8
@@ -156,7 +163,9 @@ static cJSON *parse_json(const char *buf, size_t len, struct sj_doc *doc, bool *
 	memset(text + len, 0, CJSON_PAD);
 
 	const char *end = NULL;
+	pthread_mutex_lock(&cjson_parse_lock);
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	pthread_mutex_unlock(&cjson_parse_lock);
 	size_t at = end && end >= text && end <= text + len ? (size_t)(end - text) : len;
 	if (!root) {
 		if (nesting_depth(text, at < len ? at + 1 : len) >= CJSON_NESTING_LIMIT)
