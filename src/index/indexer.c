@@ -512,7 +512,8 @@ static int64_t max_id(sqlite3 *db, const char *table)
 
 static int compare_blob(const void *a, size_t alen, const void *b, size_t blen)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
+	size_t n = alen < blen ? alen : blen;
+	int c = n ? memcmp(a, b, n) : 0;
 	if (c)
 		return c;
 	return alen < blen ? -1 : alen > blen;
@@ -630,9 +631,10 @@ static int reconcile_dirs(struct pass *p, struct strmap *stored)
 			rc = -1;
 			break;
 		}
-		memcpy(paths[n], sqlite3_column_blob(st, 1), (size_t)plen);
+		if (plen) /* an empty BLOB comes back as NULL */
+			memcpy(paths[n], sqlite3_column_blob(st, 1), (size_t)plen);
 		paths[n][plen] = '\0';
-		if (rows[n].logical)
+		if (rows[n].logical && llen)
 			memcpy(rows[n].logical, sqlite3_column_blob(st, 2), (size_t)llen);
 		rows[n].logical_len = llen;
 		rows[n].id = sqlite3_column_int64(st, 0);

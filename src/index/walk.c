@@ -222,7 +222,8 @@ static int list_directory(struct walker *wk, int fd, const char *dir_path, struc
 		ents[kept++] = ents[i];
 	}
 	n = kept;
-	qsort(ents, n, sizeof *ents, compare_entries);
+	if (n > 1)
+		qsort(ents, n, sizeof *ents, compare_entries);
 	*out = ents;
 	*n_out = n;
 	*names_out = names;
