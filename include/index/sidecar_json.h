@@ -25,7 +25,7 @@ struct sj_geo {
 struct sj_media {
 	char *title;       /* NULL when absent; NUL-free, valid UTF-8 */
 	char *description; /* NULL when absent */
-	bool has_taken;    /* photoTakenTime present, parseable and > 0 */
+	bool has_taken;    /* photoTakenTime present, non-zero, within years 1800..2200 */
 	int64_t taken;     /* Unix seconds UTC */
 	bool has_created;
 	int64_t created;        /* creationTime, Unix seconds UTC */
