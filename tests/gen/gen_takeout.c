@@ -929,6 +929,7 @@ struct gen {
 	struct iset cur;
 	struct buf json, notes; /* notes: "#orphan-sidecar" and "#junk" manifest lines */
 	long next_id;
+	int corpus_reserved, corpus_shown;
 	char yf[128];
 };
 
@@ -1057,12 +1058,12 @@ static void name_take(struct gen *g, const char *folder, const char *name)
 }
 
 /* The part of a name that live-photo and edit pairing look at: up to the first
- * of ". (~" or an edit suffix, lower-cased. */
+ * of ".(~" or an edit suffix, lower-cased, trailing spaces dropped. */
 static void stem_key(const char *name, char *out, size_t cap)
 {
 	static const char *const edits[] = {"-edit", "-bearb", "-modif", "-ha ed"};
 	size_t i = 0;
-	for (; name[i] && !strchr(". (~", name[i]) && i + 1 < cap; i++) {
+	for (; name[i] && !strchr(".(~", name[i]) && i + 1 < cap; i++) {
 		bool edit = false;
 		for (size_t e = 0; e < sizeof(edits) / sizeof(edits[0]) && name[i] == '-'; e++)
 			edit = edit || strncmp(name + i, edits[e], strlen(edits[e])) == 0;
@@ -1070,6 +1071,8 @@ static void stem_key(const char *name, char *out, size_t cap)
 			break;
 		out[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] | 0x20) : name[i];
 	}
+	while (i > 0 && out[i - 1] == ' ')
+		i--;
 	out[i] = 0;
 }
 
@@ -1915,12 +1918,20 @@ static void catalogue_truncation(struct gen *g)
 {
 	if (room(g, 9)) {
 		cat1(g, 2019,
-		     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝🤑🤗🤭🤫🤔🤐🤨😐"
-		     "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵🥶🥴😵‍💫🤯🤠🥳"
+		     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝🤑🤗🤭🤫🤔🤐"
+		     "🤨"
+		     "😐"
+		     "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵🥶🥴😵‍💫🤯"
+		     "🤠"
+		     "🥳"
 		     "🥸😎🤓🧐.jpg",
-		     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋."
+		     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚"
+		     "😋"
+		     "."
 		     "json",
-		     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛."
+		     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋"
+		     "😛"
+		     "."
 		     "jpg",
 		     "truncated", NULL);
 		cat1(g, 2019, "05yqt21kruxwwlhhgrwrdyb6chhwszi9bqmzu16w0 2.jpg",
@@ -2191,9 +2202,9 @@ enum scheme {
 	NM_CORPUS = NM_COUNT
 };
 
-/* Per mille of items; live/motion ~2.5%, no sidecar 1%, long names 4%. */
-static const int scheme_weight[NM_COUNT] = {150, 80, 130, 80, 60, 50, 30, 60, 50,
-                                            30,  10, 10,  60, 20, 10, 10, 10};
+/* Per mille of items; live/motion ~2%, no sidecar 1%, long names 4%. */
+static const int scheme_weight[NM_COUNT] = {168, 80, 130, 80, 60, 50, 30, 60, 50,
+                                            30,  10, 10,  60, 12, 5,  5,  10};
 
 static const char *const apps[] = {"whatsapp", "instagram.android", "google.android.apps.maps",
                                    "snapchat.android", "android.chrome"};
@@ -2448,7 +2459,9 @@ static void bulk_item(struct gen *g)
 	int home = -1, scheme = pick_scheme(g);
 	char folder[NAME_MAX_BYTES];
 	const char *set_flags = NULL;
-	bool corpus = g->n_corpus && chance(r, 125);
+	/* The first bulk items show each corpus file once (small demo trees too). */
+	int forced = g->corpus_shown < g->corpus_reserved ? g->corpus_shown++ : -1;
+	bool corpus = g->n_corpus && (chance(r, 125) || forced >= 0);
 	if (corpus)
 		scheme = NM_CORPUS;
 	if (place < 6)
@@ -2468,7 +2481,7 @@ static void bulk_item(struct gen *g)
 	struct meta m;
 	random_meta(g, &m, year, camera_for_scheme(g, scheme));
 	if (corpus)
-		m.corpus = (int)rnd_below(r, (unsigned)g->n_corpus);
+		m.corpus = forced >= 0 ? forced : (int)rnd_below(r, (unsigned)g->n_corpus);
 	m.trashed = place < 10;
 	m.archived = place >= 10 && place < 20;
 	unsigned sr = rnd_below(r, 1000);
@@ -2714,7 +2727,14 @@ int main(int argc, char **argv)
 	           "(columns: see tests/gen/gen_takeout.c)\n",
 	           (unsigned long long)g->seed, g->items_target, g->parts, g->flat ? 1 : 0,
 	           g->n_corpus);
+	/* With a corpus, keep room for one item per corpus file (at most a fifth
+	 * of the items) ahead of the catalogue, which would otherwise take all of
+	 * a small tree. */
+	long full = g->items_target;
+	g->corpus_reserved = (int)(g->n_corpus < full / 5 ? g->n_corpus : full / 5);
+	g->items_target = full - g->corpus_reserved;
 	catalogue(g);
+	g->items_target = full;
 	while (g->items_made < g->items_target)
 		bulk_item(g);
 	write_album_metadata(g);
