@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -26,7 +27,7 @@
 #define TIMEOUT_S       86400.0 /* the view of an unchanged store never changes */
 #define MAX_THREADS     8
 #define PATH_BUF        4096
-#define SERVE_CACHE_KIB "4096" /* per serving connection */
+#define SERVE_CACHE_KIB "2048" /* per serving connection */
 
 struct conn {
 	sqlite3 *db;
@@ -609,6 +610,11 @@ int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 		fuse_opt_add_arg(args, "takeoutfs");
 	}
 	int rc = 1;
+#ifdef __GLIBC__
+	/* The indexer ran in this process: give its freed memory back before
+	 * serving, so the daemon's footprint is only what serving needs. */
+	malloc_trim(0);
+#endif
 	if (prepare_store(&fs) == 0 &&
 	    fuse_opt_add_arg(args, "-oro,fsname=takeoutfs,subtype=takeoutfs") == 0 &&
 	    pthread_key_create(&fs.key, conn_destroy) == 0) {
