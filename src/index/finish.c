@@ -342,8 +342,8 @@ static const struct {
     {"count_matched", "SELECT COUNT(*) FROM files WHERE sidecar_id IS NOT NULL",
      offsetof(struct index_summary, matched)},
     {"count_unused_sidecars",
-     "SELECT COUNT(*) FROM sidecars s WHERE s.kind = 2 AND NOT EXISTS"
-     " (SELECT 1 FROM files f WHERE f.sidecar_id = s.id)",
+     "SELECT COUNT(*) FROM sidecars WHERE kind = 2 AND id NOT IN"
+     " (SELECT sidecar_id FROM files WHERE sidecar_id IS NOT NULL)",
      offsetof(struct index_summary, unused_sidecars)},
     {"count_albums", "SELECT COUNT(*) FROM albums", offsetof(struct index_summary, albums)},
     {"count_problems",

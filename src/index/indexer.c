@@ -27,6 +27,7 @@
 #include "index/classify.h"
 #include "index/extract.h"
 #include "index/finish.h"
+#include "index/pass.h"
 #include "index/sidecar.h"
 #include "index/sidecar_json.h"
 #include "index/walk.h"
@@ -35,76 +36,11 @@
 #include "store/store.h"
 #include "util/strmap.h"
 
-enum status { ST_UNCHANGED = 0, ST_NEW, ST_CHANGED };
-
-/* What one pass knows about each walked file (parallel to walk.files). */
-struct file_state {
-	int64_t id;     /* store row id (kept, or newly assigned) */
-	uint8_t status; /* enum status */
-	uint8_t kind;   /* JSON files: enum sj_kind; media: unused */
-	uint8_t rule;   /* media: enum sc_rule after matching */
-	uint8_t stored_rule;
-	bool has_taken; /* JSON: photoTakenTime present */
-	bool relink;    /* media: its sidecar or rule changed, taken must follow */
-	int64_t taken;
-	int64_t sidecar_id;        /* media: store id of its sidecar, 0 = none */
-	int64_t stored_sidecar_id; /* media: what the store had */
-	char *title;               /* JSON: title (media sidecar or album), malloc'd */
-};
-
-struct pass {
-	const struct index_options *opt;
-	int source_fd;
-	sqlite3 *db;
-	struct writer *writer;
-	struct walk walk;
-	struct file_state *fs;
-	int64_t next_file_id, next_sidecar_id, next_dir_id;
-	int64_t *dir_ids;  /* store id of each walked folder */
-	bool *group_dirty; /* per walk group: matching must run again */
-	int64_t generation;
-	bool force; /* previous pass incomplete, or reindex, or tz changed */
-	bool changed;
-	struct timespec start;
-	/* deletions found while reconciling */
-	int64_t *gone_files, *gone_sidecars, *gone_dirs;
-	size_t n_gone_files, n_gone_sidecars, n_gone_dirs;
-	size_t cap_gone_files, cap_gone_sidecars, cap_gone_dirs;
-	/* per-phase work */
-	size_t *work_list; /* file indexes of the current phase */
-	size_t n_work;
-	size_t *group_dirs_first; /* folders ordered by group: CSR offsets... */
-	size_t *group_dirs;       /* ...and folder indexes */
-	int32_t *dirty_groups;
-	int64_t *sidecar_taken_by_file; /* media file index -> sidecar taken or INT64_MIN */
-	int64_t *relinked;
-	size_t n_relinked;
-	struct loop *loop;
-	atomic_ulong opened;
-	atomic_bool oom;
-	char *err;
-	size_t errlen;
-};
-
 static double seconds_since(const struct timespec *t0)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static int push_id(int64_t **arr, size_t *n, size_t *cap, int64_t id)
-{
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		int64_t *p = realloc(*arr, c * sizeof *p);
-		if (!p)
-			return -1;
-		*arr = p;
-		*cap = c;
-	}
-	(*arr)[(*n)++] = id;
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -179,252 +115,6 @@ static int run_loop(struct pass *p, struct worker *workers, int n_workers, item_
 	return atomic_load(&p->oom) ? -1 : 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* Writer operations (run on the writer thread)                        */
-
-struct dir_row {
-	int64_t id, parent;
-	const char *name, *path, *logical;
-	size_t name_len, path_len, logical_len;
-	int kind, year;
-	int64_t generation;
-};
-
-static const char SQL_PUT_DIR[] =
-    "INSERT OR REPLACE INTO dirs(id, parent, name, path, logical, kind, year, album_id, seen)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT album_id FROM dirs WHERE id=?1), ?8)";
-
-static void bind_blob_or_null(sqlite3_stmt *st, int i, const void *p, size_t len)
-{
-	if (p)
-		sqlite3_bind_blob(st, i, p, (int)len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static int step_done(sqlite3_stmt *st)
-{
-	return st && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-}
-
-static int put_dir(struct writer *w, void *arg)
-{
-	struct dir_row *r = arg;
-	sqlite3_stmt *st = writer_stmt(w, SQL_PUT_DIR);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, r->id);
-	if (r->parent > 0)
-		sqlite3_bind_int64(st, 2, r->parent);
-	sqlite3_bind_blob(st, 3, r->name, (int)r->name_len, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, r->path, (int)r->path_len, SQLITE_STATIC);
-	bind_blob_or_null(st, 5, r->logical, r->logical_len);
-	sqlite3_bind_int(st, 6, r->kind);
-	if (r->year)
-		sqlite3_bind_int(st, 7, r->year);
-	sqlite3_bind_int64(st, 8, r->generation);
-	return step_done(st);
-}
-
-struct sidecar_row {
-	int64_t id, dir_id, generation;
-	const char *name;
-	size_t name_len;
-	uint64_t size, ino;
-	int64_t mtime_ns;
-	struct sj_doc doc;
-	char problem[160];
-};
-
-static const char SQL_PUT_SIDECAR[] =
-    "INSERT OR REPLACE INTO sidecars(id, dir_id, name, size, mtime_ns, ino, seen, kind,"
-    " title, description, taken, created, geo_lat, geo_lon, geo_alt, people, url,"
-    " favorited, archived, trashed, problem)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-    " ?18, ?19, ?20, ?21)";
-
-static char *people_json(const struct sj_media *m);
-
-static int put_sidecar(struct writer *w, void *arg)
-{
-	struct sidecar_row *r = arg;
-	sqlite3_stmt *st = writer_stmt(w, SQL_PUT_SIDECAR);
-	int rc = -1;
-	char *people = NULL;
-	if (!st)
-		goto out;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, r->dir_id);
-	sqlite3_bind_blob(st, 3, r->name, (int)r->name_len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (int64_t)r->size);
-	sqlite3_bind_int64(st, 5, r->mtime_ns);
-	sqlite3_bind_int64(st, 6, (int64_t)r->ino);
-	sqlite3_bind_int64(st, 7, r->generation);
-	sqlite3_bind_int(st, 8, (int)r->doc.kind);
-	if (r->doc.kind == SJ_MEDIA) {
-		const struct sj_media *m = &r->doc.media;
-		bind_text_or_null(st, 9, m->title);
-		if (m->description)
-			sqlite3_bind_text(st, 10, m->description, -1, SQLITE_STATIC);
-		if (m->has_taken)
-			sqlite3_bind_int64(st, 11, m->taken);
-		if (m->has_created)
-			sqlite3_bind_int64(st, 12, m->created);
-		const struct sj_geo *g = m->geo.present ? &m->geo : &m->geo_exif;
-		if (g->present) {
-			sqlite3_bind_double(st, 13, g->lat);
-			sqlite3_bind_double(st, 14, g->lon);
-			sqlite3_bind_double(st, 15, g->alt);
-		}
-		people = people_json(m);
-		if (people)
-			sqlite3_bind_text(st, 16, people, -1, SQLITE_STATIC);
-		bind_text_or_null(st, 17, m->url);
-		sqlite3_bind_int(st, 18, m->favorited);
-		sqlite3_bind_int(st, 19, m->archived);
-		sqlite3_bind_int(st, 20, m->trashed);
-	} else {
-		for (int i = 18; i <= 20; i++)
-			sqlite3_bind_int(st, i, 0);
-		if (r->doc.kind == SJ_ALBUM) {
-			const struct sj_album *a = &r->doc.album;
-			if (a->title)
-				sqlite3_bind_text(st, 9, a->title, -1, SQLITE_STATIC);
-			if (a->description)
-				sqlite3_bind_text(st, 10, a->description, -1, SQLITE_STATIC);
-			if (a->has_date)
-				sqlite3_bind_int64(st, 11, a->date);
-		}
-	}
-	bind_text_or_null(st, 21, r->problem[0] ? r->problem : NULL);
-	rc = step_done(st);
-out:
-	free(people);
-	sj_free(&r->doc);
-	return rc;
-}
-
-struct file_row {
-	int64_t id, dir_id, generation, sidecar_id;
-	const char *name;
-	size_t name_len;
-	int rule;
-	struct taken taken;
-	struct extract_media_result x;
-};
-
-static const char SQL_PUT_FILE[] =
-    "INSERT OR REPLACE INTO files(id, dir_id, name, size, mtime_ns, ino, seen, mime, format,"
-    " ident, item_id, sidecar_id, match_rule, taken, taken_offset, taken_source, make, model,"
-    " lens_model, date_time_original, create_date, offset_time_original,"
-    " subsec_time_original, orientation, width, height, iso, exposure_time, f_number,"
-    " focal_length, gps_lat, gps_lon, gps_alt, container_time, crc32, problem)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?11, ?12, ?13, ?14, ?15, ?16,"
-    " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,"
-    " NULL, ?34)";
-
-static void bind_int_if(sqlite3_stmt *st, int i, bool has, int64_t v)
-{
-	if (has)
-		sqlite3_bind_int64(st, i, v);
-}
-
-static void bind_double_if(sqlite3_stmt *st, int i, bool has, double v)
-{
-	if (has)
-		sqlite3_bind_double(st, i, v);
-}
-
-static int put_file(struct writer *w, void *arg)
-{
-	struct file_row *r = arg;
-	const struct media_info *mi = &r->x.mi;
-	sqlite3_stmt *st = writer_stmt(w, SQL_PUT_FILE);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, r->dir_id);
-	sqlite3_bind_blob(st, 3, r->name, (int)r->name_len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (int64_t)r->x.size);
-	sqlite3_bind_int64(st, 5, r->x.mtime_ns);
-	sqlite3_bind_int64(st, 6, (int64_t)r->x.ino);
-	sqlite3_bind_int64(st, 7, r->generation);
-	bind_text_or_null(st, 8, r->x.mime);
-	sqlite3_bind_int(st, 9, (int)mi->format);
-	bind_int_if(st, 10, r->x.ident != 0, (int64_t)r->x.ident);
-	bind_int_if(st, 11, r->sidecar_id > 0, r->sidecar_id);
-	bind_int_if(st, 12, r->rule != SC_NONE, r->rule);
-	sqlite3_bind_int64(st, 13, r->taken.utc);
-	sqlite3_bind_int(st, 14, r->taken.offset_minutes);
-	sqlite3_bind_int(st, 15, (int)r->taken.source);
-	bind_text_or_null(st, 16, mi->make);
-	bind_text_or_null(st, 17, mi->model);
-	bind_text_or_null(st, 18, mi->lens_model);
-	bind_text_or_null(st, 19, mi->date_time_original);
-	bind_text_or_null(st, 20, mi->create_date);
-	bind_text_or_null(st, 21, mi->offset_time_original);
-	bind_text_or_null(st, 22, mi->subsec_time_original);
-	bind_int_if(st, 23, mi->has & MI_ORIENTATION, mi->orientation);
-	bind_int_if(st, 24, mi->has & MI_WIDTH, mi->width);
-	bind_int_if(st, 25, mi->has & MI_HEIGHT, mi->height);
-	bind_double_if(st, 26, mi->has & MI_ISO, mi->iso);
-	bind_double_if(st, 27, mi->has & MI_EXPOSURE, mi->exposure_time);
-	bind_double_if(st, 28, mi->has & MI_FNUMBER, mi->f_number);
-	bind_double_if(st, 29, mi->has & MI_FOCAL, mi->focal_length);
-	bind_double_if(st, 30, mi->has & MI_GPS, mi->gps_lat);
-	bind_double_if(st, 31, mi->has & MI_GPS, mi->gps_lon);
-	bind_double_if(st, 32, mi->has & MI_GPS_ALT, mi->gps_alt);
-	bind_int_if(st, 33, mi->has & MI_CONTAINER_TIME, mi->container_time);
-	bind_text_or_null(st, 34, r->x.problem[0] ? r->x.problem : NULL);
-	return step_done(st);
-}
-
-struct relink_row {
-	int64_t id, sidecar_id;
-	int rule;
-};
-
-static const char SQL_RELINK[] = "UPDATE files SET sidecar_id=?2, match_rule=?3 WHERE id=?1";
-
-static int relink_file(struct writer *w, void *arg)
-{
-	struct relink_row *r = arg;
-	sqlite3_stmt *st = writer_stmt(w, SQL_RELINK);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, r->id);
-	bind_int_if(st, 2, r->sidecar_id > 0, r->sidecar_id);
-	bind_int_if(st, 3, r->rule != SC_NONE, r->rule);
-	return step_done(st);
-}
-
-struct delete_row {
-	const char *sql;
-	int64_t id;
-};
-
-static const char SQL_DELETE_FILE[] = "DELETE FROM files WHERE id=?1";
-static const char SQL_DELETE_SIDECAR[] = "DELETE FROM sidecars WHERE id=?1";
-static const char SQL_DELETE_DIR[] = "DELETE FROM dirs WHERE id=?1";
-
-static int delete_row(struct writer *w, void *arg)
-{
-	struct delete_row *r = arg;
-	sqlite3_stmt *st = writer_stmt(w, r->sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, r->id);
-	return step_done(st);
-}
-
 static int submit(struct pass *p, writer_fn fn, void *row)
 {
 	if (!row) {
@@ -443,316 +133,6 @@ static int submit_batched(struct worker *wk, writer_fn fn, void *row)
 	}
 	wk->batch.w = wk->p->writer;
 	return writer_batch_add(&wk->batch, fn, row);
-}
-
-/* ------------------------------------------------------------------ */
-/* people as a JSON array (names are already valid UTF-8, NUL-free)     */
-
-static size_t json_escape(char *out, const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\') {
-			if (out)
-				out[n] = '\\', out[n + 1] = (char)*c;
-			n += 2;
-		} else if (*c < 0x20) {
-			if (out)
-				snprintf(out + n, 7, "\\u%04x", *c);
-			n += 6;
-		} else {
-			if (out)
-				out[n] = (char)*c;
-			n++;
-		}
-	}
-	return n;
-}
-
-static char *people_json(const struct sj_media *m)
-{
-	if (!m->n_people)
-		return NULL;
-	size_t len = 2;
-	for (size_t i = 0; i < m->n_people; i++)
-		len += json_escape(NULL, m->people[i]) + 3;
-	char *out = malloc(len + 1);
-	if (!out)
-		return NULL;
-	size_t n = 0;
-	out[n++] = '[';
-	for (size_t i = 0; i < m->n_people; i++) {
-		if (i)
-			out[n++] = ',';
-		out[n++] = '"';
-		n += json_escape(out + n, m->people[i]);
-		out[n++] = '"';
-	}
-	out[n++] = ']';
-	out[n] = '\0';
-	return out;
-}
-
-/* ------------------------------------------------------------------ */
-/* Reconcile: compare the walk with the store                          */
-
-static int64_t max_id(sqlite3 *db, const char *table)
-{
-	char sql[64];
-	snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", table);
-	sqlite3_stmt *st;
-	int64_t v = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return v;
-}
-
-static int compare_blob(const void *a, size_t alen, const void *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-	int c = n ? memcmp(a, b, n) : 0;
-	if (c)
-		return c;
-	return alen < blen ? -1 : alen > blen;
-}
-
-static void mark_group_dirty(struct pass *p, int32_t dir)
-{
-	p->group_dirty[p->walk.dirs[dir].group] = true;
-}
-
-/* The store's rows of one table for one folder, in name order, merged with
- * the walked files of that folder (also in name order). */
-static int reconcile_table(struct pass *p, sqlite3_stmt *st, int32_t dir, bool is_json,
-                           int64_t *next_id, int64_t **gone, size_t *n_gone, size_t *cap_gone)
-{
-	const struct walk_dir *d = &p->walk.dirs[dir];
-	size_t i = d->first_file, end = d->first_file + d->n_files;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, p->dir_ids[dir]);
-	int rc = p->dir_ids[dir] > 0 ? sqlite3_step(st) : SQLITE_DONE;
-	for (;;) {
-		while (i < end && p->walk.files[i].kind != (is_json ? FILE_JSON : FILE_MEDIA))
-			i++;
-		bool have_row = rc == SQLITE_ROW;
-		if (!have_row && i >= end)
-			break;
-		int c;
-		if (!have_row)
-			c = -1;
-		else if (i >= end)
-			c = 1;
-		else
-			c = compare_blob(p->walk.files[i].name, p->walk.files[i].name_len,
-			                 sqlite3_column_blob(st, 1),
-			                 (size_t)sqlite3_column_bytes(st, 1));
-		if (c > 0) { /* in the store only: vanished */
-			if (push_id(gone, n_gone, cap_gone, sqlite3_column_int64(st, 0)) != 0)
-				return -1;
-			mark_group_dirty(p, dir);
-			rc = sqlite3_step(st);
-			continue;
-		}
-		const struct walk_file *f = &p->walk.files[i];
-		struct file_state *s = &p->fs[i];
-		if (c < 0) { /* on disk only: new */
-			s->id = ++*next_id;
-			s->status = ST_NEW;
-			mark_group_dirty(p, dir);
-			i++;
-			continue;
-		}
-		s->id = sqlite3_column_int64(st, 0);
-		bool same = (uint64_t)sqlite3_column_int64(st, 2) == f->size &&
-		            sqlite3_column_int64(st, 3) == f->mtime_ns &&
-		            (uint64_t)sqlite3_column_int64(st, 4) == f->ino;
-		s->status = same && !p->opt->reindex ? ST_UNCHANGED : ST_CHANGED;
-		if (s->status != ST_UNCHANGED)
-			mark_group_dirty(p, dir);
-		if (is_json) {
-			s->kind = (uint8_t)sqlite3_column_int(st, 5);
-			const unsigned char *t = sqlite3_column_text(st, 6);
-			if (t && s->status == ST_UNCHANGED && !(s->title = strdup((const char *)t)))
-				return -1;
-			s->has_taken = sqlite3_column_type(st, 7) != SQLITE_NULL;
-			s->taken = sqlite3_column_int64(st, 7);
-		} else {
-			s->stored_sidecar_id = sqlite3_column_int64(st, 5);
-			s->stored_rule = (uint8_t)sqlite3_column_int(st, 6);
-			s->sidecar_id = s->stored_sidecar_id;
-			s->rule = s->stored_rule;
-		}
-		rc = sqlite3_step(st);
-		i++;
-	}
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
-}
-
-static int reconcile_dirs(struct pass *p, struct strmap *stored)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(p->db, "SELECT id, path, logical, kind, parent FROM dirs", -1, &st,
-	                       NULL) != SQLITE_OK)
-		return -1;
-	/* Keep the rows alive: copy paths into one buffer list. */
-	struct stored_dir {
-		int64_t id, parent;
-		char *logical;
-		int logical_len, kind;
-		bool seen;
-	} *rows = NULL;
-	size_t n = 0, cap = 0;
-	char **paths = NULL;
-	int rc = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			void *a = realloc(rows, cap * sizeof *rows),
-			     *b = realloc(paths, cap * sizeof *paths);
-			if (a)
-				rows = a;
-			if (b)
-				paths = b;
-			if (!a || !b) {
-				rc = -1;
-				break;
-			}
-		}
-		int plen = sqlite3_column_bytes(st, 1), llen = sqlite3_column_bytes(st, 2);
-		paths[n] = malloc((size_t)plen + 1);
-		rows[n].logical =
-		    sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : malloc((size_t)llen + 1);
-		if (!paths[n] || (sqlite3_column_type(st, 2) != SQLITE_NULL && !rows[n].logical)) {
-			free(paths[n]);
-			free(rows[n].logical);
-			rc = -1;
-			break;
-		}
-		if (plen) /* an empty BLOB comes back as NULL */
-			memcpy(paths[n], sqlite3_column_blob(st, 1), (size_t)plen);
-		paths[n][plen] = '\0';
-		if (rows[n].logical && llen)
-			memcpy(rows[n].logical, sqlite3_column_blob(st, 2), (size_t)llen);
-		rows[n].logical_len = llen;
-		rows[n].id = sqlite3_column_int64(st, 0);
-		rows[n].kind = sqlite3_column_int(st, 3);
-		rows[n].parent = sqlite3_column_int64(st, 4);
-		rows[n].seen = false;
-		if (strmap_put(stored, paths[n], (size_t)plen, (int64_t)n) != 0) {
-			free(paths[n]);
-			free(rows[n].logical);
-			rc = -1;
-			break;
-		}
-		n++;
-	}
-	sqlite3_finalize(st);
-	for (size_t i = 0; rc == 0 && i < p->walk.n_dirs; i++) {
-		const struct walk_dir *d = &p->walk.dirs[i];
-		int64_t k = strmap_get(stored, d->path, d->path_len, -1);
-		size_t llen;
-		const char *logical = d->root >= 0 ? walk_dir_logical(&p->walk, d, &llen) : NULL;
-		if (!logical)
-			llen = 0;
-		bool same = false;
-		if (k >= 0) {
-			rows[k].seen = true;
-			p->dir_ids[i] = rows[k].id;
-			same = rows[k].kind == d->kind &&
-			       (rows[k].logical != NULL) == (logical != NULL) &&
-			       (!logical || ((size_t)rows[k].logical_len == llen &&
-			                     memcmp(rows[k].logical, logical, llen) == 0)) &&
-			       rows[k].parent == (d->parent >= 0 ? p->dir_ids[d->parent] : 0);
-		} else {
-			p->dir_ids[i] = ++p->next_dir_id;
-		}
-		if (same)
-			continue;
-		p->group_dirty[d->group] = true;
-		struct dir_row *r = malloc(sizeof *r);
-		if (!r) {
-			rc = -1;
-			break;
-		}
-		*r = (struct dir_row){.id = p->dir_ids[i],
-		                      .parent = d->parent >= 0 ? p->dir_ids[d->parent] : 0,
-		                      .name = d->path + d->name_off,
-		                      .name_len = d->path_len - d->name_off,
-		                      .path = d->path,
-		                      .path_len = d->path_len,
-		                      .logical = logical,
-		                      .logical_len = llen,
-		                      .kind = d->kind,
-		                      .year = d->year,
-		                      .generation = p->generation};
-		if (submit(p, put_dir, r) != 0)
-			rc = -1;
-	}
-	for (size_t k = 0; k < n; k++) {
-		if (rc == 0 && !rows[k].seen &&
-		    push_id(&p->gone_dirs, &p->n_gone_dirs, &p->cap_gone_dirs, rows[k].id) != 0)
-			rc = -1;
-		free(paths[k]);
-		free(rows[k].logical);
-	}
-	free(rows);
-	free(paths);
-	return rc;
-}
-
-static int reconcile(struct pass *p)
-{
-	struct strmap stored = {0};
-	int rc = reconcile_dirs(p, &stored);
-	strmap_free(&stored);
-	if (rc != 0)
-		return -1;
-	sqlite3_stmt *files = NULL, *sidecars = NULL;
-	if (sqlite3_prepare_v2(p->db,
-	                       "SELECT id, name, size, mtime_ns, ino, sidecar_id, match_rule"
-	                       " FROM files WHERE dir_id=?1 ORDER BY name",
-	                       -1, &files, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(p->db,
-	                       "SELECT id, name, size, mtime_ns, ino, kind, title, taken"
-	                       " FROM sidecars WHERE dir_id=?1 ORDER BY name",
-	                       -1, &sidecars, NULL) != SQLITE_OK) {
-		sqlite3_finalize(files);
-		return -1;
-	}
-	for (size_t d = 0; rc == 0 && d < p->walk.n_dirs; d++) {
-		rc = reconcile_table(p, sidecars, (int32_t)d, true, &p->next_sidecar_id,
-		                     &p->gone_sidecars, &p->n_gone_sidecars, &p->cap_gone_sidecars);
-		if (rc == 0)
-			rc = reconcile_table(p, files, (int32_t)d, false, &p->next_file_id,
-			                     &p->gone_files, &p->n_gone_files, &p->cap_gone_files);
-	}
-	sqlite3_finalize(files);
-	sqlite3_finalize(sidecars);
-	/* Rows of vanished folders are deleted with them. */
-	sqlite3_stmt *in_dir = NULL;
-	if (rc == 0 && p->n_gone_dirs &&
-	    sqlite3_prepare_v2(p->db,
-	                       "SELECT id, 0 FROM files WHERE dir_id=?1"
-	                       " UNION ALL SELECT id, 1 FROM sidecars WHERE dir_id=?1",
-	                       -1, &in_dir, NULL) == SQLITE_OK) {
-		for (size_t k = 0; rc == 0 && k < p->n_gone_dirs; k++) {
-			sqlite3_reset(in_dir);
-			sqlite3_bind_int64(in_dir, 1, p->gone_dirs[k]);
-			while (rc == 0 && sqlite3_step(in_dir) == SQLITE_ROW) {
-				int64_t id = sqlite3_column_int64(in_dir, 0);
-				rc = sqlite3_column_int(in_dir, 1)
-				         ? push_id(&p->gone_sidecars, &p->n_gone_sidecars,
-				                   &p->cap_gone_sidecars, id)
-				         : push_id(&p->gone_files, &p->n_gone_files,
-				                   &p->cap_gone_files, id);
-			}
-		}
-		sqlite3_finalize(in_dir);
-	}
-	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -799,7 +179,7 @@ static void parse_one_sidecar(struct worker *wk, size_t item)
 		atomic_store(&p->oom, true);
 	s->has_taken = r->doc.kind == SJ_MEDIA && r->doc.media.has_taken;
 	s->taken = r->doc.media.taken;
-	submit_batched(wk, put_sidecar, r);
+	submit_batched(wk, row_put_sidecar, r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -891,8 +271,8 @@ static void extract_one_media(struct worker *wk, size_t item)
 		if (s->status == ST_CHANGED) {
 			struct delete_row *del = malloc(sizeof *del);
 			if (del)
-				*del = (struct delete_row){SQL_DELETE_FILE, s->id};
-			submit_batched(wk, delete_row, del);
+				*del = (struct delete_row){DELETE_FILE, s->id};
+			submit_batched(wk, row_delete, del);
 		}
 		free(r);
 		return;
@@ -916,7 +296,7 @@ static void extract_one_media(struct worker *wk, size_t item)
 	                          .name_len = f->name_len,
 	                          .mtime = r->x.mtime_ns / 1000000000};
 	taken_decide(&in, &r->taken);
-	submit_batched(wk, put_file, r);
+	submit_batched(wk, row_put_file, r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1001,9 +381,8 @@ static int collect_work(struct pass *p, enum file_kind kind)
 	return 0;
 }
 
-static int submit_relinks_and_deletions(struct pass *p, int64_t **relinked, size_t *n_relinked)
+static int submit_relinks_and_deletions(struct pass *p)
 {
-	size_t cap = 0;
 	for (size_t i = 0; i < p->walk.n_files; i++) {
 		struct file_state *s = &p->fs[i];
 		if (!s->relink)
@@ -1011,30 +390,63 @@ static int submit_relinks_and_deletions(struct pass *p, int64_t **relinked, size
 		struct relink_row *r = malloc(sizeof *r);
 		if (r)
 			*r = (struct relink_row){s->id, s->sidecar_id, s->rule};
-		if (submit(p, relink_file, r) != 0 || push_id(relinked, n_relinked, &cap, s->id))
+		if (submit(p, row_relink_file, r) != 0 || id_list_push(&p->relinked, s->id) != 0)
 			return -1;
 	}
-	struct {
-		const char *sql;
-		int64_t *ids;
-		size_t n;
-	} gone[] = {{SQL_DELETE_FILE, p->gone_files, p->n_gone_files},
-	            {SQL_DELETE_SIDECAR, p->gone_sidecars, p->n_gone_sidecars},
-	            {SQL_DELETE_DIR, p->gone_dirs, p->n_gone_dirs}};
-	for (size_t t = 0; t < 3; t++)
-		for (size_t k = 0; k < gone[t].n; k++) {
+	const struct {
+		enum delete_what what;
+		const struct id_list *list;
+	} gone[] = {{DELETE_FILE, &p->gone_files},
+	            {DELETE_SIDECAR, &p->gone_sidecars},
+	            {DELETE_DIR, &p->gone_dirs}};
+	for (size_t t = 0; t < sizeof gone / sizeof gone[0]; t++)
+		for (size_t k = 0; k < gone[t].list->n; k++) {
 			struct delete_row *r = malloc(sizeof *r);
 			if (r)
-				*r = (struct delete_row){gone[t].sql, gone[t].ids[k]};
-			if (submit(p, delete_row, r) != 0)
+				*r = (struct delete_row){gone[t].what, gone[t].list->ids[k]};
+			if (submit(p, row_delete, r) != 0)
 				return -1;
 		}
 	return 0;
 }
 
+int id_list_push(struct id_list *l, int64_t id)
+{
+	if (l->n == l->cap) {
+		size_t c = l->cap ? l->cap * 2 : 64;
+		int64_t *ids = realloc(l->ids, c * sizeof *ids);
+		if (!ids)
+			return -1;
+		l->ids = ids;
+		l->cap = c;
+	}
+	l->ids[l->n++] = id;
+	return 0;
+}
+
+void id_list_free(struct id_list *l)
+{
+	free(l->ids);
+	memset(l, 0, sizeof *l);
+}
+
+static int64_t max_id(sqlite3 *db, const char *table)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", table);
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
 static bool pass_changes_anything(const struct pass *p, size_t n_dirty_groups)
 {
-	if (p->force || n_dirty_groups || p->n_gone_files || p->n_gone_sidecars || p->n_gone_dirs)
+	if (p->force || n_dirty_groups || p->gone_files.n || p->gone_sidecars.n || p->gone_dirs.n)
 		return true;
 	for (size_t i = 0; i < p->walk.n_files; i++)
 		if (p->fs[i].status != ST_UNCHANGED)
@@ -1091,13 +503,13 @@ static void free_pass(struct pass *p, struct worker *workers, int n_workers)
 	free(p->fs);
 	free(p->dir_ids);
 	free(p->group_dirty);
-	free(p->gone_files);
-	free(p->gone_sidecars);
-	free(p->gone_dirs);
+	id_list_free(&p->gone_files);
+	id_list_free(&p->gone_sidecars);
+	id_list_free(&p->gone_dirs);
 	free(p->work_list);
 	free(p->sidecar_taken_by_file);
 	free_groups(p);
-	free(p->relinked);
+	id_list_free(&p->relinked);
 	walk_free(&p->walk);
 }
 
@@ -1126,9 +538,9 @@ static int run_phases(struct pass *p, struct worker *workers, int n_workers,
 		goto out;
 	if (run_loop(p, workers, n_workers, extract_one_media, p->n_work, INDEX_MEDIA) != 0)
 		goto out;
-	if (submit_relinks_and_deletions(p, &p->relinked, &p->n_relinked) != 0)
+	if (submit_relinks_and_deletions(p) != 0)
 		goto out;
-	sum->removed = p->n_gone_files;
+	sum->removed = p->gone_files.n;
 	rc = 0;
 out:
 	return rc;
@@ -1138,7 +550,7 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
                 size_t errlen)
 {
 	memset(sum, 0, sizeof *sum);
-	struct pass p = {.opt = opt, .err = err, .errlen = errlen};
+	struct pass p = {.opt = opt};
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	atomic_init(&p.opened, 0);
 	atomic_init(&p.oom, false);
@@ -1234,10 +646,10 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	                           .tz = current_tz(),
 	                           .source = opt->source,
 	                           .walk = &p.walk,
-	                           .relinked = p.relinked,
-	                           .n_relinked = p.n_relinked,
+	                           .relinked = p.relinked.ids,
+	                           .n_relinked = p.relinked.n,
 	                           .opened = atomic_load(&p.opened),
-	                           .removed = p.n_gone_files,
+	                           .removed = p.gone_files.n,
 	                           .seconds = seconds_since(&p.start)};
 	if (finish_pass(&fin, sum, err, errlen) != 0) {
 		result = INDEX_ERR_STORE;

@@ -44,8 +44,7 @@ static const char SCHEMA_SQL[] =
     " favorited INTEGER NOT NULL DEFAULT 0,"
     " archived INTEGER NOT NULL DEFAULT 0,"
     " trashed INTEGER NOT NULL DEFAULT 0,"
-    " problem TEXT,"
-    " UNIQUE(dir_id, name));"
+    " problem TEXT);"
     "CREATE TABLE IF NOT EXISTS files("
     " id INTEGER PRIMARY KEY,"
     " dir_id INTEGER NOT NULL,"
@@ -71,17 +70,18 @@ static const char SCHEMA_SQL[] =
     " gps_lat REAL, gps_lon REAL, gps_alt REAL,"
     " container_time INTEGER,"
     " crc32 INTEGER,"
-    " problem TEXT,"
-    " UNIQUE(dir_id, name));"
+    " problem TEXT);"
     "CREATE TABLE IF NOT EXISTS problems("
     " id INTEGER PRIMARY KEY,"
     " path BLOB NOT NULL,"
     " what TEXT NOT NULL);";
 
-/* Created after a first bulk load (cheaper than maintaining them row by row). */
+/* Created after a first bulk load (cheaper than maintaining them row by row).
+ * There is deliberately no index on (dir_id, name): the indexer reads both
+ * tables whole and sorts in memory, and the index would cost ~80 bytes per
+ * file in a store meant to stay under 600. */
 const char STORE_INDEXES_SQL[] = "CREATE INDEX IF NOT EXISTS files_ident ON files(ident);"
-                                 "CREATE INDEX IF NOT EXISTS files_item ON files(item_id);"
-                                 "CREATE INDEX IF NOT EXISTS files_sidecar ON files(sidecar_id);";
+                                 "CREATE INDEX IF NOT EXISTS files_item ON files(item_id);";
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *path, const char *why)
 {

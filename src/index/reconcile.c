@@ -1,0 +1,365 @@
+/* Compares one walk with what the store holds. Both tables are read with
+ * one sequential scan each and sorted in memory by (folder, name), then
+ * merged with the walk, folder by folder: a file is unchanged when size,
+ * mtime and inode are equal, and keeps its row id (its inode base) for as
+ * long as it stays unchanged. Rows nothing on disk matches have vanished. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/classify.h"
+#include "index/pass.h"
+#include "index/sidecar_json.h"
+#include "util/strmap.h"
+
+/* One row of files or sidecars, as much as reconciling needs. */
+struct stored {
+	int64_t id, dir_id;
+	size_t name_off, name_len, title_off; /* into the table's text buffer */
+	uint64_t size, ino;
+	int64_t mtime_ns;
+	int64_t link;                   /* files: sidecar_id; sidecars: taken */
+	uint8_t extra;                  /* files: match_rule; sidecars: kind */
+	bool has_title, has_link, used; /* has_link: column 6 is not NULL */
+};
+
+struct table {
+	struct stored *rows;
+	size_t n, cap;
+	char *text;
+	size_t text_len, text_cap;
+};
+
+static void table_free(struct table *t)
+{
+	free(t->rows);
+	free(t->text);
+}
+
+static int keep_text(struct table *t, const void *p, size_t len, size_t *off)
+{
+	if (t->text_len + len + 1 > t->text_cap) {
+		size_t cap = t->text_cap ? t->text_cap * 2 : 1 << 20;
+		while (cap < t->text_len + len + 1)
+			cap *= 2;
+		char *q = realloc(t->text, cap);
+		if (!q)
+			return -1;
+		t->text = q;
+		t->text_cap = cap;
+	}
+	*off = t->text_len;
+	if (len)
+		memcpy(t->text + t->text_len, p, len);
+	t->text[t->text_len + len] = '\0';
+	t->text_len += len + 1;
+	return 0;
+}
+
+static const struct table *sort_table; /* qsort has no context argument */
+
+static int compare_stored(const void *a, const void *b)
+{
+	const struct stored *x = a, *y = b;
+	if (x->dir_id != y->dir_id)
+		return x->dir_id < y->dir_id ? -1 : 1;
+	size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
+	int c = n ? memcmp(sort_table->text + x->name_off, sort_table->text + y->name_off, n) : 0;
+	if (c)
+		return c;
+	return x->name_len < y->name_len ? -1 : x->name_len > y->name_len;
+}
+
+/* Columns: id, dir_id, name, size, mtime_ns, ino, link, extra[, title]. */
+static int load_table(sqlite3 *db, const char *sql, bool with_title, struct table *t)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int rc = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 4096;
+			struct stored *r = realloc(t->rows, cap * sizeof *r);
+			if (!r) {
+				rc = -1;
+				break;
+			}
+			t->rows = r;
+			t->cap = cap;
+		}
+		struct stored *r = &t->rows[t->n];
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(st, 0);
+		r->dir_id = sqlite3_column_int64(st, 1);
+		r->name_len = (size_t)sqlite3_column_bytes(st, 2);
+		if (keep_text(t, sqlite3_column_blob(st, 2), r->name_len, &r->name_off) != 0) {
+			rc = -1;
+			break;
+		}
+		r->size = (uint64_t)sqlite3_column_int64(st, 3);
+		r->mtime_ns = sqlite3_column_int64(st, 4);
+		r->ino = (uint64_t)sqlite3_column_int64(st, 5);
+		r->has_link = sqlite3_column_type(st, 6) != SQLITE_NULL;
+		r->link = sqlite3_column_int64(st, 6);
+		r->extra = (uint8_t)sqlite3_column_int(st, 7);
+		if (with_title && sqlite3_column_type(st, 8) != SQLITE_NULL) {
+			const unsigned char *title = sqlite3_column_text(st, 8);
+			r->has_title = true;
+			if (keep_text(t, title, strlen((const char *)title), &r->title_off) != 0) {
+				rc = -1;
+				break;
+			}
+		}
+		t->n++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = -1;
+	sqlite3_finalize(st);
+	if (rc == 0 && t->n > 1) {
+		sort_table = t;
+		qsort(t->rows, t->n, sizeof *t->rows, compare_stored);
+		sort_table = NULL;
+	}
+	return rc;
+}
+
+/* First row of folder dir_id in the sorted table (t->n when none). */
+static size_t first_row_of(const struct table *t, int64_t dir_id)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->rows[mid].dir_id < dir_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int compare_names(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = n ? memcmp(a, b, n) : 0;
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static void mark_group_dirty(struct pass *p, int32_t dir)
+{
+	p->group_dirty[p->walk.dirs[dir].group] = true;
+}
+
+static void take_stored_facts(struct pass *p, struct file_state *s, const struct table *t,
+                              const struct stored *r, bool is_json)
+{
+	if (is_json) {
+		s->kind = r->extra;
+		s->has_taken = r->has_link;
+		s->taken = r->link;
+		if (r->has_title && s->status == ST_UNCHANGED &&
+		    !(s->title = strdup(t->text + r->title_off)))
+			atomic_store(&p->oom, true);
+	} else {
+		s->stored_sidecar_id = r->has_link ? r->link : 0;
+		s->stored_rule = r->extra;
+		s->sidecar_id = s->stored_sidecar_id;
+		s->rule = s->stored_rule;
+	}
+}
+
+/* Merges the walked files of one folder (name order) with its stored rows. */
+static void merge_folder(struct pass *p, struct table *t, int32_t dir, bool is_json,
+                         int64_t *next_id)
+{
+	const struct walk_dir *d = &p->walk.dirs[dir];
+	size_t i = d->first_file, end = d->first_file + d->n_files;
+	size_t k = first_row_of(t, p->dir_ids[dir]);
+	uint8_t want = is_json ? FILE_JSON : FILE_MEDIA;
+	for (;;) {
+		while (i < end && p->walk.files[i].kind != want)
+			i++;
+		bool have_row = k < t->n && t->rows[k].dir_id == p->dir_ids[dir];
+		if (!have_row && i >= end)
+			break;
+		const struct walk_file *f = i < end ? &p->walk.files[i] : NULL;
+		struct stored *r = have_row ? &t->rows[k] : NULL;
+		int c =
+		    !r   ? -1
+		    : !f ? 1
+		         : compare_names(f->name, f->name_len, t->text + r->name_off, r->name_len);
+		if (c > 0) { /* stored only: vanished (left unused, deleted later) */
+			mark_group_dirty(p, dir);
+			k++;
+			continue;
+		}
+		struct file_state *s = &p->fs[i];
+		if (c < 0) { /* on disk only: new */
+			s->id = ++*next_id;
+			s->status = ST_NEW;
+			mark_group_dirty(p, dir);
+			i++;
+			continue;
+		}
+		r->used = true;
+		s->id = r->id;
+		bool same = r->size == f->size && r->mtime_ns == f->mtime_ns && r->ino == f->ino;
+		s->status = same && !p->opt->reindex ? ST_UNCHANGED : ST_CHANGED;
+		if (s->status != ST_UNCHANGED)
+			mark_group_dirty(p, dir);
+		take_stored_facts(p, s, t, r, is_json);
+		i++;
+		k++;
+	}
+}
+
+static int list_unused(const struct table *t, struct id_list *gone)
+{
+	for (size_t k = 0; k < t->n; k++)
+		if (!t->rows[k].used && id_list_push(gone, t->rows[k].id) != 0)
+			return -1;
+	return 0;
+}
+
+static int reconcile_dirs(struct pass *p, struct strmap *stored)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(p->db, "SELECT id, path, logical, kind, parent FROM dirs", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return -1;
+	/* Keep the rows alive: copy paths into one buffer list. */
+	struct stored_dir {
+		int64_t id, parent;
+		char *logical;
+		int logical_len, kind;
+		bool seen;
+	} *rows = NULL;
+	size_t n = 0, cap = 0;
+	char **paths = NULL;
+	int rc = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			void *a = realloc(rows, cap * sizeof *rows),
+			     *b = realloc(paths, cap * sizeof *paths);
+			if (a)
+				rows = a;
+			if (b)
+				paths = b;
+			if (!a || !b) {
+				rc = -1;
+				break;
+			}
+		}
+		int plen = sqlite3_column_bytes(st, 1), llen = sqlite3_column_bytes(st, 2);
+		paths[n] = malloc((size_t)plen + 1);
+		rows[n].logical =
+		    sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : malloc((size_t)llen + 1);
+		if (!paths[n] || (sqlite3_column_type(st, 2) != SQLITE_NULL && !rows[n].logical)) {
+			free(paths[n]);
+			free(rows[n].logical);
+			rc = -1;
+			break;
+		}
+		if (plen) /* an empty BLOB comes back as NULL */
+			memcpy(paths[n], sqlite3_column_blob(st, 1), (size_t)plen);
+		paths[n][plen] = '\0';
+		if (rows[n].logical && llen)
+			memcpy(rows[n].logical, sqlite3_column_blob(st, 2), (size_t)llen);
+		rows[n].logical_len = llen;
+		rows[n].id = sqlite3_column_int64(st, 0);
+		rows[n].kind = sqlite3_column_int(st, 3);
+		rows[n].parent = sqlite3_column_int64(st, 4);
+		rows[n].seen = false;
+		if (strmap_put(stored, paths[n], (size_t)plen, (int64_t)n) != 0) {
+			free(paths[n]);
+			free(rows[n].logical);
+			rc = -1;
+			break;
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; rc == 0 && i < p->walk.n_dirs; i++) {
+		const struct walk_dir *d = &p->walk.dirs[i];
+		int64_t k = strmap_get(stored, d->path, d->path_len, -1);
+		size_t llen;
+		const char *logical = d->root >= 0 ? walk_dir_logical(&p->walk, d, &llen) : NULL;
+		if (!logical)
+			llen = 0;
+		bool same = false;
+		if (k >= 0) {
+			rows[k].seen = true;
+			p->dir_ids[i] = rows[k].id;
+			same = rows[k].kind == d->kind &&
+			       (rows[k].logical != NULL) == (logical != NULL) &&
+			       (!logical || ((size_t)rows[k].logical_len == llen &&
+			                     memcmp(rows[k].logical, logical, llen) == 0)) &&
+			       rows[k].parent == (d->parent >= 0 ? p->dir_ids[d->parent] : 0);
+		} else {
+			p->dir_ids[i] = ++p->next_dir_id;
+		}
+		if (same)
+			continue;
+		p->group_dirty[d->group] = true;
+		struct dir_row *r = malloc(sizeof *r);
+		if (!r) {
+			rc = -1;
+			break;
+		}
+		*r = (struct dir_row){.id = p->dir_ids[i],
+		                      .parent = d->parent >= 0 ? p->dir_ids[d->parent] : 0,
+		                      .name = d->path + d->name_off,
+		                      .name_len = d->path_len - d->name_off,
+		                      .path = d->path,
+		                      .path_len = d->path_len,
+		                      .logical = logical,
+		                      .logical_len = llen,
+		                      .kind = d->kind,
+		                      .year = d->year,
+		                      .generation = p->generation};
+		if (writer_submit(p->writer, row_put_dir, r) != 0)
+			rc = -1;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (rc == 0 && !rows[k].seen && id_list_push(&p->gone_dirs, rows[k].id) != 0)
+			rc = -1;
+		free(paths[k]);
+		free(rows[k].logical);
+	}
+	free(rows);
+	free(paths);
+	return rc;
+}
+
+int reconcile(struct pass *p)
+{
+	struct strmap stored = {0};
+	int rc = reconcile_dirs(p, &stored);
+	strmap_free(&stored);
+	if (rc != 0)
+		return -1;
+	struct table files = {0}, sidecars = {0};
+	rc = load_table(p->db,
+	                "SELECT id, dir_id, name, size, mtime_ns, ino, sidecar_id, match_rule"
+	                " FROM files",
+	                false, &files);
+	if (rc == 0)
+		rc = load_table(p->db,
+		                "SELECT id, dir_id, name, size, mtime_ns, ino, taken, kind, title"
+		                " FROM sidecars",
+		                true, &sidecars);
+	for (size_t d = 0; rc == 0 && d < p->walk.n_dirs; d++) {
+		merge_folder(p, &sidecars, (int32_t)d, true, &p->next_sidecar_id);
+		merge_folder(p, &files, (int32_t)d, false, &p->next_file_id);
+	}
+	/* Rows no walked file claimed: vanished files, and the rows of vanished folders. */
+	if (rc == 0)
+		rc =
+		    list_unused(&files, &p->gone_files) | list_unused(&sidecars, &p->gone_sidecars);
+	table_free(&files);
+	table_free(&sidecars);
+	return rc || atomic_load(&p->oom) ? -1 : 0;
+}
