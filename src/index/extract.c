@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "media/mime.h"
+#include "util/hash.h"
 
 struct extract_ctx {
 	int source_fd;
@@ -142,16 +143,6 @@ static ssize_t read_at_fd(void *ctx, uint64_t off, void *buf, size_t len)
 
 /* A 64-bit hash over 8-byte words, four independent lanes so the multiplies
  * overlap; far faster than a CRC over the 128 KiB a large file contributes. */
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
 static uint64_t hash_bytes(uint64_t seed, const uint8_t *p, size_t len)
 {
 	uint64_t lane[4] = {seed, seed ^ 0x9e3779b97f4a7c15ull, seed + 0x632be59bd9b4e019ull,
@@ -166,16 +157,17 @@ static uint64_t hash_bytes(uint64_t seed, const uint8_t *p, size_t len)
 			lane[j] ^= lane[j] >> 29;
 		}
 	}
-	uint64_t h = mix64(lane[0]) ^ mix64(lane[1] + 1) ^ mix64(lane[2] + 2) ^ mix64(lane[3] + 3);
+	uint64_t h = hash_mix64(lane[0]) ^ hash_mix64(lane[1] + 1) ^ hash_mix64(lane[2] + 2) ^
+	             hash_mix64(lane[3] + 3);
 	for (; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return mix64(h ^ len);
+		h = hash_fnv_step(h, p[i]);
+	return hash_mix64(h ^ len);
 }
 
 uint64_t extract_identity(uint64_t size, const void *head, size_t head_len, const void *tail,
                           size_t tail_len)
 {
-	uint64_t h = mix64(size + 0x51ed27ull);
+	uint64_t h = hash_mix64(size + 0x51ed27ull);
 	h = hash_bytes(h, head, head_len);
 	if (tail_len)
 		h = hash_bytes(h, tail, tail_len);

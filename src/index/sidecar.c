@@ -10,6 +10,7 @@
  * sidecar and the result does not depend on the input order. */
 #include "index/sidecar.h"
 
+#include "util/hash.h"
 #include "util/ustr.h"
 
 #include <stdbool.h>
@@ -238,21 +239,16 @@ struct table {
 
 static uint64_t hash_key(const struct key *k)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = HASH_FNV_OFFSET;
 	for (size_t i = 0; i < k->main.n; i++)
-		h = (h ^ (unsigned char)k->main.p[i]) * 1099511628211ull;
-	h = (h ^ (k->has_ext ? 0x2e : 0x00)) * 1099511628211ull;
+		h = hash_fnv_step(h, (unsigned char)k->main.p[i]);
+	h = hash_fnv_step(h, k->has_ext ? 0x2e : 0x00);
 	for (size_t i = 0; i < k->ext.n; i++)
-		h = (h ^ lower_ascii((unsigned char)k->ext.p[i])) * 1099511628211ull;
+		h = hash_fnv_step(h, (unsigned char)lower_ascii((unsigned char)k->ext.p[i]));
 	h ^= (uint64_t)(k->counter + 2) * 0x9E3779B97F4A7C15ull;
 	/* FNV's low bits are weak for names that differ in a digit or two, and
-	 * the table indexes by low bits: finish with a full avalanche (fmix64). */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
+	 * the table indexes by low bits: finish with a full avalanche. */
+	return hash_mix64(h);
 }
 
 static bool key_eq(const struct key *a, const struct key *b)

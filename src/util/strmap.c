@@ -2,6 +2,8 @@
  * Grows at 50% load so probes stay short. */
 #include "util/strmap.h"
 
+#include "util/hash.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,15 +11,10 @@ uint64_t strmap_hash(const void *key, size_t len)
 {
 	/* FNV-1a, then a final avalanche so linear probing sees well-mixed bits. */
 	const unsigned char *p = key;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h;
+	uint64_t h = HASH_FNV_OFFSET;
+	for (size_t i = 0; i < len; i++)
+		h = hash_fnv_step(h, p[i]);
+	return hash_mix64(h);
 }
 
 static struct strmap_slot *find_slot(struct strmap_slot *slots, size_t cap, const char *key,
