@@ -45,9 +45,23 @@
  *                album-variant (album copy whose bytes differ from the
  *                year-folder copy, §5.3), rule-uncertain (sidecar is certain, the rule name is not
  * pinned by the spec), ambiguous (the spec itself is unsure: sidecar and rule are best guesses,
- * tests should skip the line). The album copy of an item with a sidecar copy has that copy as
- * sidecar; an album copy whose sidecar copy is missing expects rule "copy" with the sidecar of the
- * year-folder copy. */
+ * tests should skip the line).
+ * The album copy of an item with a sidecar copy has that copy as sidecar; an
+ * album copy whose sidecar copy is missing expects rule "copy" with the
+ * sidecar of the year-folder copy.
+ *
+ * Companion file DIR/expected-media.tsv: one line per line of expected.tsv,
+ * same order, describing the media file's own content (what EXIF and
+ * container parsers must find), 13 TAB-separated columns, '-' = absent:
+ *   1 path  2 mime (libmagic's answer; '-' for corpus copies)  3 width
+ *   4 height  5 make  6 model (raw EXIF strings)  7 datetime_original (EXIF,
+ *   "YYYY:MM:DD HH:MM:SS", the camera's wall clock)  8 offset_time_original
+ *   (EXIF "+HH:MM" when written)  9 camera_offset_min (minutes east of UTC of
+ *   that wall clock: DateTimeOriginal = photoTakenTime + this, so it is the
+ *   local offset the mount must derive, interface.md "Taken time")  10 gps
+ *   ("lat,lon,alt" decimal degrees / metres)  11 orientation  12
+ *   container_time (video mvhd creation time, Unix seconds)  13 origin
+ *   ("generated", or the corpus file name: see its ground truth). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -892,6 +906,7 @@ struct gfile {
 	char name[NAME_MAX_BYTES];
 	const char *rule; /* expected rule, NULL = no sidecar */
 	char flags[96];
+	enum kind kind;
 	long group;
 	size_t off, len; /* content, in iset.bytes */
 };
@@ -920,7 +935,7 @@ struct gen {
 	long items_target, items_made;
 	uint64_t seed;
 	struct rng rng;
-	struct buf manifest;
+	struct buf manifest, media; /* expected.tsv, expected-media.tsv */
 	long files, groups;
 	struct sset dirs, names;
 	struct corpus_file corpus[MAX_CORPUS];
@@ -1455,6 +1470,7 @@ static void set_file(struct gen *g, const char *name, const char *rule, enum kin
 		append_flag(f->flags, sizeof(f->flags), "heic-jpeg");
 	f->len = s->bytes.len - f->off;
 	f->group = ++g->groups;
+	f->kind = k;
 }
 
 /* Another name for the previous file's bytes (§5.1 case 3). */
@@ -1466,6 +1482,7 @@ static void set_file_same(struct gen *g, const char *name, const char *rule, con
 	f->off = prev.off;
 	f->len = prev.len;
 	f->group = prev.group;
+	f->kind = prev.kind;
 }
 
 static bool album_fits(struct gen *g, int a)
@@ -1502,9 +1519,66 @@ static bool is_trash_folder(const char *folder)
 	return !strcmp(folder, "Trash") || !strcmp(folder, "Bin");
 }
 
+/* One line of expected-media.tsv: what the file itself says (columns in the
+ * comment at the top). */
+static void media_line(struct gen *g, const char *path, const struct gfile *f)
+{
+	static const char *const mimes[] = {"image/jpeg",      "image/png",  "video/mp4",
+	                                    "video/quicktime", "image/jpeg", "image/gif",
+	                                    "video/x-msvideo", "-"};
+	const struct meta *m = &g->cur.m;
+	struct buf *b = &g->media;
+	bool jpeg = f->kind == K_JPEG || f->kind == K_HEIC_JPEG;
+	bool exif = jpeg && (m->camera != CAM_NONE || m->gps);
+	buf_printf(b, "%s\t%s\t", path, mimes[f->kind]);
+	if (jpeg)
+		buf_printf(b, "%d\t%d\t", m->width, m->height);
+	else if (f->kind == K_PNG)
+		buf_str(b, "8\t8\t");
+	else if (f->kind == K_GIF)
+		buf_str(b, "1\t1\t");
+	else
+		buf_str(b, "-\t-\t");
+	const struct camera *cam = &cameras[m->camera];
+	buf_printf(b, "%s\t%s\t", exif && cam->make ? cam->make : "-",
+	           exif && cam->make ? cam->model : "-");
+	if (exif) {
+		char dto[64];
+		int a = m->tz_min < 0 ? -m->tz_min : m->tz_min;
+		local_time_str(m->taken, m->tz_min, dto);
+		buf_printf(b, "%s\t", dto);
+		if (m->write_offset)
+			buf_printf(b, "%c%02d:%02d\t", m->tz_min < 0 ? '-' : '+', a / 60, a % 60);
+		else
+			buf_str(b, "-\t");
+		buf_printf(b, "%d\t", m->tz_min);
+	} else {
+		buf_str(b, "-\t-\t-\t");
+	}
+	if (exif && m->gps) {
+		char la[32], lo[32], al[32];
+		fmt_num(m->lat, la, sizeof(la));
+		fmt_num(m->lon, lo, sizeof(lo));
+		fmt_num(m->alt, al, sizeof(al));
+		buf_printf(b, "%s,%s,%s\t", la, lo, al);
+	} else {
+		buf_str(b, "-\t");
+	}
+	if (exif)
+		buf_printf(b, "%d\t", m->orientation);
+	else
+		buf_str(b, "-\t");
+	if (f->kind == K_MP4 || f->kind == K_MOV)
+		buf_printf(b, "%lld\t", (long long)m->taken);
+	else
+		buf_str(b, "-\t");
+	buf_printf(b, "%s\n", f->kind == K_CORPUS ? g->corpus[m->corpus].name : "generated");
+}
+
 static void manifest_line(struct gen *g, const char *path, const char *sidecar, const char *rule,
                           const struct gfile *f, const char *extra)
 {
+	media_line(g, path, f);
 	struct iset *s = &g->cur;
 	struct buf *b = &g->manifest;
 	char flags[256] = "";
@@ -1917,23 +1991,39 @@ static void catalogue_counters(struct gen *g)
 static void catalogue_truncation(struct gen *g)
 {
 	if (room(g, 9)) {
-		cat1(g, 2019,
-		     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝🤑🤗🤭🤫🤔🤐"
-		     "🤨"
-		     "😐"
-		     "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵🥶🥴😵‍💫🤯"
-		     "🤠"
-		     "🥳"
-		     "🥸😎🤓🧐.jpg",
-		     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚"
-		     "😋"
-		     "."
-		     "json",
-		     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋"
-		     "😛"
-		     "."
-		     "jpg",
-		     "truncated", NULL);
+		cat1(
+		    g, 2019,
+		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝🤑🤗"
+		    "🤭"
+		    "🤫"
+		    "🤔"
+		    "🤐"
+		    "🤨"
+		    "😐"
+		    "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵🥶🥴"
+		    "😵"
+		    "‍"
+		    "💫"
+		    "🤯"
+		    "🤠"
+		    "🥳"
+		    "🥸😎🤓🧐.jpg",
+		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘"
+		    "😗"
+		    "😙"
+		    "😚"
+		    "😋"
+		    "."
+		    "json",
+		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘"
+		    "😗"
+		    "😙"
+		    "😚"
+		    "😋"
+		    "😛"
+		    "."
+		    "jpg",
+		    "truncated", NULL);
 		cat1(g, 2019, "05yqt21kruxwwlhhgrwrdyb6chhwszi9bqmzu16w0 2.jpg",
 		     "05yqt21kruxwwlhhgrwrdyb6chhwszi9bqmzu16w0 2.jp.json",
 		     "05yqt21kruxwwlhhgrwrdyb6chhwszi9bqmzu16w0 2.jpg", "truncated", NULL);
@@ -2019,6 +2109,27 @@ static void catalogue_truncation(struct gen *g)
 			snprintf(title, sizeof(title), "%s%.*s.jpg", a40, extra, "AA");
 			cat_style(g, 2011, title, ST_NEW, 0, title);
 		}
+	}
+}
+
+/* Every remnant length of "supplemental-metadata" (§2.4): titles of 24 to 46
+ * units, plus two with a counter. */
+static void catalogue_remnant_ladder(struct gen *g)
+{
+	char title[64], media[80];
+	if (!room(g, 25))
+		return;
+	for (int len = 24; len <= 46; len++) {
+		snprintf(title, sizeof(title), "L%02d_%.*s.jpg", len, len - 8,
+		         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		cat_style(g, 2022, title, ST_NEW, 0, title);
+	}
+	for (int len = 30; len <= 39; len += 9) {
+		snprintf(title, sizeof(title), "L%02d_%.*s.jpg", len, len - 8,
+		         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		snprintf(media, sizeof(media), "L%02d_%.*s(1).jpg", len, len - 8,
+		         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		cat_style(g, 2022, title, ST_NEW, 1, media);
 	}
 }
 
@@ -2172,6 +2283,7 @@ static void catalogue(struct gen *g)
 	catalogue_titles(g);
 	catalogue_edit_counters(g);
 	catalogue_misc(g);
+	catalogue_remnant_ladder(g);
 	/* Sidecars whose media is missing: always written, not items. */
 	orphan_sidecar(g, 2019, "IMG_9999.JPG", "IMG_9999.JPG.json");
 	orphan_sidecar(g, 2020, "PXL_20200101_000000000.jpg",
@@ -2733,6 +2845,9 @@ int main(int argc, char **argv)
 	long full = g->items_target;
 	g->corpus_reserved = (int)(g->n_corpus < full / 5 ? g->n_corpus : full / 5);
 	g->items_target = full - g->corpus_reserved;
+	buf_str(&g->media, "#path\tmime\twidth\theight\tmake\tmodel\tdatetime_original\t"
+	                   "offset_time_original\tcamera_offset_min\tgps\torientation\t"
+	                   "container_time\torigin\n");
 	catalogue(g);
 	g->items_target = full;
 	while (g->items_made < g->items_target)
@@ -2741,15 +2856,17 @@ int main(int argc, char **argv)
 	write_root_files(g);
 	buf_add(&g->manifest, g->notes.p ? g->notes.p : "", g->notes.len);
 	write_rel(g, "expected.tsv", g->manifest.p, g->manifest.len);
+	write_rel(g, "expected-media.tsv", g->media.p, g->media.len);
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("gen-takeout: %ld items, %ld files (expected.tsv included), %.2f s\n", g->items_made,
+	printf("gen-takeout: %ld items, %ld files (manifests included), %.2f s\n", g->items_made,
 	       g->files, secs);
 
 	for (int i = 0; i < g->n_corpus; i++)
 		free(g->corpus[i].data);
-	free(g->manifest.p), free(g->notes.p), free(g->json.p), free(g->cur.bytes.p);
+	free(g->manifest.p), free(g->media.p), free(g->notes.p), free(g->json.p),
+	    free(g->cur.bytes.p);
 	sset_free(&g->dirs);
 	sset_free(&g->names);
 	return 0;

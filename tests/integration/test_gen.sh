@@ -116,7 +116,7 @@ unlisted = []
 for d, _, files in os.walk(root):
     for n in files:
         rel = os.path.relpath(os.path.join(d, n), root)
-        if n.endswith((".json", ".html")) or n in ("expected.tsv", ".DS_Store"):
+        if n.endswith((".json", ".html")) or n in ("expected.tsv", "expected-media.tsv", ".DS_Store"):
             continue
         if rel not in listed:
             unlisted.append(rel)
@@ -184,6 +184,47 @@ fi
 if command -v exiftool >/dev/null 2>&1; then
 	dto=$(exiftool -s3 -DateTimeOriginal "$TMP/a/Takeout/Google Photos/Photos from 2021/DSC_0100.JPG")
 	check "generated JPEG carries EXIF DateTimeOriginal ($dto)" [ -n "$dto" ]
+fi
+
+# --- expected-media.tsv against the files themselves ----------------------------
+mm="$TMP/a/expected-media.tsv"
+check "expected-media.tsv lists the same paths as expected.tsv" \
+	diff <(grep -v '^#' "$m" | cut -f1) <(grep -v '^#' "$mm" | cut -f1)
+if command -v file >/dev/null 2>&1; then
+	mime_bad=$(grep -v '^#' "$mm" | awk -F'\t' '$2 != "-"' | head -300 | cut -f1,2 |
+		python3 -c '
+import subprocess, sys, os
+root = sys.argv[1]
+rows = [l.rstrip("\n").split("\t") for l in sys.stdin]
+out = subprocess.run(["file", "-b", "--mime-type"] + [os.path.join(root, r[0]) for r in rows],
+                     capture_output=True, text=True).stdout.split("\n")
+bad = [(r[0], r[1], o) for r, o in zip(rows, out) if r[1] != o]
+for b in bad[:5]:
+    print("  mime", *b, file=sys.stderr)
+print(len(bad))' "$TMP/a")
+	check "libmagic agrees with the mime column" [ "$mime_bad" = 0 ]
+fi
+if command -v exiftool >/dev/null 2>&1; then
+	grep -v '^#' "$mm" | awk -F'\t' '$2 == "image/jpeg" && $13 == "generated"' | head -300 >"$TMP/em.tsv"
+	cut -f1 "$TMP/em.tsv" | sed "s|^|$TMP/a/|" | tr '\n' '\0' |
+		xargs -0 exiftool -n -T -ImageWidth -ImageHeight -Make -Model -DateTimeOriginal \
+			-OffsetTimeOriginal -GPSLatitude -GPSLongitude -GPSAltitude -Orientation >"$TMP/ex.tsv" 2>/dev/null
+	exif_bad=$(python3 - "$TMP/em.tsv" "$TMP/ex.tsv" <<'PY'
+import sys
+em = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")]
+ex = [l.rstrip("\n").split("\t") for l in open(sys.argv[2], encoding="utf-8")]
+bad = 0 if len(em) == len(ex) and em else 1
+for a, b in zip(em, ex):
+    gps = "-" if a[9] == "-" else ",".join("%.4f" % float(x) for x in a[9].split(","))
+    eg = "-" if b[6] == "-" else ",".join("%.4f" % float(x) for x in b[6:9])
+    if [a[2], a[3], a[4], a[5], a[6], a[7], gps, a[10]] != b[0:6] + [eg, b[9]]:
+        bad += 1
+        if bad < 5:
+            print("  exif", a[0], a[2:11], b, file=sys.stderr)
+print(bad)
+PY
+)
+	check "exiftool reads what expected-media.tsv says (dims, make, dates, GPS)" [ "$exif_bad" = 0 ]
 fi
 
 # --- parts, flat, corpus ------------------------------------------------------------
