@@ -5,7 +5,8 @@
 # symlinks of every kind, a 60-level folder and unreadable entries. The
 # indexer must finish in bounded time with exit 0 and list every problem; the
 # mount must serve every file whole (or fail it with a proper errno) without
-# hanging, with no ".", "..", "/" names and no symlinks.
+# hanging, with no ".", "..", "/" names and no symlinks. RB_HOSTILE_FLIPS
+# (default 12) sets the bit-flipped copies per format (bench/stress.sh: 300).
 . "$TFS_SRC/tests/stress/robust_lib.sh"
 
 GEN=$(rb_tool gen_hostile)
@@ -15,7 +16,7 @@ SRC=$H/src
 DB=$RB_T/store.sqlite
 MNT=$RB_T/mnt
 
-if ! "$GEN" --out "$H" --data "$TFS_SRC/tests/data" --data "$TFS_SHARED/corpus/real" >"$RB_T/gen.log" 2>&1; then
+if ! "$GEN" --out "$H" --flips "${RB_HOSTILE_FLIPS:-12}" --data "$TFS_SRC/tests/data" --data "$TFS_SHARED/corpus/real" >"$RB_T/gen.log" 2>&1; then
 	cat "$RB_T/gen.log"; ko "gen_hostile wrote the hostile tree"; rb_finish
 fi
 ok "$(cat "$RB_T/gen.log")"
