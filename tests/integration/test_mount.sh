@@ -11,6 +11,8 @@ set -u
 BIN=${TFS_BIN:-$(dirname "$0")/../../build/takeoutfs}
 GEN=${TFS_GEN:-$(dirname "$0")/../../build/gen-takeout}
 ITEMS=${TFS_MOUNT_ITEMS:-80}
+# Extra generator options (e.g. "--flat", "--corpus DIR") for manual runs.
+GEN_ARGS=${TFS_MOUNT_GEN_ARGS:---seed 11 --parts 2}
 
 pass=0
 fail=0
@@ -65,7 +67,8 @@ mount_it() {
 }
 
 # ---------------------------------------------------------------- setup
-if ! "$GEN" --out "$SRC" --items "$ITEMS" --seed 11 --parts 2 >"$W/gen.log" 2>&1; then
+# shellcheck disable=SC2086
+if ! "$GEN" --out "$SRC" --items "$ITEMS" $GEN_ARGS >"$W/gen.log" 2>&1; then
 	cat "$W/gen.log" >&2
 	echo "0 passed, 1 failed"
 	exit 1
