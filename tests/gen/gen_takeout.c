@@ -1993,14 +1993,16 @@ static void catalogue_truncation(struct gen *g)
 	if (room(g, 9)) {
 		cat1(
 		    g, 2019,
-		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝🤑🤗"
+		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝🤑"
+		    "🤗"
 		    "🤭"
 		    "🤫"
 		    "🤔"
 		    "🤐"
 		    "🤨"
 		    "😐"
-		    "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵🥶🥴"
+		    "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵🥶"
+		    "🥴"
 		    "😵"
 		    "‍"
 		    "💫"
@@ -2224,6 +2226,14 @@ static void catalogue_misc(struct gen *g)
 		cf(g, "FB_IMG_1456789012345.jpg", "exact", "ts-zero");
 		set_flush(g);
 		cat1(g, 2010, "P1010001.JPG", "P1010001.JPG.json", "P1010001.JPG", "exact", NULL);
+	}
+	if (room(g, 2)) {
+		/* Gson escapes ' and & as \u0027 / \u0026 in the title; file names
+		 * keep ' but turn & into _ (§2.11). */
+		cat1(g, 2018, "Mum's birthday.jpg", "Mum's birthday.jpg.json", "Mum's birthday.jpg",
+		     "exact", NULL);
+		cat1(g, 2018, "Tom & Jerry.jpg", "Tom _ Jerry.jpg.json", "Tom _ Jerry.jpg", "exact",
+		     NULL);
 	}
 	if (room(g, 4)) {
 		/* Legacy per-date folders (§1.3). */
