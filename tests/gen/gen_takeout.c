@@ -14,7 +14,8 @@
  *               generated items with realistic names and ratios.
  *   --seed S    PRNG seed (default 1). Same seed + items + options = same bytes.
  *   --corpus D  copy real camera files from D (jpg/png/heic/mov/mp4, <= 512 KiB)
- *               for about one item in eight; a per-item marker keeps copies distinct.
+ *               for about one item in eight, and each file once first (up to a
+ *               fifth of N); a per-item marker keeps the copies distinct.
  *   --parts K   write K side-by-side extracted archive parts
  *               DIR/takeout-20240525T201456Z-00k/Takeout/Google Photos/...; every
  *               file (media, sidecar, album metadata) lands in a part chosen by a
@@ -43,9 +44,10 @@
  *                corpus, nfd, ext-case, no-sidecar, negative (a near-miss
  *                name that must NOT take the neighbouring sidecar), ts-zero,
  *                album-variant (album copy whose bytes differ from the
- *                year-folder copy, §5.3), rule-uncertain (sidecar is certain, the rule name is not
- * pinned by the spec), ambiguous (the spec itself is unsure: sidecar and rule are best guesses,
- * tests should skip the line).
+ *                year-folder copy, §5.3), rule-uncertain (the sidecar is
+ *                certain, the rule name is not pinned by the spec), ambiguous
+ *                (the spec itself is unsure: sidecar and rule are best
+ *                guesses, tests should skip the line).
  * The album copy of an item with a sidecar copy has that copy as sidecar; an
  * album copy whose sidecar copy is missing expects rule "copy" with the
  * sidecar of the year-folder copy.
@@ -57,7 +59,8 @@
  *   4 height  5 make  6 model (raw EXIF strings)  7 datetime_original (EXIF,
  *   "YYYY:MM:DD HH:MM:SS", the camera's wall clock)  8 offset_time_original
  *   (EXIF "+HH:MM" when written)  9 camera_offset_min (minutes east of UTC of
- *   that wall clock: DateTimeOriginal = photoTakenTime + this, so it is the
+ *   that wall clock: DateTimeOriginal = true taken instant + this (the
+ *   photoTakenTime except on ts-zero lines), so it is the
  *   local offset the mount must derive, interface.md "Taken time")  10 gps
  *   ("lat,lon,alt" decimal degrees / metres)  11 orientation  12
  *   container_time (video mvhd creation time, Unix seconds)  13 origin
@@ -1993,7 +1996,8 @@ static void catalogue_truncation(struct gen *g)
 	if (room(g, 9)) {
 		cat1(
 		    g, 2019,
-		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝🤑"
+		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝"
+		    "🤑"
 		    "🤗"
 		    "🤭"
 		    "🤫"
@@ -2001,7 +2005,8 @@ static void catalogue_truncation(struct gen *g)
 		    "🤐"
 		    "🤨"
 		    "😐"
-		    "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵🥶"
+		    "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵"
+		    "🥶"
 		    "🥴"
 		    "😵"
 		    "‍"
