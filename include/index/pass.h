@@ -42,6 +42,12 @@ struct id_list {
 	size_t n, cap;
 };
 
+/* Writer rows made before the writer runs (folder rows, from reconcile). */
+struct pending {
+	void **rows;
+	size_t n, cap;
+};
+
 struct loop;
 
 struct pass {
@@ -58,6 +64,7 @@ struct pass {
 	bool force; /* previous pass incomplete, or reindex, or tz changed */
 	bool changed;
 	struct timespec start;
+	struct pending dir_rows; /* folder rows to write, found while reconciling */
 	/* rows whose file or folder vanished, found while reconciling */
 	struct id_list gone_files, gone_sidecars, gone_dirs;
 	/* per-phase work */
@@ -77,7 +84,9 @@ int id_list_push(struct id_list *l, int64_t id);
 void id_list_free(struct id_list *l);
 
 /* reconcile.c: assigns store ids, marks every walked file new, changed or
- * unchanged, queues folder rows, and lists vanished rows. 0 or -1. */
+ * unchanged, collects folder rows in dir_rows, and lists vanished rows. It
+ * reads the store on the caller's thread, so it runs before the writer
+ * thread exists (the connection is not shared between threads). 0 or -1. */
 int reconcile(struct pass *p);
 
 /* rows.c: writer operations (run on the writer thread; rows are freed after). */

@@ -444,6 +444,20 @@ static int64_t max_id(sqlite3 *db, const char *table)
 	return v;
 }
 
+/* Hands the folder rows reconcile collected to the writer (which frees them). */
+static int submit_pending_dirs(struct pass *p)
+{
+	int rc = 0;
+	for (size_t i = 0; i < p->dir_rows.n; i++) {
+		if (rc == 0)
+			rc = writer_submit(p->writer, row_put_dir, p->dir_rows.rows[i]);
+		else
+			free(p->dir_rows.rows[i]);
+	}
+	p->dir_rows.n = 0;
+	return rc;
+}
+
 static bool pass_changes_anything(const struct pass *p, size_t n_dirty_groups)
 {
 	if (p->force || n_dirty_groups || p->gone_files.n || p->gone_sidecars.n || p->gone_dirs.n)
@@ -503,6 +517,9 @@ static void free_pass(struct pass *p, struct worker *workers, int n_workers)
 	free(p->fs);
 	free(p->dir_ids);
 	free(p->group_dirty);
+	for (size_t i = 0; i < p->dir_rows.n; i++)
+		free(p->dir_rows.rows[i]);
+	free(p->dir_rows.rows);
 	id_list_free(&p->gone_files);
 	id_list_free(&p->gone_sidecars);
 	id_list_free(&p->gone_dirs);
@@ -598,12 +615,7 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	p.next_sidecar_id = max_id(p.db, "sidecars");
 	p.next_dir_id = max_id(p.db, "dirs");
 
-	p.writer = writer_start(p.db, 4096, 8192, err, errlen);
-	if (!p.writer)
-		goto out;
 	if (reconcile(&p) != 0) {
-		writer_finish(p.writer, NULL, 0);
-		p.writer = NULL;
 		snprintf(err, errlen, "cannot read the store %s: %s", opt->db_path,
 		         sqlite3_errmsg(p.db));
 		result = INDEX_ERR_STORE;
@@ -613,25 +625,29 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	for (size_t g = 0; g < p.walk.n_groups; g++)
 		n_dirty_groups += p.group_dirty[g];
 	p.changed = pass_changes_anything(&p, n_dirty_groups);
-	if (p.changed) {
-		/* Until finish commits, the store says "a pass is under way". */
-		if (store_meta_set_int(p.db, "index_complete", 0) != 0 ||
-		    store_meta_set_int(p.db, "generation", p.generation) != 0) {
-			writer_finish(p.writer, NULL, 0);
-			p.writer = NULL;
-			snprintf(err, errlen, "cannot write the store %s: %s", opt->db_path,
-			         sqlite3_errmsg(p.db));
-			result = INDEX_ERR_STORE;
-			goto out;
-		}
-		if (start_workers(&p, workers, n_workers, err, errlen) != 0 ||
-		    run_phases(&p, workers, n_workers, sum) != 0) {
-			writer_finish(p.writer, NULL, 0);
-			p.writer = NULL;
-			if (!err[0])
-				snprintf(err, errlen, "out of memory while indexing");
-			goto out;
-		}
+	/* Until finish commits, the store says "a pass is under way". Written
+	 * here, before the writer thread owns the connection. */
+	if (p.changed && (store_meta_set_int(p.db, "index_complete", 0) != 0 ||
+	                  store_meta_set_int(p.db, "generation", p.generation) != 0)) {
+		snprintf(err, errlen, "cannot write the store %s: %s", opt->db_path,
+		         sqlite3_errmsg(p.db));
+		result = INDEX_ERR_STORE;
+		goto out;
+	}
+	p.writer = writer_start(p.db, 4096, 8192, err, errlen);
+	if (!p.writer)
+		goto out;
+	if (p.changed && (submit_pending_dirs(&p) != 0 ||
+	                  start_workers(&p, workers, n_workers, err, errlen) != 0 ||
+	                  run_phases(&p, workers, n_workers, sum) != 0)) {
+		char werr[256] = "";
+		writer_finish(p.writer, werr, sizeof werr);
+		p.writer = NULL;
+		if (!err[0])
+			snprintf(err, errlen, "%s",
+			         werr[0] ? werr : "out of memory while indexing");
+		result = werr[0] ? INDEX_ERR_STORE : INDEX_ERR_NOMEM;
+		goto out;
 	}
 	if (writer_finish(p.writer, err, errlen) != 0) {
 		p.writer = NULL;

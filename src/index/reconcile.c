@@ -215,6 +215,20 @@ static void merge_folder(struct pass *p, struct table *t, int32_t dir, bool is_j
 	}
 }
 
+static int pending_push(struct pending *l, void *row)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		void **rows = realloc(l->rows, cap * sizeof *rows);
+		if (!rows)
+			return -1;
+		l->rows = rows;
+		l->cap = cap;
+	}
+	l->rows[l->n++] = row;
+	return 0;
+}
+
 static int list_unused(const struct table *t, struct id_list *gone)
 {
 	for (size_t k = 0; k < t->n; k++)
@@ -320,8 +334,10 @@ static int reconcile_dirs(struct pass *p, struct strmap *stored)
 		                      .kind = d->kind,
 		                      .year = d->year,
 		                      .generation = p->generation};
-		if (writer_submit(p->writer, row_put_dir, r) != 0)
+		if (pending_push(&p->dir_rows, r) != 0) {
+			free(r);
 			rc = -1;
+		}
 	}
 	for (size_t k = 0; k < n; k++) {
 		if (rc == 0 && !rows[k].seen && id_list_push(&p->gone_dirs, rows[k].id) != 0)
