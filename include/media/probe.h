@@ -56,11 +56,14 @@ struct media_info {
 	uint32_t has;
 	/* Strings are "" when absent; always NUL-terminated valid UTF-8, trimmed. */
 	char make[64], model[64], lens_model[96];
-	char date_time_original[32]; /* "YYYY:MM:DD hh:mm:ss" as in EXIF */
+	/* Dates as ExifTool prints them: EXIF's "YYYY:MM:DD hh:mm:ss" verbatim, or
+	 * from XMP/IPTC/QuickTime with fractional seconds and a zone
+	 * ("2013:07:05 03:18:27Z", "2020:11:20 15:04:02+01:00"). */
+	char date_time_original[32];
 	char create_date[32]; /* EXIF CreateDate (DateTimeDigitized) or QuickTime CreateDate */
 	char offset_time_original[8];  /* "+01:00" */
 	char subsec_time_original[16]; /* as stored ("00", "123") */
-	int orientation;               /* 1..8 */
+	int orientation;               /* as stored (ExifTool -n), normally 1..8 */
 	int width,
 	    height; /* as ExifTool's ImageWidth/ImageHeight (the stored image or video track) */
 	double iso, exposure_time, f_number, focal_length;
