@@ -191,6 +191,22 @@ folders=$(find "$MNT/by-album" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' |
 	sed -E 's/ \([0-9]+\)$//' | sort -u)
 missing=$(comm -23 <(echo "$titles") <(echo "$folders") | grep -c .)
 check "by-album has a folder for every album title ($missing missing)" test "$missing" -eq 0
+# Album contents: the (title, content group) pairs seen through by-album/
+# equal the manifest's (untitled albums, named after their folder, left out).
+cut -f1,8 "$W/lines.tsv" | sort >"$W/group.tsv"
+while IFS= read -r -d '' f; do
+	folder=${f#"$MNT"/by-album/}
+	folder=${folder%%/*}
+	printf '%s\t%s\n' "$(printf '%s' "$folder" | sed -E 's/ \([0-9]+\)$//')" \
+		"$(jq -r .source "$f.meta")"
+done < <(find "$MNT/by-album" -type f ! -name '*.meta' -print0) |
+	sort -t$'\t' -k2,2 | join -t$'\t' -1 2 -2 1 -o 1.1,2.2 - "$W/group.tsv" |
+	awk -F'\t' 'NR == FNR { titled[$0] = 1; next } $1 in titled' <(echo "$titles") - |
+	sort -u >"$W/album-seen.tsv"
+awk -F'\t' '$7 != "-" { n = split($7, a, "|"); for (i = 1; i <= n; i++) if (a[i] != "\"\"") print a[i] "\t" $8 }' \
+	"$W/live.tsv" | sed 's#/#∕#g' | sort -u >"$W/album-expected.tsv"
+check "by-album holds exactly the manifest's album items" \
+	diff "$W/album-expected.tsv" "$W/album-seen.tsv"
 check "names never hold a slash replacement of . or .." \
 	test -z "$(find "$MNT" -name '.' -o -name '..' | grep -v "^$MNT\$")"
 
