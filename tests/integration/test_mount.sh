@@ -305,12 +305,13 @@ check "the file reads again once it is back" cmp -s "$O/$victim" "$SRC/$victim"
 
 stop_with "SIGTERM" kill -TERM "$PID"
 
-# ---------------------------------------------------------------- -o hidemeta
-mount_it -o hidemeta || bad "mount -o hidemeta"
+# ---------------------------------------------------------------- -o hidemeta, -s
+mount_it -s -o hidemeta || bad "mount -s -o hidemeta"
 check "hidemeta: no .meta listed" test -z "$(find "$MNT" -name '*.meta' | head -1)"
 f=$(find "$MNT/by-date" -type f | head -1)
 check "hidemeta: .meta still opens by name" jq -e .source "$f.meta"
-unmount
+check "single-threaded: bytes as the source" cmp -s "$f" "$SRC/$(jq -r .source "$f.meta")"
+stop_with "fusermount3 -u (single-threaded)" fusermount3 -u "$MNT"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
