@@ -306,9 +306,12 @@ static int emit_meta(struct views *v, struct views_cursor *cur, bool attrs, view
 	                     .id = cur->meta_file,
 	                     .nlink = 1};
 	if (attrs) {
-		int rc = meta_attr(v, cur->meta_file, &node);
-		if (rc != 0)
-			return rc;
+		/* A .meta that cannot be rendered is left out of the listing
+		 * rather than failing it; its lookup reports the error. */
+		if (meta_attr(v, cur->meta_file, &node) != 0) {
+			cur->meta_due = false;
+			return 0;
+		}
 	}
 	int rc = fn(ctx, name, cur->len + META_SUFFIX_LEN, &node);
 	if (rc == 0)
