@@ -28,6 +28,12 @@ static const char VIEW_SCHEMA_SQL[] =
  * albums of an item in .meta. */
 static const char VIEW_INDEXES_SQL[] = "CREATE INDEX IF NOT EXISTS dirs_album ON dirs(album_id);";
 
+/* The source path of file f in dir d as one BLOB, for the (taken, source
+ * path) order of numbering: compared byte by byte like the whole path. */
+#define SOURCE_PATH_SQL                                                                            \
+	"CAST(CASE WHEN length(d.path) = 0 THEN f.name"                                            \
+	" ELSE CAST(d.path AS BLOB) || x'2f' || CAST(f.name AS BLOB) END AS BLOB)"
+
 /* Working tables of one build: the live (not trashed) files, one target file
  * per distinct item with its date, camera and favorite flag. */
 static const char WORK_SQL[] =
@@ -40,7 +46,8 @@ static const char WORK_SQL[] =
     " LEFT JOIN sidecars s ON s.id = f.sidecar_id"
     " WHERE d.kind <> %d AND COALESCE(s.trashed, 0) = 0;"
     "CREATE TEMP TABLE tfs_item AS"
-    " SELECT g.fid AS fid, g.fav AS fav, f.name AS name, f.taken AS taken, d.path AS dpath,"
+    " SELECT g.fid AS fid, g.fav AS fav, f.name AS name, f.taken AS taken,"
+    "        " SOURCE_PATH_SQL " AS spath,"
     "        tfs_ym(f.taken, f.taken_offset, f.mtime_ns) AS ym,"
     "        tfs_camera(f.make, f.model) AS cam"
     " FROM (SELECT item, COALESCE(MIN(CASE WHEN id = item THEN id END), MIN(id)) AS fid,"
@@ -300,7 +307,7 @@ static int build_by_date(struct build *b, int64_t top)
 	return place_media_sql(b,
 	                       "SELECT m.vid, i.fid, i.name FROM tfs_item i"
 	                       " JOIN tfs_map m ON m.kind = 1 AND m.key = i.ym"
-	                       " ORDER BY m.vid, i.taken, i.dpath, i.name, i.fid",
+	                       " ORDER BY m.vid, i.taken, i.spath, i.fid",
 	                       -1, NAMES_MEDIA_MAX);
 }
 
@@ -326,7 +333,7 @@ static int build_by_camera(struct build *b, int64_t top)
 	                       "SELECT m.vid, i.fid, i.name FROM tfs_item i"
 	                       " JOIN tfs_map m ON m.kind = 2"
 	                       "  AND m.key = COALESCE(i.cam, CAST('" CAMERA_UNKNOWN "' AS BLOB))"
-	                       " ORDER BY m.vid, i.taken, i.dpath, i.name, i.fid",
+	                       " ORDER BY m.vid, i.taken, i.spath, i.fid",
 	                       -1, NAMES_MEDIA_MAX);
 }
 
@@ -334,7 +341,7 @@ static int build_favorites(struct build *b, int64_t top)
 {
 	return place_media_sql(b,
 	                       "SELECT ?1, fid, name FROM tfs_item WHERE fav = 1"
-	                       " ORDER BY taken, dpath, name, fid",
+	                       " ORDER BY taken, spath, fid",
 	                       top, NAMES_MEDIA_MAX);
 }
 
@@ -371,7 +378,7 @@ static int build_by_album(struct build *b, int64_t top)
 	         "  GROUP BY d.album_id, COALESCE(f.item_id, f.id)) g"
 	         " JOIN tfs_map m ON m.kind = 3 AND m.key = g.aid"
 	         " JOIN files f ON f.id = g.fid JOIN dirs d ON d.id = f.dir_id"
-	         " ORDER BY m.vid, f.taken, d.path, f.name, f.id",
+	         " ORDER BY m.vid, f.taken, " SOURCE_PATH_SQL ", f.id",
 	         FOLDER_TRASH);
 	return place_media_sql(b, sql, -1, NAMES_MEDIA_MAX);
 }

@@ -232,6 +232,34 @@ static void test_many_same_names(void)
 	fx_remove(path);
 }
 
+/* Equal taken times: the source path decides, compared as whole paths
+ * ("a b/x.jpg" sorts before "a/x.jpg" because ' ' < '/'). */
+static void test_path_order(void)
+{
+	char path[256], err[256];
+	sqlite3 *db = fx_open(path, sizeof path);
+	fx_exec(db,
+	        "INSERT INTO dirs(id, parent, name, path, kind) VALUES"
+	        " (1, NULL, x'', x'', 0), (2, 1, CAST('a' AS BLOB), CAST('a' AS BLOB), 0),"
+	        " (3, 1, CAST('a b' AS BLOB), CAST('a b' AS BLOB), 0);"
+	        "INSERT INTO files(id, dir_id, name, size, mtime_ns, ino, seen, item_id, taken,"
+	        " taken_offset) VALUES (1, 2, CAST('x.jpg' AS BLOB), 1, 0, 1, 1, 1, 1553163330, 0),"
+	        " (2, 3, CAST('x.jpg' AS BLOB), 2, 0, 2, 1, 2, 1553163330, 0);");
+	CHECK_INT(fx_build(db), 0);
+	struct views *v = views_open(db, 0, err, sizeof err);
+	struct vnode n;
+	CHECK(v != NULL);
+	if (v) {
+		CHECK_INT(fx_resolve(v, "by-date/2019/2019-03/x.jpg", &n), 0);
+		CHECK_INT(n.id, 2);
+		CHECK_INT(fx_resolve(v, "by-date/2019/2019-03/x (2).jpg", &n), 0);
+		CHECK_INT(n.id, 1);
+		views_close(v);
+	}
+	store_close(db);
+	fx_remove(path);
+}
+
 int main(void)
 {
 	char path[256], err[256];
@@ -260,5 +288,6 @@ int main(void)
 	store_close(db);
 	fx_remove(path);
 	test_many_same_names();
+	test_path_order();
 	CHECK_DONE();
 }
