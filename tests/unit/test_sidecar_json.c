@@ -451,6 +451,18 @@ static void test_nul_escapes(void)
 	sj_free(&doc);
 }
 
+/* A raw NUL (not the \u0000 escape) is not JSON: the file is broken, not cut short. */
+static void test_raw_nul_byte(void)
+{
+	static const char doc_with_nul[] = "{\"title\": \"a\0b\", \"photoTakenTime\": "
+	                                   "{\"timestamp\": \"1600000000\"}}";
+	struct sj_doc doc;
+	CHECK_INT(sj_parse(doc_with_nul, sizeof doc_with_nul - 1, &doc), 0);
+	CHECK_INT(doc.kind, SJ_BROKEN);
+	CHECK(strstr(doc.error, "NUL") != NULL);
+	sj_free(&doc);
+}
+
 int main(void)
 {
 	test_example_sidecar();
@@ -463,5 +475,6 @@ int main(void)
 	test_wrong_types();
 	test_timestamps();
 	test_nul_escapes();
+	test_raw_nul_byte();
 	CHECK_DONE();
 }
