@@ -443,17 +443,19 @@ int sj_parse(const char *buf, size_t len, struct sj_doc *doc)
 		snprintf(doc->error, sizeof doc->error, "no data");
 		return 0;
 	}
-	/* JSON allows no raw control characters, NUL least of all; cJSON would
-	 * stop reading at it and take the cut document for the whole. */
-	if (memchr(buf, '\0', len)) {
-		snprintf(doc->error, sizeof doc->error, "NUL byte at offset %zu",
-		         (size_t)((const char *)memchr(buf, '\0', len) - buf));
-		return 0;
-	}
 	bool oom;
 	cJSON *root = parse_json(buf, len, doc, &oom);
 	if (!root)
 		return oom ? -1 : 0;
+	/* JSON allows no raw control characters, NUL least of all; cJSON reads
+	 * one inside a string, and the string would be cut there. */
+	const char *nul = memchr(buf, '\0', len);
+	if (nul) {
+		cJSON_Delete(root);
+		snprintf(doc->error, sizeof doc->error, "NUL byte at offset %zu",
+		         (size_t)(nul - buf));
+		return 0;
+	}
 
 	struct members m;
 	collect_members(root, &m);
