@@ -14,6 +14,7 @@
 
 #include "media/mime.h"
 #include "util/hash.h"
+#include "util/open_beneath.h"
 
 struct extract_ctx {
 	int source_fd;
@@ -65,34 +66,6 @@ void extract_ctx_free(struct extract_ctx *ctx)
 	free(ctx);
 }
 
-/* Opens dir_path below SOURCE one component at a time with O_NOFOLLOW, so a
- * link swapped in after the walk can never lead outside SOURCE, and paths
- * longer than PATH_MAX still open. */
-static int open_folder_below_source(int source_fd, const char *dir_path)
-{
-	int fd = dup(source_fd);
-	const char *p = dir_path;
-	while (fd >= 0 && *p) {
-		const char *slash = strchr(p, '/');
-		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-		char name[256];
-		if (len == 0 || len >= sizeof name) {
-			close(fd);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(name, p, len);
-		name[len] = '\0';
-		int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int saved = errno;
-		close(fd);
-		errno = saved;
-		fd = next;
-		p += len + (slash ? 1 : 0);
-	}
-	return fd;
-}
-
 static int folder_fd(struct extract_ctx *ctx, const char *dir_path)
 {
 	if (ctx->dir_path && strcmp(ctx->dir_path, dir_path) == 0)
@@ -101,7 +74,7 @@ static int folder_fd(struct extract_ctx *ctx, const char *dir_path)
 		close(ctx->dir_fd);
 	free(ctx->dir_path);
 	ctx->dir_path = NULL;
-	ctx->dir_fd = open_folder_below_source(ctx->source_fd, dir_path);
+	ctx->dir_fd = open_beneath(ctx->source_fd, dir_path, O_RDONLY | O_DIRECTORY);
 	if (ctx->dir_fd >= 0)
 		ctx->dir_path = strdup(dir_path);
 	return ctx->dir_fd;
