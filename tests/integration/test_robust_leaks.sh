@@ -17,7 +17,7 @@ DB=$RB_T/store.sqlite
 # test_robust_hostile.sh covers them.
 find "$SRC" \( -name 'sparse_300MiB.mp4' -o -name 'huge_*.jpg.json' \) -delete
 
-if nm "$TFS_BIN" 2>/dev/null | grep -q __asan_init || grep -q __asan_init "$TFS_BIN"; then
+if [ "$RB_SANITIZED" = 1 ]; then
 	export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	export LSAN_OPTIONS=exitcode=23

@@ -57,6 +57,12 @@ elif setpriv --bounding-set -dac_override,-dac_read_search true 2>/dev/null; the
 	RB_UNREADABLE_TESTABLE=1
 fi
 
+# 1 when TFS_BIN is an AddressSanitizer build (slower: time limits stretch).
+RB_SANITIZED=0
+if [ -n "${TFS_BIN:-}" ] && { nm "$TFS_BIN" 2>/dev/null | grep -q __asan_init || grep -q __asan_init "$TFS_BIN" 2>/dev/null; }; then
+	RB_SANITIZED=1
+fi
+
 is_mounted() { grep -q " $(realpath "$1") fuse" /proc/self/mounts; }
 
 # mount_fs SRC MNT DB LOG [extra args...]: starts the daemon in the foreground

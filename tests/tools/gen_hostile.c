@@ -734,7 +734,8 @@ static void hostile_json(void)
 	buf_str(&b, "\", \"photoTakenTime\": {\"timestamp\": \"1600000000\"}}");
 	media_with_sidecar("huge_description", b.p, b.len, "sidecar");
 	b.len = 0;
-	buf_str(&b, "{\"title\": \"huge_people.jpg\", \"people\": [");
+	buf_str(&b, "{\"title\": \"huge_people.jpg\", \"photoTakenTime\": {\"timestamp\": "
+	            "\"1600000000\"}, \"people\": [");
 	for (int i = 0; b.len < (20u << 20); i++) {
 		char p[48];
 		snprintf(p, sizeof p, "%s{\"name\": \"p%d\"}", i ? "," : "", i);

@@ -317,7 +317,8 @@ int main(int argc, char **argv)
 		}
 		if (!counts[k])
 			continue;
-		qsort(all_s.us, all_s.n, sizeof *all_s.us, compare_float);
+		if (all_s.n)
+			qsort(all_s.us, all_s.n, sizeof *all_s.us, compare_float);
 		printf("load: %-10s %2d threads %9zu ops %6llu errors  p50 %8.0f us  p99 %8.0f us  "
 		       "p99.9 %8.0f us  max %9.0f us\n",
 		       KIND_NAMES[k], counts[k], all_s.n, (unsigned long long)all_s.errors,

@@ -3,8 +3,9 @@
  * st_size bytes or fails with a proper errno, no entry is a symbolic link,
  * no name is "." or ".." (beyond readdir's own one each) or repeats in its
  * folder, every .meta is a JSON object, and with --source every file under
- * originals/ has the bytes of the file it stands for. A watchdog turns any
- * operation slower than --timeout seconds into a failure instead of a hang.
+ * originals/ has the bytes of the file it stands for. A watchdog reports any
+ * operation slower than --timeout seconds as BAD, and stops the walk when one
+ * takes ten times that (a hang).
  *
  * Usage: tfs_walkread [--timeout S] [--source SRC] [--repeat N] MNT
  * Prints "errno NAME PATH" for each proper failure, "BAD what PATH" for each
@@ -88,16 +89,37 @@ static void op_end(void)
 	atomic_store(&op_started_ns, 0);
 }
 
+/* An operation slower than timeout_s is reported once as BAD and the walk
+ * goes on (it may just be slow); one slower than 10 x timeout_s is a hang:
+ * report it and stop. */
+static atomic_bool slow_reported;
+static atomic_ullong n_slow;
+
 static void *watchdog(void *arg)
 {
 	(void)arg;
+	int64_t last = 0;
 	for (;;) {
 		struct timespec ts = {0, 200 * 1000000};
 		nanosleep(&ts, NULL);
 		int64_t t = atomic_load(&op_started_ns);
-		if (t && (double)(now_ns() - t) / 1e9 > timeout_s) {
+		if (t != last) {
+			last = t;
+			atomic_store(&slow_reported, false);
+		}
+		double secs = t ? (double)(now_ns() - t) / 1e9 : 0;
+		if (t && secs > timeout_s && !atomic_exchange(&slow_reported, true)) {
 			pthread_mutex_lock(&current_lock);
-			printf("BAD hang(>%.0fs) ", timeout_s);
+			printf("BAD slow(>%.0fs) ", timeout_s);
+			print_path(stdout, current_path);
+			putchar('\n');
+			fflush(stdout);
+			pthread_mutex_unlock(&current_lock);
+			atomic_fetch_add(&n_slow, 1);
+		}
+		if (t && secs > 10 * timeout_s) {
+			pthread_mutex_lock(&current_lock);
+			printf("BAD hang(>%.0fs) ", 10 * timeout_s);
 			print_path(stdout, current_path);
 			printf("\nwalkread: HUNG\n");
 			fflush(stdout);
@@ -254,7 +276,8 @@ static void walk(int dfd, const char *path, const char *originals_rel)
 		errno_is_proper(rd_err) ? proper_errno(rd_err, path) : bad("readdir", path);
 	if (dots > 1 || dotdots > 1)
 		bad("extra-dot-entry", path);
-	qsort(names, n, sizeof *names, compare_names);
+	if (n) /* an empty folder has no array at all */
+		qsort(names, n, sizeof *names, compare_names);
 	for (size_t i = 0; i < n; i++) {
 		char child[8192], child_orig[8192];
 		snprintf(child, sizeof child, "%s/%s", path, names[i]);
@@ -350,7 +373,7 @@ int main(int argc, char **argv)
 	       "SOURCE, %llu proper errno failures, %llu BAD, %.1f s\n",
 	       (unsigned long long)n_dirs, (unsigned long long)n_files, (unsigned long long)n_meta,
 	       (unsigned long long)n_bytes, (unsigned long long)n_compared,
-	       (unsigned long long)n_errno, (unsigned long long)n_bad,
+	       (unsigned long long)n_errno, (unsigned long long)(n_bad + atomic_load(&n_slow)),
 	       (double)(now_ns() - t0) / 1e9);
-	return n_bad ? 1 : 0;
+	return n_bad || atomic_load(&n_slow) ? 1 : 0;
 }
