@@ -36,6 +36,10 @@
 #include "store/store.h"
 #include "util/strmap.h"
 
+#define SIDECAR_TEXT_MAX   (64 * 1024)
+#define SIDECAR_PEOPLE_MAX 1000
+#define SIDECAR_NAME_MAX   1024
+
 static double seconds_since(const struct timespec *t0)
 {
 	struct timespec now;
@@ -138,6 +142,47 @@ static int submit_batched(struct worker *wk, writer_fn fn, void *row)
 /* ------------------------------------------------------------------ */
 /* Phase: sidecars                                                     */
 
+/* Cuts s to at most max bytes without splitting a UTF-8 character; true if cut. */
+static bool shorten_utf8(char *s, size_t max)
+{
+	if (!s || strlen(s) <= max)
+		return false;
+	size_t n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	s[n] = '\0';
+	return true;
+}
+
+/* A sidecar's text goes into every .meta that uses it, rendered on demand:
+ * a 20 MiB description would make each read of such a .meta slow. The store
+ * keeps a bounded prefix and says so; SOURCE keeps the whole. */
+static void bound_sidecar_strings(struct sj_doc *doc, char *problem, size_t len)
+{
+	bool cut = false;
+	if (doc->kind == SJ_MEDIA) {
+		cut |= shorten_utf8(doc->media.title, SIDECAR_TEXT_MAX);
+		cut |= shorten_utf8(doc->media.description, SIDECAR_TEXT_MAX);
+		cut |= shorten_utf8(doc->media.url, SIDECAR_TEXT_MAX);
+		for (size_t i = SIDECAR_PEOPLE_MAX; i < doc->media.n_people; i++) {
+			free(doc->media.people[i]);
+			cut = true;
+		}
+		if (doc->media.n_people > SIDECAR_PEOPLE_MAX)
+			doc->media.n_people = SIDECAR_PEOPLE_MAX;
+		for (size_t i = 0; i < doc->media.n_people; i++)
+			cut |= shorten_utf8(doc->media.people[i], SIDECAR_NAME_MAX);
+	} else if (doc->kind == SJ_ALBUM) {
+		cut |= shorten_utf8(doc->album.title, SIDECAR_TEXT_MAX);
+		cut |= shorten_utf8(doc->album.description, SIDECAR_TEXT_MAX);
+	}
+	if (cut)
+		snprintf(problem, len,
+		         "sidecar text over the store's bounds (%d KiB per field, %d people): kept "
+		         "shortened",
+		         SIDECAR_TEXT_MAX / 1024, SIDECAR_PEOPLE_MAX);
+}
+
 static void parse_one_sidecar(struct worker *wk, size_t item)
 {
 	struct pass *p = wk->p;
@@ -170,6 +215,8 @@ static void parse_one_sidecar(struct worker *wk, size_t item)
 		return;
 	} else if (r->doc.kind == SJ_BROKEN) {
 		snprintf(r->problem, sizeof r->problem, "broken JSON: %s", r->doc.error);
+	} else {
+		bound_sidecar_strings(&r->doc, r->problem, sizeof r->problem);
 	}
 	s->kind = (uint8_t)r->doc.kind;
 	const char *title = r->doc.kind == SJ_MEDIA   ? r->doc.media.title

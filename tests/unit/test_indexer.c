@@ -275,6 +275,38 @@ static void check_reindex_keeps_ids(void)
 	free(after);
 }
 
+/* A 1 MiB description and 5,000 people are kept bounded, with a problem noted. */
+static void check_huge_sidecar_is_bounded(void)
+{
+	size_t n = 1 << 20;
+	char *json = malloc(n + 200000);
+	CHECK(json != NULL);
+	size_t len = (size_t)sprintf(json, "{\"title\": \"IMG_9.jpg\", \"photoTakenTime\": "
+	                                   "{\"timestamp\": \"1262347200\"}, \"description\": \"");
+	memset(json + len, 'x', n);
+	len += n;
+	len += (size_t)sprintf(json + len, "\", \"people\": [");
+	for (int i = 0; i < 5000; i++)
+		len += (size_t)sprintf(json + len, "%s{\"name\": \"P%d\"}", i ? ", " : "", i);
+	strcpy(json + len, "]}");
+	copy_file("ricoh_capliog3_1.jpg", "Takeout/Google Photos/Photos from 2019/IMG_9.jpg");
+	write_file("Takeout/Google Photos/Photos from 2019/IMG_9.jpg.json", json);
+	free(json);
+	struct index_summary s;
+	CHECK_INT(run(&s, false), INDEX_OK);
+	CHECK_INT(query_int("SELECT length(description) FROM sidecars"
+	                    " WHERE name = CAST('IMG_9.jpg.json' AS BLOB)"),
+	          64 * 1024);
+	CHECK_INT(query_int("SELECT json_array_length(people) FROM sidecars"
+	                    " WHERE name = CAST('IMG_9.jpg.json' AS BLOB)"),
+	          1000);
+	CHECK_INT(query_int("SELECT problem LIKE '%shortened%' FROM sidecars"
+	                    " WHERE name = CAST('IMG_9.jpg.json' AS BLOB)"),
+	          1);
+	CHECK_INT(query_int("SELECT taken FROM files WHERE name = CAST('IMG_9.jpg' AS BLOB)"),
+	          1262347200);
+}
+
 static void check_errors(void)
 {
 	struct index_options opt = {.source = "/nonexistent/takeout", .db_path = db_path};
@@ -325,6 +357,7 @@ int main(void)
 	check_source_changes();
 	check_interrupted_pass_recovers();
 	check_reindex_keeps_ids();
+	check_huge_sidecar_is_bounded();
 	check_errors();
 
 	char cmd[700];
