@@ -62,11 +62,13 @@ exiftool_baseline() {
 	rm -rf "$sub"
 	mkdir -p "$sub"
 	local i=0
+	set +o pipefail # head closes the pipe early on purpose
 	find "$src" -type f ! -name '*.json' ! -name '*.tsv' ! -name '.complete' | head -n 2000 |
 		while IFS= read -r f; do
 			i=$((i + 1))
 			ln -f "$f" "$sub/$(printf %06d "$i")-${f##*/}"
 		done
+	set -o pipefail
 	local n
 	n=$(find "$sub" -type f | wc -l)
 	exiftool -fast -json -r "$sub" >/dev/null 2>&1 || true # warm
