@@ -33,9 +33,31 @@ void meta_close(struct meta *m);
  * file is not in the store, -EIO / -ENOMEM otherwise. */
 int meta_render(struct meta *m, int64_t file_id, struct jbuf *out);
 
+/* Like meta_render, with the crc32 taken from *crc when crc is not NULL (a
+ * value just computed, before the store shows it). *crc_known (when not NULL)
+ * tells whether the rendering carries a CRC. A copy whose known CRC differs
+ * from this file's is left out of "copies" (an identity collision); its
+ * bytes are replaced by spaces so the size never depends on the CRCs. */
+int meta_render_crc(struct meta *m, int64_t file_id, const uint32_t *crc, struct jbuf *out,
+                    bool *crc_known);
+
 /* Renders status.json (counts, timings, unmatched files and problems, lists
  * capped at STATUS_LIST_MAX with a total) into out. 0 or -1. */
 #define STATUS_LIST_MAX 1000
 int status_render(sqlite3 *db, struct jbuf *out);
+
+/* The full-file CRC progress shown in status.json under "crc". */
+struct status_crc {
+	bool eager;
+	int64_t computed, total;       /* files with a CRC in the store, files */
+	int64_t computed_this_mount;   /* files read to compute a CRC */
+	int64_t read_this_mount_bytes; /* bytes read for that */
+	int64_t conflicts;             /* identity collisions the CRCs revealed */
+};
+
+/* Writes base (a complete status_render output) with the "crc" object added
+ * into out. Numbers have a fixed width (padded with spaces), so the length of
+ * out depends only on base and never on the counters. 0 or -1 (no memory). */
+int status_render_crc(const struct jbuf *base, const struct status_crc *crc, struct jbuf *out);
 
 #endif

@@ -136,4 +136,14 @@ int views_source_path(struct views *v, int64_t file_id, char *buf, size_t len);
  * *out points into it until the next call on v. 0 or a negative errno. */
 int views_render_meta(struct views *v, int64_t file_id, const char **out, size_t *len);
 
+/* The same with a CRC in hand (meta_render_crc): crc may be NULL; *crc_known
+ * (may be NULL) tells whether the rendering carries a CRC. */
+int views_render_meta_crc(struct views *v, int64_t file_id, const uint32_t *crc, const char **out,
+                          size_t *len, bool *crc_known);
+
+/* views_source_path, plus the size and mtime (ns) the store recorded for the
+ * file, which an opened source file must still have. */
+int views_source_info(struct views *v, int64_t file_id, char *buf, size_t len, int64_t *size,
+                      int64_t *mtime_ns);
+
 #endif

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs/crc.h"
 #include "fs/meta.h"
 #include "fs/views.h"
 #include "store/store.h"
@@ -42,7 +43,9 @@ struct fs {
 	int source_fd;
 	uid_t uid;
 	gid_t gid;
-	struct jbuf status;
+	struct jbuf status;  /* status.json as indexed, without the "crc" object */
+	size_t status_size;  /* its full size: the "crc" object has a fixed width */
+	struct crc_svc *crc; /* NULL before serving starts */
 	pthread_key_t key;
 	pthread_mutex_t lock; /* guards the list of connections */
 	struct conn *conns;
@@ -96,7 +99,7 @@ static struct views *thread_views(struct fs *fs)
 	if (!(c = calloc(1, sizeof *c)))
 		return NULL;
 	if (store_open(fs->db_path, STORE_READ_ONLY, &c->db, err, sizeof err) != STORE_OK ||
-	    !(c->views = views_open(c->db, fs->status.len, err, sizeof err))) {
+	    !(c->views = views_open(c->db, fs->status_size, err, sizeof err))) {
 		report_once(fs, err);
 		store_close(c->db);
 		free(c);
@@ -304,26 +307,63 @@ static void tfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t o
 	do_readdir(req, ino, size, off, fi, true);
 }
 
-/* Opens the source file read-only, without touching its atime when allowed. */
+/* Opens the source file confined below SOURCE, and only while it is still
+ * the file the store describes (crc_open_source). */
 static int open_source(struct fs *fs, struct views *v, int64_t file_id)
 {
 	char path[PATH_BUF];
-	int rc = views_source_path(v, file_id, path, sizeof path);
+	int64_t size, mtime_ns;
+	int rc = views_source_info(v, file_id, path, sizeof path, &size, &mtime_ns);
 	if (rc != 0)
 		return rc;
-	int fd = openat(fs->source_fd, path, O_RDONLY | O_NOATIME | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && errno == EPERM)
-		fd = openat(fs->source_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	return fd < 0 ? -errno : fd;
+	return crc_open_source(fs->source_fd, path, size, mtime_ns);
+}
+
+/* Renders a .meta, computing its CRC first when the store has none yet (an
+ * open or read of a .meta is the "first need"; attributes and listings never
+ * compute). The new value is rendered from hand, as this connection's
+ * snapshot may predate it. A source that cannot be read leaves crc32 null. */
+static int render_meta(struct fs *fs, struct views *v, int64_t file_id, const char **text,
+                       size_t *len)
+{
+	bool known;
+	int rc = views_render_meta_crc(v, file_id, NULL, text, len, &known);
+	if (rc != 0 || known || !fs->crc)
+		return rc;
+	char path[PATH_BUF];
+	int64_t size, mtime_ns;
+	uint32_t crc;
+	if (views_source_info(v, file_id, path, sizeof path, &size, &mtime_ns) != 0 ||
+	    crc_get(fs->crc, file_id, path, size, mtime_ns, &crc) != 0)
+		return rc;
+	return views_render_meta_crc(v, file_id, &crc, text, len, NULL);
 }
 
 /* A .meta is rendered again for each read rather than kept per open: it is
  * small (one read), and the answer then shows a CRC computed meanwhile. */
-static int check_meta(struct views *v, int64_t file_id)
+static int check_meta(struct fs *fs, struct views *v, int64_t file_id)
 {
 	const char *text;
 	size_t len;
-	return views_render_meta(v, file_id, &text, &len);
+	return render_meta(fs, v, file_id, &text, &len);
+}
+
+/* status.json with the current CRC counters, fixed for one open so that
+ * reads in several pieces fit together. */
+static int open_status(struct fs *fs, struct fuse_file_info *fi)
+{
+	struct status_crc counters = {.eager = fs->cfg->crc_eager};
+	if (fs->crc)
+		crc_stats(fs->crc, &counters);
+	struct jbuf *doc = calloc(1, sizeof *doc);
+	if (!doc || status_render_crc(&fs->status, &counters, doc) != 0) {
+		if (doc)
+			jbuf_free(doc);
+		free(doc);
+		return -ENOMEM;
+	}
+	fi->fh = (uint64_t)(uintptr_t)doc;
+	return 0;
 }
 
 static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -350,11 +390,11 @@ static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		break;
 	case INO_META:
 		/* Not keep_cache: the lazy CRC may fill in the crc32 field. */
-		rc = check_meta(v, ino_id(ino));
+		rc = check_meta(fs, v, ino_id(ino));
 		break;
 	case INO_SPECIAL:
-		rc = ino == INO_STATUS ? 0 : -ENOENT;
-		fi->keep_cache = 1;
+		/* Not keep_cache either: the CRC counters move. */
+		rc = ino == INO_STATUS ? open_status(fs, fi) : -ENOENT;
 		break;
 	case INO_VDIR:
 		rc = -EISDIR;
@@ -393,16 +433,21 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		struct views *v = thread_views(fs);
 		const char *text;
 		size_t len;
-		int rc = v ? views_render_meta(v, ino_id(ino), &text, &len) : -EIO;
+		int rc = v ? render_meta(fs, v, ino_id(ino), &text, &len) : -EIO;
 		if (rc != 0)
 			fuse_reply_err(req, -rc);
 		else
 			reply_slice(req, text, len, size, off);
 		return;
 	}
-	case INO_SPECIAL:
-		reply_slice(req, fs->status.p, fs->status.len, size, off);
+	case INO_SPECIAL: {
+		const struct jbuf *doc = (const struct jbuf *)(uintptr_t)fi->fh;
+		if (doc)
+			reply_slice(req, doc->p, doc->len, size, off);
+		else
+			fuse_reply_err(req, EIO);
 		return;
+	}
 	default:
 		fuse_reply_err(req, EISDIR);
 	}
@@ -410,8 +455,13 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 static void tfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	if (ino_tag(ino) == INO_MEDIA)
+	if (ino_tag(ino) == INO_MEDIA) {
 		close((int)fi->fh);
+	} else if (ino_tag(ino) == INO_SPECIAL && fi->fh) {
+		struct jbuf *doc = (struct jbuf *)(uintptr_t)fi->fh;
+		jbuf_free(doc);
+		free(doc);
+	}
 	fuse_reply_err(req, 0);
 }
 
@@ -541,6 +591,12 @@ static int prepare_store(struct fs *fs)
 	} else if (status_render(db, &fs->status) != 0) {
 		fprintf(stderr, "takeoutfs: cannot render status.json: %s\n", sqlite3_errmsg(db));
 		rc = -1;
+	} else {
+		struct jbuf full = {0};
+		struct status_crc zero = {0};
+		rc = status_render_crc(&fs->status, &zero, &full);
+		fs->status_size = full.len;
+		jbuf_free(&full);
 	}
 	views_close(v);
 	store_close(db);
@@ -585,8 +641,15 @@ static int mount_and_serve(struct fs *fs, struct fuse_args *args)
 		if (fuse_session_mount(se, fs->cfg->mountpoint) != 0) {
 			fprintf(stderr, "takeoutfs: cannot mount on %s\n", fs->cfg->mountpoint);
 		} else {
-			if (fuse_daemonize(fs->cfg->foreground) == 0)
+			if (fuse_daemonize(fs->cfg->foreground) == 0) {
+				/* Threads and the write connection start after the
+				 * fork of fuse_daemonize, in the serving process. */
+				fs->crc =
+				    crc_start(fs->db_path, fs->source_fd, fs->cfg->crc_eager, se);
 				rc = serve_loop(fs, se) == 0 ? 0 : 1;
+				crc_stop(fs->crc);
+				fs->crc = NULL;
+			}
 			fuse_session_unmount(se);
 		}
 		fuse_remove_signal_handlers(se);

@@ -213,8 +213,9 @@ static const char FILE_SQL[] =
     " LEFT JOIN sidecars s ON s.id = f.sidecar_id LEFT JOIN dirs sd ON sd.id = s.dir_id"
     " WHERE f.id = ?1";
 
-static const char COPIES_SQL[] = "SELECT d.path, f.name FROM files f JOIN dirs d ON d.id = f.dir_id"
-                                 " WHERE f.item_id = ?1 AND f.id <> ?2 ORDER BY d.path, f.name";
+static const char COPIES_SQL[] =
+    "SELECT d.path, f.name, f.crc32 FROM files f JOIN dirs d ON d.id = f.dir_id"
+    " WHERE f.item_id = ?1 AND f.id <> ?2 ORDER BY d.path, f.name";
 
 /* Untitled albums are called by their folder's name, as in by-album/. */
 static const char ALBUMS_SQL[] =
@@ -227,6 +228,9 @@ static const char ALBUMS_SQL[] =
 struct meta {
 	sqlite3 *db;
 	sqlite3_stmt *file, *copies, *albums;
+	/* This file's CRC for the rendering under way (store or caller). */
+	bool crc_known;
+	uint32_t crc;
 };
 
 struct meta *meta_open(sqlite3 *db, char *err, size_t errlen)
@@ -320,17 +324,16 @@ static void render_taken(struct jbuf *b, sqlite3_stmt *st)
 	jbuf_string(b, iso, strlen(iso));
 }
 
-static void render_crc(struct jbuf *b, sqlite3_stmt *st)
+static void render_crc(struct meta *m, struct jbuf *b)
 {
-	if (sqlite3_column_type(st, C_CRC) == SQLITE_NULL) {
+	if (!m->crc_known) {
 		jbuf_cstr(b, "null");
 		for (int i = 4; i < CRC_FIELD_WIDTH; i++)
 			jbuf_raw(b, " ", 1);
 		return;
 	}
 	char crc[16];
-	snprintf(crc, sizeof crc, "\"%08x\"",
-	         (unsigned)(sqlite3_column_int64(st, C_CRC) & 0xffffffffu));
+	snprintf(crc, sizeof crc, "\"%08x\"", (unsigned)m->crc);
 	jbuf_cstr(b, crc);
 }
 
@@ -493,19 +496,38 @@ static int render_google(struct meta *m, struct jbuf *b, sqlite3_stmt *st, int64
 	return rc;
 }
 
+/* A copy whose CRC is known and differs from this file's known CRC shares
+ * only size, head and tail with it (the identity key), not its bytes. */
+static bool copy_differs(const struct meta *m, sqlite3_stmt *q, int col)
+{
+	return m->crc_known && sqlite3_column_type(q, col) != SQLITE_NULL &&
+	       (uint32_t)(sqlite3_column_int64(q, col) & 0xffffffffu) != m->crc;
+}
+
 static int render_copies(struct meta *m, struct jbuf *b, int64_t item, int64_t file_id)
 {
 	sqlite3_stmt *q = m->copies;
 	sqlite3_reset(q);
 	sqlite3_bind_int64(q, 1, item);
 	sqlite3_bind_int64(q, 2, file_id);
-	int n = 0, rc;
+	int n = 0, shown = 0, rc;
+	size_t full = 0; /* the list's length with every copy shown */
 	jbuf_cstr(b, "[");
+	size_t start = b->len;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (n++)
+		size_t at = b->len;
+		if (shown)
 			jbuf_cstr(b, ", ");
+		size_t path_at = b->len;
 		jbuf_path(b, q, 0, 1);
+		full += (b->len - path_at) + (n++ ? 2 : 0);
+		if (copy_differs(m, q, 2))
+			b->len = at; /* same identity, different bytes: not a copy */
+		else
+			shown++;
 	}
+	for (size_t i = b->len - start; i < full && !b->oom; i++)
+		jbuf_raw(b, " ", 1);
 	jbuf_cstr(b, "]");
 	sqlite3_reset(q);
 	return rc == SQLITE_DONE ? 0 : -EIO;
@@ -538,7 +560,7 @@ static int render_file(struct meta *m, sqlite3_stmt *st, int64_t file_id, struct
 	key(b, "mime", false);
 	jbuf_column(b, st, C_MIME);
 	key(b, "crc32", false);
-	render_crc(b, st);
+	render_crc(m, b);
 	key(b, "taken", false);
 	render_taken(b, st);
 	key(b, "taken_source", false);
@@ -573,6 +595,12 @@ static int render_file(struct meta *m, sqlite3_stmt *st, int64_t file_id, struct
 
 int meta_render(struct meta *m, int64_t file_id, struct jbuf *out)
 {
+	return meta_render_crc(m, file_id, NULL, out, NULL);
+}
+
+int meta_render_crc(struct meta *m, int64_t file_id, const uint32_t *crc, struct jbuf *out,
+                    bool *crc_known)
+{
 	out->len = 0;
 	out->oom = false;
 	sqlite3_stmt *st = m->file;
@@ -580,9 +608,13 @@ int meta_render(struct meta *m, int64_t file_id, struct jbuf *out)
 	sqlite3_bind_int64(st, 1, file_id);
 	int step = sqlite3_step(st);
 	int rc;
-	if (step == SQLITE_ROW)
+	if (step == SQLITE_ROW) {
+		m->crc_known = crc || sqlite3_column_type(st, C_CRC) != SQLITE_NULL;
+		m->crc = crc ? *crc : (uint32_t)(sqlite3_column_int64(st, C_CRC) & 0xffffffffu);
+		if (crc_known)
+			*crc_known = m->crc_known;
 		rc = render_file(m, st, file_id, out);
-	else
+	} else
 		rc = step == SQLITE_DONE ? -ENOENT : -EIO;
 	sqlite3_reset(st);
 	if (rc == 0 && out->oom)
@@ -650,6 +682,29 @@ static int status_list(sqlite3 *db, struct jbuf *b, const char *k, const char *s
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static bool has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	bool has = false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
+/* Identity collisions found by the full CRCs (fs/crc.c records them): the
+ * file, and in "what" the other file it was wrongly grouped with. */
+static const char CONFLICTS_SQL[] =
+    "SELECT d.path, f.name, 'crc32 differs from its identity copy ' ||"
+    "  CAST(CASE WHEN length(d2.path) = 0 THEN f2.name ELSE d2.path || '/' || f2.name END"
+    "  AS TEXT)"
+    " FROM crc_conflicts c JOIN files f ON f.id = c.file_id JOIN dirs d ON d.id = f.dir_id"
+    " JOIN files f2 ON f2.id = c.other_id JOIN dirs d2 ON d2.id = f2.dir_id"
+    " ORDER BY d.path, f.name LIMIT ?1";
+
 int status_render(sqlite3 *db, struct jbuf *b)
 {
 	b->len = 0;
@@ -683,8 +738,50 @@ int status_render(sqlite3 *db, struct jbuf *b)
 	                  "  JOIN dirs d ON d.id = s.dir_id WHERE s.problem IS NOT NULL)"
 	                  " ORDER BY d, n LIMIT ?1",
 	                  true);
+	if (has_table(db, "crc_conflicts")) {
+		rc |= status_list(db, b, "crc_conflicts", CONFLICTS_SQL, true);
+	} else { /* the first mount creates the table */
+		key(b, "crc_conflicts", false);
+		jbuf_cstr(b, "[]");
+	}
 	jbuf_cstr(b, "\n}\n");
 	if (b->oom)
 		return -1;
 	return rc ? -1 : 0;
+}
+
+/* A number left-aligned in a field wide enough for any int64, so the
+ * document's length does not change as the counters grow. */
+static void jbuf_fixed_int(struct jbuf *b, int64_t v)
+{
+	char num[32];
+	snprintf(num, sizeof num, "%-20lld", (long long)v);
+	jbuf_cstr(b, num);
+}
+
+int status_render_crc(const struct jbuf *base, const struct status_crc *crc, struct jbuf *out)
+{
+	static const char END[] = "\n}\n";
+	out->len = 0;
+	out->oom = false;
+	size_t keep = base->len;
+	if (keep >= sizeof END - 1 &&
+	    memcmp(base->p + keep - (sizeof END - 1), END, sizeof END - 1) == 0)
+		keep -= sizeof END - 1;
+	jbuf_raw(out, base->p, keep);
+	key(out, "crc", false);
+	jbuf_cstr(out, crc->eager ? "{\"mode\": \"eager\", \"computed\": "
+	                          : "{\"mode\": \"lazy\",  \"computed\": ");
+	jbuf_fixed_int(out, crc->computed);
+	jbuf_cstr(out, ", \"total\": ");
+	jbuf_fixed_int(out, crc->total);
+	jbuf_cstr(out, ", \"computed_this_mount\": ");
+	jbuf_fixed_int(out, crc->computed_this_mount);
+	jbuf_cstr(out, ", \"read_this_mount_bytes\": ");
+	jbuf_fixed_int(out, crc->read_this_mount_bytes);
+	jbuf_cstr(out, ", \"conflicts\": ");
+	jbuf_fixed_int(out, crc->conflicts);
+	jbuf_cstr(out, "}");
+	jbuf_cstr(out, END);
+	return out->oom ? -1 : 0;
 }

@@ -43,8 +43,8 @@ static const char LIST_SQL[] =
     " LEFT JOIN files f ON e.kind = 1 AND f.id = e.target"
     " LEFT JOIN vdirs v ON e.kind = 0 AND v.id = e.target"
     " WHERE e.parent = ?1 AND e.name > ?2 ORDER BY e.name";
-static const char PATH_SQL[] =
-    "SELECT d.path, f.name FROM files f JOIN dirs d ON d.id = f.dir_id WHERE f.id = ?1";
+static const char PATH_SQL[] = "SELECT d.path, f.name, f.size, f.mtime_ns FROM files f"
+                               " JOIN dirs d ON d.id = f.dir_id WHERE f.id = ?1";
 
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
@@ -189,8 +189,14 @@ static int media_attr(struct views *v, int64_t id, struct vnode *out)
 
 int views_render_meta(struct views *v, int64_t file_id, const char **out, size_t *len)
 {
+	return views_render_meta_crc(v, file_id, NULL, out, len, NULL);
+}
+
+int views_render_meta_crc(struct views *v, int64_t file_id, const uint32_t *crc, const char **out,
+                          size_t *len, bool *crc_known)
+{
 	snapshot(v);
-	int rc = meta_render(v->meta, file_id, &v->rendered);
+	int rc = meta_render_crc(v->meta, file_id, crc, &v->rendered, crc_known);
 	if (rc != 0)
 		return rc;
 	*out = v->rendered.p;
@@ -374,6 +380,13 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
 
 int views_source_path(struct views *v, int64_t file_id, char *buf, size_t len)
 {
+	int64_t size, mtime_ns;
+	return views_source_info(v, file_id, buf, len, &size, &mtime_ns);
+}
+
+int views_source_info(struct views *v, int64_t file_id, char *buf, size_t len, int64_t *size,
+                      int64_t *mtime_ns)
+{
 	snapshot(v);
 	sqlite3_stmt *st = v->path;
 	sqlite3_reset(st);
@@ -384,6 +397,8 @@ int views_source_path(struct views *v, int64_t file_id, char *buf, size_t len)
 		size_t nlen = (size_t)sqlite3_column_bytes(st, 1);
 		const char *d = sqlite3_column_blob(st, 0), *n = sqlite3_column_blob(st, 1);
 		size_t need = (dlen ? dlen + 1 : 0) + nlen + 1;
+		*size = sqlite3_column_int64(st, 2);
+		*mtime_ns = sqlite3_column_int64(st, 3);
 		if (need > len || nlen == 0) {
 			rc = nlen == 0 ? -ENOENT : -ENAMETOOLONG;
 		} else {
