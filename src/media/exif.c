@@ -71,10 +71,12 @@ static uint8_t *thread_arena_buffer(void)
 	return b;
 }
 
+/* Arena pointers lie in (base, base + cap]: each is ARENA_ALIGN past its
+ * block's start, and a zero-byte block at the very end yields base + cap. */
 static bool in_arena(const void *p)
 {
 	const struct arena *a = tl_arena;
-	return a && (const uint8_t *)p >= a->base && (const uint8_t *)p < a->base + a->cap;
+	return a && (const uint8_t *)p > a->base && (const uint8_t *)p <= a->base + a->cap;
 }
 
 static void *arena_alloc(ExifLong n)
