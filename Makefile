@@ -9,9 +9,12 @@ SHARED     ?= $(abspath ../shared)
 # Debian 12 packages the build, the tests, the demo and the benchmarks need.
 DEB_PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libfuse3-dev fuse3 libexif-dev zlib1g-dev libmagic-dev libsqlite3-dev sqlite3 \
-	libcjson-dev libutf8proc-dev jq rsync groff-base man-db file
+	libcjson-dev libutf8proc-dev jq rsync groff-base man-db file python3 valgrind
 
-.PHONY: all deps build build-asan test test-fast demo demo-stop bench fuzz format clean
+# What only the benchmarks need: their baselines.
+BENCH_PACKAGES = libimage-exiftool-perl bindfs
+
+.PHONY: all deps bench-deps build build-asan test test-fast demo demo-stop bench fuzz format clean
 
 all: build
 
@@ -27,7 +30,10 @@ deps:
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $$missing >/dev/null
 
-$(BUILD)/build.ninja $(BUILD)/Makefile:
+bench-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)"
+
+$(BUILD)/Makefile:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTFS_SHARED_DIR=$(SHARED)
 
 build: deps $(BUILD)/Makefile
@@ -55,7 +61,7 @@ demo: build
 demo-stop:
 	-fusermount3 -u $(DEMO_MNT)
 
-bench: build
+bench: bench-deps build
 	./bench/run_all.sh $(BUILD)
 
 fuzz:
