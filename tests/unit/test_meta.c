@@ -141,6 +141,70 @@ static void test_crc_keeps_size(sqlite3 *db, struct meta *m, struct jbuf *b)
 	cJSON_Delete(j);
 }
 
+static int copies_count(const cJSON *j)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItem(j, "copies"));
+}
+
+/* Files 1 and 2 share an item: once both CRCs are known and differ, the copy
+ * is dropped from "copies" and the rendering keeps its length. */
+static void test_crc_collision(sqlite3 *db, struct meta *m, struct jbuf *b)
+{
+	cJSON *j = render(m, 1, b);
+	size_t before = b->len;
+	CHECK_INT(copies_count(j), 1);
+	cJSON_Delete(j);
+	fx_exec(db, "UPDATE files SET crc32 = 5 WHERE id = 2");
+	uint32_t same = 5, other = 6;
+	bool known = false;
+	CHECK_INT(meta_render_crc(m, 1, &same, b, &known), 0);
+	CHECK(known);
+	j = cJSON_ParseWithLength(b->p, b->len);
+	CHECK_INT(copies_count(j), 1);
+	CHECK_STR(str(j, "crc32"), "00000005");
+	cJSON_Delete(j);
+	CHECK_INT(meta_render_crc(m, 1, &other, b, NULL), 0);
+	CHECK_INT(b->len, before);
+	j = cJSON_ParseWithLength(b->p, b->len);
+	CHECK_MSG(j != NULL, "not JSON: %s", b->p);
+	CHECK_INT(copies_count(j), 0);
+	cJSON_Delete(j);
+	/* This file's CRC unknown: nothing to compare, the copy stays. */
+	CHECK_INT(meta_render_crc(m, 1, NULL, b, &known), 0);
+	CHECK(!known);
+	j = cJSON_ParseWithLength(b->p, b->len);
+	CHECK_INT(copies_count(j), 1);
+	cJSON_Delete(j);
+	fx_exec(db, "UPDATE files SET crc32 = NULL WHERE id = 2");
+}
+
+static void test_status_crc(sqlite3 *db, struct jbuf *b)
+{
+	struct jbuf base = {0}, other = {0};
+	CHECK_INT(status_render(db, &base), 0);
+	struct status_crc zero = {0};
+	struct status_crc some = {.eager = true,
+	                          .computed = 7,
+	                          .total = 11,
+	                          .computed_this_mount = 3,
+	                          .read_this_mount_bytes = 123456789012345,
+	                          .conflicts = 1};
+	CHECK_INT(status_render_crc(&base, &zero, &other), 0);
+	CHECK_INT(status_render_crc(&base, &some, b), 0);
+	CHECK_INT(b->len, other.len); /* the size does not follow the counters */
+	cJSON *j = cJSON_ParseWithLength(b->p, b->len);
+	CHECK_MSG(j != NULL, "not JSON: %s", b->p);
+	const cJSON *crc = cJSON_GetObjectItem(j, "crc");
+	CHECK_STR(str(crc, "mode"), "eager");
+	CHECK(num(crc, "computed") == 7 && num(crc, "total") == 11);
+	CHECK(num(crc, "read_this_mount_bytes") == 123456789012345.0);
+	CHECK(num(j, "files") == 11);
+	CHECK(cJSON_IsArray(cJSON_GetObjectItem(j, "crc_conflicts")));
+	cJSON_Delete(j);
+	jbuf_free(&base);
+	jbuf_free(&other);
+}
+
 static void test_status(sqlite3 *db, struct jbuf *b)
 {
 	CHECK_INT(status_render(db, b), 0);
@@ -180,7 +244,9 @@ int main(void)
 	test_full(m, &b);
 	test_sparse(m, &b);
 	test_crc_keeps_size(db, m, &b);
+	test_crc_collision(db, m, &b);
 	test_status(db, &b);
+	test_status_crc(db, &b);
 	test_jbuf_escapes();
 	jbuf_free(&b);
 	meta_close(m);
