@@ -46,6 +46,8 @@ struct fs {
 	struct jbuf status;  /* status.json as indexed, without the "crc" object */
 	size_t status_size;  /* its full size: the "crc" object has a fixed width */
 	struct crc_svc *crc; /* NULL before serving starts */
+	pthread_mutex_t counters_lock;
+	struct status_crc counters; /* as of the last open of status.json */
 	pthread_key_t key;
 	pthread_mutex_t lock; /* guards the list of connections */
 	struct conn *conns;
@@ -348,22 +350,32 @@ static int check_meta(struct fs *fs, struct views *v, int64_t file_id)
 	return render_meta(fs, v, file_id, &text, &len);
 }
 
-/* status.json with the current CRC counters, fixed for one open so that
- * reads in several pieces fit together. */
-static int open_status(struct fs *fs, struct fuse_file_info *fi)
+/* status.json shows the CRC counters as of its last open, so the reads of
+ * one open fit together. They are not kept per open (in fi->fh): libfuse may
+ * run a RELEASE before a READ the kernel sent earlier, on another thread. */
+static void open_status(struct fs *fs)
 {
 	struct status_crc counters = {.eager = fs->cfg->crc_eager};
 	if (fs->crc)
 		crc_stats(fs->crc, &counters);
-	struct jbuf *doc = calloc(1, sizeof *doc);
-	if (!doc || status_render_crc(&fs->status, &counters, doc) != 0) {
-		if (doc)
-			jbuf_free(doc);
-		free(doc);
-		return -ENOMEM;
-	}
-	fi->fh = (uint64_t)(uintptr_t)doc;
-	return 0;
+	pthread_mutex_lock(&fs->counters_lock);
+	fs->counters = counters;
+	pthread_mutex_unlock(&fs->counters_lock);
+}
+
+static void reply_slice(fuse_req_t req, const char *text, size_t len, size_t size, off_t off);
+
+static void read_status(fuse_req_t req, struct fs *fs, size_t size, off_t off)
+{
+	pthread_mutex_lock(&fs->counters_lock);
+	struct status_crc counters = fs->counters;
+	pthread_mutex_unlock(&fs->counters_lock);
+	struct jbuf doc = {0};
+	if (status_render_crc(&fs->status, &counters, &doc) != 0)
+		fuse_reply_err(req, ENOMEM);
+	else
+		reply_slice(req, doc.p, doc.len, size, off);
+	jbuf_free(&doc);
 }
 
 static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -394,7 +406,9 @@ static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		break;
 	case INO_SPECIAL:
 		/* Not keep_cache either: the CRC counters move. */
-		rc = ino == INO_STATUS ? open_status(fs, fi) : -ENOENT;
+		rc = ino == INO_STATUS ? 0 : -ENOENT;
+		if (rc == 0)
+			open_status(fs);
 		break;
 	case INO_VDIR:
 		rc = -EISDIR;
@@ -440,14 +454,9 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			reply_slice(req, text, len, size, off);
 		return;
 	}
-	case INO_SPECIAL: {
-		const struct jbuf *doc = (const struct jbuf *)(uintptr_t)fi->fh;
-		if (doc)
-			reply_slice(req, doc->p, doc->len, size, off);
-		else
-			fuse_reply_err(req, EIO);
+	case INO_SPECIAL:
+		read_status(req, fs, size, off);
 		return;
-	}
 	default:
 		fuse_reply_err(req, EISDIR);
 	}
@@ -455,13 +464,8 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 static void tfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	if (ino_tag(ino) == INO_MEDIA) {
+	if (ino_tag(ino) == INO_MEDIA)
 		close((int)fi->fh);
-	} else if (ino_tag(ino) == INO_SPECIAL && fi->fh) {
-		struct jbuf *doc = (struct jbuf *)(uintptr_t)fi->fh;
-		jbuf_free(doc);
-		free(doc);
-	}
 	fuse_reply_err(req, 0);
 }
 
@@ -682,6 +686,8 @@ int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 	    fuse_opt_add_arg(args, "-oro,fsname=takeoutfs,subtype=takeoutfs") == 0 &&
 	    pthread_key_create(&fs.key, conn_destroy) == 0) {
 		pthread_mutex_init(&fs.lock, NULL);
+		pthread_mutex_init(&fs.counters_lock, NULL);
+		fs.counters.eager = cfg->crc_eager;
 		the_fs = &fs;
 		rc = mount_and_serve(&fs, args);
 		while (fs.conns)
@@ -689,6 +695,7 @@ int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 		the_fs = NULL;
 		pthread_key_delete(fs.key);
 		pthread_mutex_destroy(&fs.lock);
+		pthread_mutex_destroy(&fs.counters_lock);
 	}
 	fuse_opt_free_args(&own);
 	jbuf_free(&fs.status);

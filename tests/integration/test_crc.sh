@@ -192,5 +192,8 @@ check "the store has every CRC after the eager pass" test "$(nulls "$DB2")" = 0
 sqlite3 "$DB2" "SELECT printf('%08x', crc32) || '  ' || CASE WHEN length(d.path) = 0 THEN f.name ELSE CAST(d.path AS TEXT) || '/' || CAST(f.name AS TEXT) END FROM files f JOIN dirs d ON d.id = f.dir_id" | sort -k2 >"$W/eager.txt"
 check "the eager pass stored the right CRC for every file" cmp "$W/native.txt" "$W/eager.txt"
 
+check "the daemons logged nothing (no error, no sanitizer report)" test ! -s "$W/daemon.log"
+[ -s "$W/daemon.log" ] && head -20 "$W/daemon.log" >&2
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
