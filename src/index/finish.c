@@ -68,7 +68,8 @@ static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
  * rows whose item_id changes are written (the writer inserts item_id = id). */
 struct member {
 	int64_t id, item_id;
-	int rank; /* 0 year/date folder, 1 other, 2 trash */
+	int64_t crc; /* full-file CRC-32, or -1 while not computed */
+	int rank;    /* 0 year/date folder, 1 other, 2 trash */
 	int64_t path_len;
 	char *path; /* folder path + "/" + name, for the final tie-break */
 };
@@ -97,18 +98,59 @@ static int queue_item_update(int64_t **upd, size_t *n, size_t *cap, int64_t id, 
 	return 0;
 }
 
-static int settle_group(struct member *g, size_t n, int64_t **upd, size_t *n_upd, size_t *cap)
+/* Gives members [0, n) of one partition the id of its representative. */
+static int settle_partition(struct member *const *m, size_t n, int64_t **upd, size_t *n_upd,
+                            size_t *cap)
 {
 	size_t rep = 0;
 	for (size_t i = 1; i < n; i++)
-		if (member_before(&g[i], &g[rep]))
+		if (member_before(m[i], m[rep]))
 			rep = i;
 	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (m[i]->item_id != m[rep]->id)
+			rc = queue_item_update(upd, n_upd, cap, m[i]->id, m[rep]->id);
+	return rc;
+}
+
+/* One identity-key group. The key reads only the head and tail, so once
+ * full CRCs exist they decide: members with different CRCs are different
+ * items. When the group holds two or more CRCs, a member without one cannot
+ * be placed and stands alone (files that differ are never merged). */
+static int settle_group(struct member *g, size_t n, int64_t **upd, size_t *n_upd, size_t *cap)
+{
+	struct member **part = malloc(n * sizeof *part);
+	int rc = part ? 0 : -1;
+	int64_t first_crc = -1;
+	bool several_crcs = false;
 	for (size_t i = 0; i < n; i++) {
-		if (rc == 0 && g[i].item_id != g[rep].id)
-			rc = queue_item_update(upd, n_upd, cap, g[i].id, g[rep].id);
-		free(g[i].path);
+		if (g[i].crc < 0)
+			continue;
+		if (first_crc < 0)
+			first_crc = g[i].crc;
+		else if (g[i].crc != first_crc)
+			several_crcs = true;
 	}
+	bool *done = calloc(n, sizeof *done);
+	if (!done)
+		rc = -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (done[i])
+			continue;
+		size_t k = 0;
+		for (size_t j = i; j < n; j++) {
+			bool same = !several_crcs || (g[i].crc >= 0 && g[j].crc == g[i].crc);
+			if (!done[j] && (j == i || same)) {
+				part[k++] = &g[j];
+				done[j] = true;
+			}
+		}
+		rc = settle_partition(part, k, upd, n_upd, cap);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(g[i].path);
+	free(done);
+	free(part);
 	return rc;
 }
 
@@ -136,7 +178,7 @@ static int assign_items(sqlite3 *db, char *err, size_t errlen)
 	        db,
 	        "SELECT f.id, f.ident, f.item_id,"
 	        " CASE WHEN d.kind IN (1, 2) THEN 0 WHEN d.kind = 3 THEN 2 ELSE 1 END,"
-	        " length(d.path) + length(f.name), d.path, f.name"
+	        " length(d.path) + length(f.name), d.path, f.name, COALESCE(f.crc32, -1)"
 	        " FROM files f INDEXED BY files_ident JOIN dirs d ON d.id = f.dir_id"
 	        " WHERE f.ident IS NOT NULL ORDER BY f.ident",
 	        -1, &st, NULL) != SQLITE_OK)
@@ -174,9 +216,12 @@ static int assign_items(sqlite3 *db, char *err, size_t errlen)
 		path[dlen] = '/';
 		memcpy(path + dlen + 1, name ? name : "", (size_t)nlen);
 		path[dlen + 1 + nlen] = '\0';
-		g[n++] =
-		    (struct member){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
-		                    sqlite3_column_int(st, 3), sqlite3_column_int64(st, 4), path};
+		g[n++] = (struct member){.id = sqlite3_column_int64(st, 0),
+		                         .item_id = sqlite3_column_int64(st, 2),
+		                         .crc = sqlite3_column_int64(st, 7),
+		                         .rank = sqlite3_column_int(st, 3),
+		                         .path_len = sqlite3_column_int64(st, 4),
+		                         .path = path};
 	}
 	if (rc == 0 && n)
 		rc = settle_group(g, n, &upd, &n_upd, &cap_upd);

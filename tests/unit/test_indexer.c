@@ -263,6 +263,39 @@ static void check_interrupted_pass_recovers(void)
 	free(after);
 }
 
+/* Full CRCs overrule the identity key: two copies whose CRCs differ (an
+ * identity-key collision) are split into two items by the next pass. */
+static void check_crc_splits_identity_collisions(void)
+{
+	sqlite3 *db;
+	char err[256];
+	CHECK(store_open(db_path, STORE_READ_WRITE, &db, err, sizeof err) == STORE_OK);
+	CHECK(store_exec(db,
+	                 "UPDATE files SET crc32 = 1 WHERE name = CAST('IMG_1.jpg' AS BLOB)"
+	                 " AND dir_id = (SELECT id FROM dirs WHERE kind = 1);"
+	                 "UPDATE files SET crc32 = 2 WHERE name = CAST('IMG_1.jpg' AS BLOB)"
+	                 " AND dir_id = (SELECT id FROM dirs WHERE album_id IS NOT NULL);"
+	                 "UPDATE meta SET value = 0 WHERE key = 'index_complete';",
+	                 err, sizeof err) == 0);
+	store_close(db);
+	struct index_summary s;
+	CHECK_INT(run(&s, false), INDEX_OK);
+	CHECK_INT(query_int("SELECT COUNT(DISTINCT item_id) FROM files"
+	                    " WHERE name = CAST('IMG_1.jpg' AS BLOB)"),
+	          2);
+	/* With equal CRCs they are one item again. */
+	CHECK(store_open(db_path, STORE_READ_WRITE, &db, err, sizeof err) == STORE_OK);
+	CHECK(store_exec(db,
+	                 "UPDATE files SET crc32 = 1 WHERE name = CAST('IMG_1.jpg' AS BLOB);"
+	                 "UPDATE meta SET value = 0 WHERE key = 'index_complete';",
+	                 err, sizeof err) == 0);
+	store_close(db);
+	CHECK_INT(run(&s, false), INDEX_OK);
+	CHECK_INT(query_int("SELECT COUNT(DISTINCT item_id) FROM files"
+	                    " WHERE name = CAST('IMG_1.jpg' AS BLOB)"),
+	          1);
+}
+
 static void check_reindex_keeps_ids(void)
 {
 	char *before = store_digest();
@@ -356,6 +389,7 @@ int main(void)
 	free(digest);
 	check_source_changes();
 	check_interrupted_pass_recovers();
+	check_crc_splits_identity_collisions();
 	check_reindex_keeps_ids();
 	check_huge_sidecar_is_bounded();
 	check_errors();
