@@ -55,18 +55,24 @@ F="$S1/Takeout/Google Photos/Photos from 2020/BIG.jpg"
 } >"$F"
 cat "$F" >/dev/null
 "$BIN" --index-only -o quiet -o db="$W/big.sqlite" "$S1" >/dev/null || exit 1
-t0=$(now)
-"$CRC" "$F" >/dev/null
-t1=$(now)
-native=$(ms "$t0" "$t1")
-mount_it "$S1" "$W/big.sqlite"
+# Three rounds, each native then a first .meta read on a fresh copy of the
+# store (no CRC yet); the machine is shared, so the best of three is shown.
 M="$MNT/originals/Takeout/Google Photos/Photos from 2020/BIG.jpg.meta"
-stat "$M" >/dev/null
-t0=$(now)
-cat "$M" >/dev/null
-t1=$(now)
-first=$(ms "$t0" "$t1")
-echo "native tfs_crc32: $native ms; first cat .meta: $first ms; ratio $(echo "scale=2; $first / $native" | bc)"
+for round in 1 2 3; do
+	t0=$(now)
+	"$CRC" "$F" >/dev/null
+	t1=$(now)
+	native=$(ms "$t0" "$t1")
+	cp "$W/big.sqlite" "$W/run.sqlite"
+	mount_it "$S1" "$W/run.sqlite"
+	stat "$M" >/dev/null
+	t0=$(now)
+	cat "$M" >/dev/null
+	t1=$(now)
+	first=$(ms "$t0" "$t1")
+	echo "round $round: native tfs_crc32 $native ms; first cat .meta $first ms; ratio $(echo "scale=2; $first / $native" | bc)"
+	[ "$round" = 3 ] || unmount
+done
 
 echo "== 2. cached .meta read (open+read+close), 2000 times"
 python3 - "$M" <<'EOF'
@@ -102,10 +108,15 @@ t0=$(now)
 t1=$(now)
 cat_ms=$(ms "$t0" "$t1")
 echo "native cat of $files files ($((bytes / 1048576)) MiB), warm: $cat_ms ms = $(echo "scale=0; $files * 1000 / $cat_ms" | bc) files/s, $(echo "scale=1; $bytes / 1048.576 / $cat_ms" | bc) MiB/s"
-t0=$(now)
 mount_it "$S2" "$W/gen.sqlite" -o crc=eager
-while [ "$(status computed)" != "$files" ]; do sleep 0.2; done
+# Timed from the first status seen after mounting (the pass may have begun).
+t0=$(now)
+n0=$(status computed_this_mount)
+b0=$(status read_this_mount_bytes)
+while [ "$(status computed)" != "$files" ]; do sleep 0.1; done
 t1=$(now)
 eager_ms=$(ms "$t0" "$t1")
-echo "eager pass (mount to all computed): $eager_ms ms = $(echo "scale=0; $files * 1000 / $eager_ms" | bc) items/s, $(echo "scale=1; $bytes / 1048.576 / $eager_ms" | bc) MiB/s; read $(status read_this_mount_bytes) bytes"
+n=$(($(status computed_this_mount) - n0))
+b=$(($(status read_this_mount_bytes) - b0))
+echo "eager pass: $n files, $b bytes in $eager_ms ms = $(echo "scale=0; $n * 1000 / $eager_ms" | bc) items/s, $(echo "scale=1; $b / 1048.576 / $eager_ms" | bc) MiB/s"
 unmount
