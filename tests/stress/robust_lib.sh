@@ -28,7 +28,8 @@ rb_cleanup() {
 	done
 	# chmod 000 folders of hostile trees: make them removable for non-root runs.
 	chmod -R u+rwX "$RB_T" 2>/dev/null
-	rm -rf "$RB_T"
+	# RB_KEEP=1 keeps the logs and trees for a post-mortem.
+	if [ "${RB_KEEP:-0}" = 1 ]; then echo "kept $RB_T"; else rm -rf "$RB_T"; fi
 }
 trap rb_cleanup EXIT
 trap 'exit 130' INT TERM
