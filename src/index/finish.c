@@ -16,49 +16,40 @@
 #include "media/taken.h"
 #include "store/store.h"
 
-#define STR_(x)       #x
-#define STR(x)        STR_(x)
-#define SC_COPY_VALUE 10 /* SC_COPY; checked by a static assertion below */
-_Static_assert(SC_COPY == SC_COPY_VALUE, "SC_COPY changed: update SC_COPY_VALUE");
 
 /* One album per logical folder that holds album metadata and is a plain
- * folder (2020-era exports put a metadata file in year folders too). The
- * metadata file with the smallest id wins, so the choice is stable. */
+ * folder (2020-era exports put a metadata file in year folders too). When
+ * archive parts hold several copies, the first by path wins: the choice
+ * depends on SOURCE alone, not on the order rows were written in. */
 static const char ALBUMS_SQL[] =
     "DELETE FROM albums;"
     "INSERT INTO albums(logical, title, description, date, meta_path)"
-    " SELECT d.logical, s.title, s.description, s.taken,"
-    "        CAST(d.path || (CASE WHEN length(d.path) > 0 THEN '/' ELSE '' END) || s.name AS BLOB)"
-    " FROM sidecars s JOIN dirs d ON d.id = s.dir_id"
-    " WHERE s.id IN (SELECT MIN(s2.id) FROM sidecars s2 JOIN dirs d2 ON d2.id = s2.dir_id"
-    "                WHERE s2.kind = 3 AND d2.logical IS NOT NULL AND d2.kind = 0"
-    "                GROUP BY d2.logical);"
+    " SELECT logical, title, description, taken, meta_path FROM ("
+    "  SELECT d.logical, s.title, s.description, s.taken,"
+    "   CAST(d.path || (CASE WHEN length(d.path) > 0 THEN '/' ELSE '' END) || s.name AS BLOB)"
+    "    AS meta_path,"
+    "   ROW_NUMBER() OVER (PARTITION BY d.logical ORDER BY d.path, s.name) AS rn"
+    "  FROM sidecars s JOIN dirs d ON d.id = s.dir_id"
+    "  WHERE s.kind = 3 AND d.logical IS NOT NULL AND d.kind = 0)"
+    " WHERE rn = 1;"
     "UPDATE dirs SET album_id = (SELECT a.id FROM albums a WHERE a.logical = dirs.logical);";
 
 /* Rule 9: a file with no sidecar of its own takes the sidecar of a
- * byte-identical copy elsewhere (album copies of year-folder items). Earlier
- * borrowings are redone, since the copies may have changed. */
+ * byte-identical copy elsewhere (album copies of year-folder items): the
+ * copy matched by the strictest rule, then the first by path. Earlier
+ * borrowings are redone, since the copies may have changed. 10 is SC_COPY. */
+#define SC_COPY_VALUE 10
+_Static_assert(SC_COPY == SC_COPY_VALUE, "SC_COPY changed: update BORROW_SQL");
 static const char BORROW_SQL[] =
-    "INSERT OR IGNORE INTO temp.relink SELECT id FROM files WHERE match_rule = " STR(
-        SC_COPY_VALUE) ";"
-                       "UPDATE files SET sidecar_id = NULL, match_rule = NULL WHERE match_rule "
-                       "= " STR(
-                           SC_COPY_VALUE) ";"
-                                          "UPDATE files SET match_rule = " STR(
-                                              SC_COPY_VALUE) ","
-                                                             " sidecar_id = (SELECT f2.sidecar_id "
-                                                             "FROM files f2 WHERE f2.item_id = "
-                                                             "files.item_id"
-                                                             "  AND f2.sidecar_id IS NOT NULL "
-                                                             "ORDER BY f2.match_rule, f2.id LIMIT "
-                                                             "1)"
-                                                             " WHERE sidecar_id IS NULL AND EXISTS "
-                                                             "(SELECT 1 FROM files f2"
-                                                             "  WHERE f2.item_id = files.item_id "
-                                                             "AND f2.sidecar_id IS NOT NULL);"
-                                                             "INSERT OR IGNORE INTO temp.relink "
-                                                             "SELECT id FROM files WHERE "
-                                                             "match_rule = " STR(SC_COPY_VALUE) ";";
+    "INSERT OR IGNORE INTO temp.relink SELECT id FROM files WHERE match_rule = 10;"
+    "UPDATE files SET sidecar_id = NULL, match_rule = NULL WHERE match_rule = 10;"
+    "UPDATE files SET match_rule = 10, sidecar_id = ("
+    "  SELECT f2.sidecar_id FROM files f2 JOIN dirs d2 ON d2.id = f2.dir_id"
+    "  WHERE f2.item_id = files.item_id AND f2.sidecar_id IS NOT NULL"
+    "  ORDER BY f2.match_rule, d2.path, f2.name LIMIT 1)"
+    " WHERE sidecar_id IS NULL AND EXISTS (SELECT 1 FROM files f2"
+    "  WHERE f2.item_id = files.item_id AND f2.sidecar_id IS NOT NULL);"
+    "INSERT OR IGNORE INTO temp.relink SELECT id FROM files WHERE match_rule = 10;";
 
 static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 

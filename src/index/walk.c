@@ -88,12 +88,23 @@ static void add_problem(struct walker *wk, const char *dir_path, const char *nam
 		wk->oom = true;
 		return;
 	}
-	char path[8192];
-	if (name)
-		snprintf(path, sizeof path, "%s%s%s", dir_path, *dir_path ? "/" : "", name);
-	else
-		snprintf(path, sizeof path, "%s", dir_path);
-	const char *p = arena_copy(&w->arena, path, strlen(path));
+	/* Paths reach 16 KiB (WALK's own limit); build this one at its size. */
+	size_t dlen = strlen(dir_path), nlen = name ? strlen(name) : 0;
+	char *path = malloc(dlen + nlen + 2);
+	if (!path) {
+		wk->oom = true;
+		return;
+	}
+	memcpy(path, dir_path, dlen);
+	size_t len = dlen;
+	if (name) {
+		if (dlen)
+			path[len++] = '/';
+		memcpy(path + len, name, nlen);
+		len += nlen;
+	}
+	const char *p = arena_copy(&w->arena, path, len);
+	free(path);
 	const char *q = arena_copy(&w->arena, what, strlen(what));
 	if (!p || !q) {
 		wk->oom = true;
