@@ -16,7 +16,6 @@
 #include "media/taken.h"
 #include "store/store.h"
 
-
 /* One album per logical folder that holds album metadata and is a plain
  * folder (2020-era exports put a metadata file in year folders too). When
  * archive parts hold several copies, the first by path wins: the choice
