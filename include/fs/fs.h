@@ -1,7 +1,8 @@
 /* The mounted filesystem: serves the views of a finished store through the
  * libfuse3 low-level API. Owns the FUSE session, its thin handlers, the
  * multithreaded loop and clean unmount on fusermount3 -u / SIGINT / SIGTERM.
- * Must not: index (the store is complete when fs_serve starts) or write to SOURCE. */
+ * Must not: index (the store is complete when fs_serve starts) or write to SOURCE;
+ * its only store writes are the CRC cache of fs/crc.h, through one writer. */
 #ifndef TFS_FS_FS_H
 #define TFS_FS_FS_H
 
