@@ -141,6 +141,10 @@ int views_render_meta(struct views *v, int64_t file_id, const char **out, size_t
 int views_render_meta_crc(struct views *v, int64_t file_id, const uint32_t *crc, const char **out,
                           size_t *len, bool *crc_known);
 
+/* Drops the connection's read snapshot, so the next call sees everything
+ * committed so far (otherwise renewed every second). */
+void views_renew_snapshot(struct views *v);
+
 /* views_source_path, plus the size and mtime (ns) the store recorded for the
  * file, which an opened source file must still have. */
 int views_source_info(struct views *v, int64_t file_id, char *buf, size_t len, int64_t *size,

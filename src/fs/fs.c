@@ -332,6 +332,12 @@ static int render_meta(struct fs *fs, struct views *v, int64_t file_id, const ch
 	int rc = views_render_meta_crc(v, file_id, NULL, text, len, &known);
 	if (rc != 0 || known || !fs->crc)
 		return rc;
+	/* A snapshot up to a second old may predate a stored CRC that the
+	 * table of recent results has already forgotten (the eager pass). */
+	views_renew_snapshot(v);
+	rc = views_render_meta_crc(v, file_id, NULL, text, len, &known);
+	if (rc != 0 || known)
+		return rc;
 	char path[PATH_BUF];
 	int64_t size, mtime_ns;
 	uint32_t crc;

@@ -378,6 +378,11 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
 	return step == SQLITE_DONE ? 0 : -EIO;
 }
 
+void views_renew_snapshot(struct views *v)
+{
+	end_snapshot(v);
+}
+
 int views_source_path(struct views *v, int64_t file_id, char *buf, size_t len)
 {
 	int64_t size, mtime_ns;
