@@ -31,6 +31,10 @@
  *         make, model, lens_model, ...      NULL until computed (lazy cache)
  *         exif columns ..., crc32, problem)
  *   problems(id, path, what)                walk-level problems of the last pass
+ *   crc_conflicts(file_id, other_id)        pairs with one identity key but
+ *                                           different full CRCs (the daemon
+ *                                           records them; the next index splits
+ *                                           the items and drops stale pairs)
  *
  * The view tables (vdirs, entries) belong to fs/views_build.c.
  */

@@ -52,6 +52,13 @@ static const char BORROW_SQL[] =
 
 static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 
+/* A conflict stands only while both files keep the CRC it was found with:
+ * a rewritten file is inserted again with crc32 NULL, a removed one is gone. */
+static const char STALE_CONFLICTS_SQL[] =
+    "DELETE FROM crc_conflicts WHERE"
+    " file_id NOT IN (SELECT id FROM files WHERE crc32 IS NOT NULL) OR"
+    " other_id NOT IN (SELECT id FROM files WHERE crc32 IS NOT NULL);";
+
 /* Byte-identical copies share item_id: the id of the copy in a year (or
  * legacy date) folder if there is one, trash last, then the shortest path,
  * then path order. One scan in ident order (the files_ident index); only
@@ -433,7 +440,8 @@ static int derive_everything(const struct finish_input *in, char *err, size_t er
 	    exec(in->db, ALBUMS_SQL, err, errlen) != 0 || assign_items(in->db, err, errlen) != 0 ||
 	    record_relinked(in, err, errlen) != 0 || exec(in->db, BORROW_SQL, err, errlen) != 0 ||
 	    recompute_taken(in->db, err, errlen) != 0 ||
-	    record_walk_problems(in->db, in->walk, err, errlen) != 0)
+	    record_walk_problems(in->db, in->walk, err, errlen) != 0 ||
+	    exec(in->db, STALE_CONFLICTS_SQL, err, errlen) != 0)
 		return -1;
 	if (views_build(in->db, in->tz, err, errlen) != 0)
 		return -1;
