@@ -8,7 +8,7 @@ if mountpoint -q "$mnt" 2>/dev/null; then
 	fusermount3 -u "$mnt"
 fi
 rm -rf "$src"
-"$build/gen-takeout" --out "$src" --items 40 --seed 1 --corpus tests/data >/dev/null
+"$build/gen-takeout" --out "$src" --items 60 --seed 1 --corpus tests/data >/dev/null
 mkdir -p "$mnt"
 "$build/takeoutfs" -o db="$db" "$src" "$mnt"
 
@@ -18,6 +18,9 @@ ls "$mnt"
 echo
 echo "== ls $mnt/by-date/*"
 ls "$mnt"/by-date/*
+echo
+echo "== ls $mnt/by-album"
+ls "$mnt"/by-album
 month=$(ls -d "$mnt"/by-date/*/* | head -n 1)
 echo
 echo "== ls $month"
