@@ -1996,7 +1996,8 @@ static void catalogue_truncation(struct gen *g)
 	if (room(g, 9)) {
 		cat1(
 		    g, 2019,
-		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝"
+		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪"
+		    "😝"
 		    "🤑"
 		    "🤗"
 		    "🤭"
@@ -2005,7 +2006,8 @@ static void catalogue_truncation(struct gen *g)
 		    "🤐"
 		    "🤨"
 		    "😐"
-		    "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵"
+		    "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧"
+		    "🥵"
 		    "🥶"
 		    "🥴"
 		    "😵"

@@ -32,39 +32,16 @@ SRC=$W/src
 MNT=$W/mnt
 DB=$W/db.sqlite
 PID=
+# shellcheck source=mount_lib.sh
+. "$(dirname "$0")/mount_lib.sh"
 
-unmount() {
-	if mountpoint -q "$MNT" 2>/dev/null; then
-		fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null
-	fi
-	if [ -n "$PID" ]; then
-		for _ in $(seq 200); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
-		kill -0 "$PID" 2>/dev/null && kill -9 "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		PID=
-	fi
-}
+unmount() { tfs_unmount; }
 cleanup() {
 	unmount
 	rm -rf "$W"
 }
 trap cleanup EXIT INT TERM
 
-mount_it() { # mount_it DB [options...]
-	local db=$1
-	shift
-	mkdir -p "$MNT"
-	"$BIN" -f -o quiet -o db="$db" "$@" "$SRC" "$MNT" 2>>"$W/daemon.log" &
-	PID=$!
-	for _ in $(seq 400); do
-		[ -d "$MNT/by-date" ] && mountpoint -q "$MNT" && return 0
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "mount failed:" >&2
-	cat "$W/daemon.log" >&2
-	return 1
-}
 status() { jq -r ".crc.$1" "$MNT/.takeoutfs/status.json"; }
 nulls() { sqlite3 "$1" "SELECT COUNT(*) FROM files WHERE crc32 IS NULL"; }
 die() {
@@ -95,7 +72,7 @@ n_files=$(wc -l <"$W/native.txt")
 check "the fixture has files and the reference CRCs ($n_files)" test "$n_files" -gt 60
 
 # ---------------------------------------------------------------- lazy mount
-mount_it "$DB" || die "mount"
+tfs_mount "$DB" || die "mount"
 O=$MNT/originals
 REL_BIG=${BIG#$SRC/}
 REL_A=${YEAR#$SRC/}/CRC_COLLIDE_A.jpg
@@ -154,7 +131,7 @@ check "crc_conflicts records the pair both ways" \
 	test "$(sqlite3 "$DB" "SELECT COUNT(*) FROM crc_conflicts c JOIN files a ON a.id = c.file_id JOIN files b ON b.id = c.other_id WHERE CAST(a.name AS TEXT) IN ('CRC_COLLIDE_A.jpg', 'CRC_COLLIDE_B.jpg') AND CAST(b.name AS TEXT) IN ('CRC_COLLIDE_A.jpg', 'CRC_COLLIDE_B.jpg')")" = 2
 
 # ---------------------------------------------------------------- remount: no file read again
-mount_it "$DB" || die "remount"
+tfs_mount "$DB" || die "remount"
 (cd "$O" && while read -r _ p; do
 	printf '%s  %s\n' "$(jq -r .crc32 "$p")" "${p#./}"
 done <"$W/sizes.before" | sed 's/\.meta$//' | sort -k2) >"$W/mounted2.txt"
@@ -169,7 +146,7 @@ unmount
 # ---------------------------------------------------------------- eager, interrupted and resumed
 DB2=$W/db2.sqlite
 "$BIN" --index-only -o quiet -o db="$DB2" "$SRC" >"$W/index2.log" 2>&1 || die "index 2"
-TAKEOUTFS_CRC_EAGER_PAUSE_US=40000 mount_it "$DB2" -o crc=eager || die "eager mount"
+TAKEOUTFS_CRC_EAGER_PAUSE_US=40000 tfs_mount "$DB2" -o crc=eager || die "eager mount"
 sleep 1
 mid=$(status computed_this_mount)
 check "the eager pass is under way ($mid of $n_files)" test "$mid" -gt 0 -a "$mid" -lt "$n_files"
@@ -182,7 +159,7 @@ check "the daemon stops promptly with the eager pass running ($(((t1 - t0) / 100
 unmount
 left=$(nulls "$DB2")
 check "the interrupted pass kept what it computed ($left left)" test "$left" -gt 0 -a "$left" -lt "$n_files"
-mount_it "$DB2" -o crc=eager || die "eager remount"
+tfs_mount "$DB2" -o crc=eager || die "eager remount"
 for _ in $(seq 200); do [ "$(status computed)" = "$n_files" ] && break; sleep 0.1; done
 check "the resumed pass completes" test "$(status computed)" = "$n_files"
 check "the resumed pass read only the files left ($left)" test "$(status computed_this_mount)" = "$left"

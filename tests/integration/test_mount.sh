@@ -32,39 +32,17 @@ SRC=$W/src
 MNT=$W/mnt
 DB=$W/db.sqlite
 PID=
+# shellcheck source=mount_lib.sh
+. "$(dirname "$0")/mount_lib.sh"
 
-unmount() {
-	if mountpoint -q "$MNT" 2>/dev/null; then
-		fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null
-	fi
-	if [ -n "$PID" ]; then
-		for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
-		kill -0 "$PID" 2>/dev/null && kill -9 "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		PID=
-	fi
-}
+unmount() { tfs_unmount; }
 cleanup() {
 	unmount
 	rm -rf "$W"
 }
 trap cleanup EXIT INT TERM
 
-# mount [options...]: starts the daemon in the foreground, in the background,
-# and waits (bounded) until the mount answers.
-mount_it() {
-	mkdir -p "$MNT"
-	"$BIN" -f -o quiet -o db="$DB" "$@" "$SRC" "$MNT" 2>"$W/daemon.log" &
-	PID=$!
-	for _ in $(seq 200); do
-		[ -d "$MNT/by-date" ] && mountpoint -q "$MNT" && return 0
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "mount failed:" >&2
-	cat "$W/daemon.log" >&2
-	return 1
-}
+mount_it() { tfs_mount "$DB" "$@"; }
 
 # ---------------------------------------------------------------- setup
 # shellcheck disable=SC2086

@@ -54,7 +54,8 @@ static const struct pair_case POSITIVE[] = {
      "05yqt21kruxwwlhhgrwrdyb6chhwszi9bqmzu16w0 2.jp.json",
      SC_TRUNCATED}, /* cut inside the extension */
     {19,
-     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋"
+     "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚"
+     "😋"
      "😛"
      "."
      "jpg",

@@ -37,10 +37,12 @@ static void test_utf16_lengths(void)
 	CHECK_INT(ustr_utf16_len(S("\xff\xfe")), 2);
 	CHECK_INT(ustr_utf16_len(S("\xf0\x9f\x98")), 3); /* truncated: three invalid bytes */
 	/* §2.6: the 24-emoji media stem is 48 units, its sidecar stem 46. */
-	CHECK_INT(ustr_utf16_len(S("😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋"
+	CHECK_INT(ustr_utf16_len(S("😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚"
+	                           "😋"
 	                           "😛")),
 	          48);
-	CHECK_INT(ustr_utf16_len(S("😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚"
+	CHECK_INT(ustr_utf16_len(S("😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙"
+	                           "😚"
 	                           "😋")),
 	          46);
 }
@@ -58,7 +60,8 @@ static void test_utf16_prefix(void)
 	                              "a"),
 	                            2),
 	          2);
-	const char emoji[] = "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋"
+	const char emoji[] = "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚"
+	                     "😋"
 	                     "😛";
 	size_t cut = ustr_utf16_prefix(S(emoji), 47);
 	CHECK_INT(ustr_utf16_len(emoji, cut), 46);
