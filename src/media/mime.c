@@ -1,9 +1,10 @@
 /* libmagic wrapper: one magic_t per sniffer, opened with MIME-type output and
  * the NO_CHECK flags that skip tests irrelevant to media (see mime.h).
- * ISO BMFF files (HEIC, MP4, MOV) match late in libmagic's database, at about
- * 25x the cost of a JPEG; libmagic's ISO Media rules read only the ftyp box,
- * so its answer is remembered per distinct ftyp box (a phone writes the same
- * one into every file). */
+ * ISO BMFF files (HEIC, MP4, MOV), old QuickTime and TIFF match late in
+ * libmagic's database, at up to 25x the cost of a JPEG, and libmagic's rules
+ * for them read only a few leading bytes (mime_cache_key), so its answer is
+ * remembered per distinct content of those bytes (a camera writes the same
+ * ones into every file). */
 #include <magic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,35 +23,58 @@
 	 MAGIC_NO_CHECK_TOKENS | MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV |                        \
 	 MAGIC_NO_CHECK_APPTYPE)
 
-#define FTYP_CACHE_SLOTS 8
-#define FTYP_MIN         16
-#define FTYP_MAX         64
+#define KEY_CACHE_SLOTS 8
+#define FTYP_MIN        16
+#define TIFF_KEY_LEN    16
 
-struct ftyp_answer {
-	uint8_t box[FTYP_MAX];
+struct key_answer {
+	uint8_t key[MIME_KEY_MAX];
 	size_t len;
 	char mime[64];
 };
 
 struct mime_sniffer {
 	magic_t magic;
-	struct ftyp_answer cache[FTYP_CACHE_SLOTS];
+	struct key_answer cache[KEY_CACHE_SLOTS];
 	int used, next;
 };
 
-/* Length of the leading ftyp box if it can key the cache, else 0. */
-static size_t ftyp_key_len(const uint8_t *b, size_t len)
+static bool is_tiff_header(const uint8_t *b)
 {
-	if (len < FTYP_MIN || memcmp(b + 4, "ftyp", 4) != 0)
-		return 0;
-	size_t box = (size_t)b[0] << 24 | (size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3];
-	return box >= FTYP_MIN && box <= FTYP_MAX && box <= len ? box : 0;
+	return (b[0] == 'I' && b[1] == 'I' && (b[2] == 0x2a || b[2] == 0x2b) && b[3] == 0) ||
+	       (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && (b[3] == 0x2a || b[3] == 0x2b));
+}
+
+bool mime_cache_key(const void *buf, size_t len, size_t *from, size_t *to)
+{
+	const uint8_t *b = buf;
+	if (len < FTYP_MIN)
+		return false;
+	if (memcmp(b + 4, "ftyp", 4) == 0) {
+		size_t box = (size_t)b[0] << 24 | (size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3];
+		if (box < FTYP_MIN || box > MIME_KEY_MAX || box > len)
+			return false;
+		*from = 0;
+		*to = box;
+		return true;
+	}
+	if (memcmp(b + 4, "moov", 4) == 0 || memcmp(b + 4, "mdat", 4) == 0) {
+		*from = 4;
+		*to = 8;
+		return true;
+	}
+	if (is_tiff_header(b)) {
+		*from = 0;
+		*to = TIFF_KEY_LEN;
+		return true;
+	}
+	return false;
 }
 
 static const char *cached_answer(struct mime_sniffer *s, const uint8_t *b, size_t key)
 {
 	for (int i = 0; i < s->used; i++)
-		if (s->cache[i].len == key && memcmp(s->cache[i].box, b, key) == 0)
+		if (s->cache[i].len == key && memcmp(s->cache[i].key, b, key) == 0)
 			return s->cache[i].mime;
 	return NULL;
 }
@@ -59,11 +83,11 @@ static void remember_answer(struct mime_sniffer *s, const uint8_t *b, size_t key
 {
 	if (strlen(m) >= sizeof s->cache[0].mime)
 		return;
-	struct ftyp_answer *a = &s->cache[s->next];
-	s->next = (s->next + 1) % FTYP_CACHE_SLOTS;
-	if (s->used < FTYP_CACHE_SLOTS)
+	struct key_answer *a = &s->cache[s->next];
+	s->next = (s->next + 1) % KEY_CACHE_SLOTS;
+	if (s->used < KEY_CACHE_SLOTS)
 		s->used++;
-	memcpy(a->box, b, key);
+	memcpy(a->key, b, key);
 	a->len = key;
 	strcpy(a->mime, m);
 }
@@ -94,15 +118,17 @@ const char *mime_sniff(struct mime_sniffer *s, const void *buf, size_t len)
 {
 	if (!s || !buf || len == 0)
 		return MIME_FALLBACK;
-	size_t key = ftyp_key_len(buf, len);
-	const char *m = key ? cached_answer(s, buf, key) : NULL;
+	size_t from = 0, to = 0;
+	bool keyed = mime_cache_key(buf, len, &from, &to);
+	const uint8_t *key = (const uint8_t *)buf + from;
+	const char *m = keyed ? cached_answer(s, key, to - from) : NULL;
 	if (m)
 		return m;
 	m = magic_buffer(s->magic, buf, len);
 	if (!m || !*m)
 		return MIME_FALLBACK;
-	if (key)
-		remember_answer(s, buf, key, m);
+	if (keyed)
+		remember_answer(s, key, to - from, m);
 	return m;
 }
 
