@@ -1994,45 +1994,15 @@ static void catalogue_counters(struct gen *g)
 static void catalogue_truncation(struct gen *g)
 {
 	if (room(g, 9)) {
+		/* clang-format 14 splits emoji literals again on every run. */
+		/* clang-format off */
 		cat1(
 		    g, 2019,
-		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪"
-		    "😝"
-		    "🤑"
-		    "🤗"
-		    "🤭"
-		    "🤫"
-		    "🤔"
-		    "🤐"
-		    "🤨"
-		    "😐"
-		    "😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧"
-		    "🥵"
-		    "🥶"
-		    "🥴"
-		    "😵"
-		    "‍"
-		    "💫"
-		    "🤯"
-		    "🤠"
-		    "🥳"
-		    "🥸😎🤓🧐.jpg",
-		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘"
-		    "😗"
-		    "😙"
-		    "😚"
-		    "😋"
-		    "."
-		    "json",
-		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘"
-		    "😗"
-		    "😙"
-		    "😚"
-		    "😋"
-		    "😛"
-		    "."
-		    "jpg",
+		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😜🤪😝🤑🤗🤭🤫🤔🤐🤨😐😑😶😏😒🙄😬😮‍💨🤥😌😔😪🤤😴😷🤒🤕🤢🤮🤧🥵🥶🥴😵‍💫🤯🤠🥳🥸😎🤓🧐.jpg",
+		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋.json",
+		    "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛.jpg",
 		    "truncated", NULL);
+		/* clang-format on */
 		cat1(g, 2019, "05yqt21kruxwwlhhgrwrdyb6chhwszi9bqmzu16w0 2.jpg",
 		     "05yqt21kruxwwlhhgrwrdyb6chhwszi9bqmzu16w0 2.jp.json",
 		     "05yqt21kruxwwlhhgrwrdyb6chhwszi9bqmzu16w0 2.jpg", "truncated", NULL);
