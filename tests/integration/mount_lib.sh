@@ -1,7 +1,37 @@
-# Shared by the mount tests (sourced, not run): start the daemon in the
-# foreground in the background, wait for the mount, and take it down again,
-# each bounded in time. Uses the caller's BIN, SRC, MNT, W and PID; the
-# daemon's stderr is appended to $W/daemon.log across mounts.
+# Shared by the mount tests (sourced, not run): pass/fail counting, a work
+# folder removed on exit, and starting the daemon in the foreground in the
+# background, waiting for the mount and taking it down again, each bounded
+# in time. Uses the caller's BIN; the daemon's stderr is appended to
+# $W/daemon.log across mounts.
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL: $*" >&2
+}
+check() { # check "what" command...
+	local what=$1
+	shift
+	if "$@" >/dev/null; then ok; else bad "$what"; fi
+}
+
+# tfs_workdir NAME: W (a new folder, removed on exit), SRC, MNT and DB in it.
+tfs_workdir() {
+	W=$(mktemp -d "/tmp/tfs-$1.XXXXXX")
+	SRC=$W/src
+	MNT=$W/mnt
+	DB=$W/db.sqlite
+	PID=
+	trap tfs_cleanup EXIT INT TERM
+}
+
+tfs_cleanup() {
+	tfs_unmount
+	rm -rf "$W"
+}
+unmount() { tfs_unmount; }
 
 # tfs_mount DB [options...]: mounts SRC at MNT with the store DB.
 tfs_mount() {

@@ -14,33 +14,9 @@ BIN=${TFS_BIN:-$(dirname "$0")/../../build/takeoutfs}
 GEN=${TFS_GEN:-$(dirname "$0")/../../build/gen-takeout}
 CRC=$(realpath "${TFS_TOOL_tfs_crc32:-$(dirname "$BIN")/tfs_crc32}")
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*" >&2
-}
-check() { # check "what" command...
-	local what=$1
-	shift
-	if "$@" >/dev/null 2>&1; then ok; else bad "$what"; fi
-}
-
-W=$(mktemp -d /tmp/tfs-crc-test.XXXXXX)
-SRC=$W/src
-MNT=$W/mnt
-DB=$W/db.sqlite
-PID=
 # shellcheck source=mount_lib.sh
 . "$(dirname "$0")/mount_lib.sh"
-
-unmount() { tfs_unmount; }
-cleanup() {
-	unmount
-	rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
+tfs_workdir crc-test
 
 status() { jq -r ".crc.$1" "$MNT/.takeoutfs/status.json"; }
 nulls() { sqlite3 "$1" "SELECT COUNT(*) FROM files WHERE crc32 IS NULL"; }

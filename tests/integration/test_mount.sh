@@ -14,33 +14,9 @@ ITEMS=${TFS_MOUNT_ITEMS:-80}
 # Extra generator options (e.g. "--flat", "--corpus DIR") for manual runs.
 GEN_ARGS=${TFS_MOUNT_GEN_ARGS:---seed 11 --parts 2}
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*" >&2
-}
-check() { # check "what" command...
-	local what=$1
-	shift
-	if "$@" >/dev/null; then ok; else bad "$what"; fi
-}
-
-W=$(mktemp -d /tmp/tfs-mount-test.XXXXXX)
-SRC=$W/src
-MNT=$W/mnt
-DB=$W/db.sqlite
-PID=
 # shellcheck source=mount_lib.sh
 . "$(dirname "$0")/mount_lib.sh"
-
-unmount() { tfs_unmount; }
-cleanup() {
-	unmount
-	rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
+tfs_workdir mount-test
 
 mount_it() { tfs_mount "$DB" "$@"; }
 
