@@ -75,6 +75,10 @@ int store_meta_set_int(sqlite3 *db, const char *key, int64_t value);
 /* Secondary indexes, created after a first bulk load (cheaper than row by row). */
 extern const char STORE_INDEXES_SQL[];
 
+/* The first column of the first row of sql as an integer, or fallback when
+ * the query fails or returns nothing (counts, MAX(id)). */
+int64_t store_query_int(sqlite3 *db, const char *sql, int64_t fallback);
+
 /* Runs sql (no result rows); returns 0 or -1 with the message in err. */
 int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 

@@ -359,18 +359,6 @@ static int record_walk_problems(sqlite3 *db, const struct walk *w, char *err, si
 	return rc;
 }
 
-static int64_t count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static const struct {
 	const char *key;
 	const char *sql;
@@ -405,7 +393,7 @@ static int store_counts(sqlite3 *db, struct index_summary *sum)
 {
 	for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++) {
 		uint64_t *field = (uint64_t *)((char *)sum + COUNTS[i].offset);
-		*field = (uint64_t)count(db, COUNTS[i].sql);
+		*field = (uint64_t)store_query_int(db, COUNTS[i].sql, 0);
 		if (store_meta_set_int(db, COUNTS[i].key, (int64_t)*field) != 0)
 			return -1;
 	}

@@ -477,20 +477,6 @@ void id_list_free(struct id_list *l)
 	memset(l, 0, sizeof *l);
 }
 
-static int64_t max_id(sqlite3 *db, const char *table)
-{
-	char sql[64];
-	snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", table);
-	sqlite3_stmt *st;
-	int64_t v = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return v;
-}
-
 /* Hands the folder rows reconcile collected to the writer (which frees them). */
 static int submit_pending_dirs(struct pass *p)
 {
@@ -658,9 +644,9 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	free(tz_stored);
 	p.force = opt->reindex || tz_changed || store_meta_get_int(p.db, "index_complete", 1) == 0;
 	p.generation = store_meta_get_int(p.db, "generation", 0) + 1;
-	p.next_file_id = max_id(p.db, "files");
-	p.next_sidecar_id = max_id(p.db, "sidecars");
-	p.next_dir_id = max_id(p.db, "dirs");
+	p.next_file_id = store_query_int(p.db, "SELECT MAX(id) FROM files", 0);
+	p.next_sidecar_id = store_query_int(p.db, "SELECT MAX(id) FROM sidecars", 0);
+	p.next_dir_id = store_query_int(p.db, "SELECT MAX(id) FROM dirs", 0);
 
 	if (reconcile(&p) != 0) {
 		snprintf(err, errlen, "cannot read the store %s: %s", opt->db_path,

@@ -251,6 +251,18 @@ char *store_meta_get(sqlite3 *db, const char *key)
 	return value;
 }
 
+int64_t store_query_int(sqlite3 *db, const char *sql, int64_t fallback)
+{
+	sqlite3_stmt *st;
+	int64_t value = fallback;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fallback;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		value = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return value;
+}
+
 int64_t store_meta_get_int(sqlite3 *db, const char *key, int64_t fallback)
 {
 	sqlite3_stmt *st;
