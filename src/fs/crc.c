@@ -26,6 +26,7 @@
 #include "index/writer.h"
 #include "store/store.h"
 #include "util/open_beneath.h"
+#include "util/path.h"
 
 #define FLIGHT_MAX  32   /* computations under way at once (FUSE has 8 threads) */
 #define RECENT_MAX  4096 /* recent results, direct-mapped by file id */
@@ -320,20 +321,9 @@ static void lower_priority(void)
 
 static bool row_path(sqlite3_stmt *st, char *buf)
 {
-	size_t dlen = (size_t)sqlite3_column_bytes(st, 1),
-	       nlen = (size_t)sqlite3_column_bytes(st, 2);
-	const char *d = sqlite3_column_blob(st, 1), *n = sqlite3_column_blob(st, 2);
-	if (nlen == 0 || (dlen ? dlen + 1 : 0) + nlen + 1 > PATH_BUF)
-		return false;
-	size_t at = 0;
-	if (dlen) {
-		memcpy(buf, d, dlen);
-		buf[dlen] = '/';
-		at = dlen + 1;
-	}
-	memcpy(buf + at, n, nlen);
-	buf[at + nlen] = '\0';
-	return strlen(buf) == at + nlen;
+	return path_join(buf, PATH_BUF, sqlite3_column_blob(st, 1),
+	                 (size_t)sqlite3_column_bytes(st, 1), sqlite3_column_blob(st, 2),
+	                 (size_t)sqlite3_column_bytes(st, 2)) >= 0;
 }
 
 /* The next rows still without a CRC after id `after`; the statement is

@@ -12,6 +12,7 @@
 
 #include "fs/meta.h"
 #include "store/store.h"
+#include "util/path.h"
 
 #define META_SUFFIX     ".meta"
 #define META_SUFFIX_LEN 5
@@ -398,25 +399,12 @@ int views_source_info(struct views *v, int64_t file_id, char *buf, size_t len, i
 	sqlite3_bind_int64(st, 1, file_id);
 	int step = sqlite3_step(st), rc;
 	if (step == SQLITE_ROW) {
-		size_t dlen = (size_t)sqlite3_column_bytes(st, 0);
-		size_t nlen = (size_t)sqlite3_column_bytes(st, 1);
-		const char *d = sqlite3_column_blob(st, 0), *n = sqlite3_column_blob(st, 1);
-		size_t need = (dlen ? dlen + 1 : 0) + nlen + 1;
 		*size = sqlite3_column_int64(st, 2);
 		*mtime_ns = sqlite3_column_int64(st, 3);
-		if (need > len || nlen == 0) {
-			rc = nlen == 0 ? -ENOENT : -ENAMETOOLONG;
-		} else {
-			size_t at = 0;
-			if (dlen) {
-				memcpy(buf, d, dlen);
-				buf[dlen] = '/';
-				at = dlen + 1;
-			}
-			memcpy(buf + at, n, nlen);
-			buf[at + nlen] = '\0';
-			rc = memchr(buf, 0, at + nlen) ? -ENOENT : 0;
-		}
+		long n = path_join(buf, len, sqlite3_column_blob(st, 0),
+		                   (size_t)sqlite3_column_bytes(st, 0), sqlite3_column_blob(st, 1),
+		                   (size_t)sqlite3_column_bytes(st, 1));
+		rc = n < 0 ? (int)n : 0;
 	} else {
 		rc = step == SQLITE_DONE ? -ENOENT : -EIO;
 	}
