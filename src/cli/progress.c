@@ -100,7 +100,7 @@ const char *cli_phase_name(enum index_phase phase)
 
 void cli_format_progress(const struct index_progress *p, double rate, char *out, size_t outlen)
 {
-	char done[32], total[32], speed[32], eta[16];
+	char done[32], total[32], speed[32], eta[32]; /* eta: room for any uint64_t h:mm:ss */
 	cli_format_count(p->done, done, sizeof done);
 	cli_format_count(p->total, total, sizeof total);
 	/* Clamped before the conversion: a huge double does not fit a uint64_t. */

@@ -241,6 +241,7 @@ struct sset {
 
 static bool sset_find(struct sset *s, const char *k, size_t *pos)
 {
+	*pos = 0; /* callers grow the table first; set anyway so no path leaves it unset */
 	if (!s->cap)
 		return false;
 	size_t i = hash_bytes(k, strlen(k)) & (s->cap - 1);
