@@ -26,10 +26,11 @@ void mime_sniffer_free(struct mime_sniffer *s);
 /* For the formats where libmagic's answer is known to depend on a few bytes
  * only, the range [*from, *to) of buf holding them; the sniffer remembers
  * its answer per distinct content of that range, since libmagic is slow on
- * these (up to 25x a JPEG). Returns false when buf is not such a file:
+ * these (up to 25x a JPEG, and a JPEG is ~12 us). Returns false when buf is not such a file:
  *  - ISO BMFF with a leading ftyp box (HEIC, MP4, MOV): the ftyp box;
  *  - QuickTime without ftyp whose first box is moov or mdat: its type;
- *  - TIFF and TIFF-based raw (DNG, CR2, NEF...): the first 16 bytes.
+ *  - TIFF and TIFF-based raw (DNG, CR2, NEF...): the first 16 bytes;
+ *  - JPEG (FF D8 FF): the first 4 bytes (SOI and the first marker).
  * tests/unit/test_conformance.c checks each claim on every real file by
  * zeroing all but that range and asking a fresh libmagic. */
 #define MIME_KEY_MAX 64
