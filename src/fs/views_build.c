@@ -11,6 +11,7 @@
 
 #include "fs/camera.h"
 #include "fs/names.h"
+#include "fs/view_items.h"
 #include "index/classify.h"
 #include "store/store.h"
 #include "util/strmap.h"
@@ -34,25 +35,9 @@ static const char VIEW_INDEXES_SQL[] = "CREATE INDEX IF NOT EXISTS dirs_album ON
 	"CAST(CASE WHEN length(d.path) = 0 THEN f.name"                                            \
 	" ELSE CAST(d.path AS BLOB) || x'2f' || CAST(f.name AS BLOB) END AS BLOB)"
 
-/* Working tables of one build: the live (not trashed) files, one target file
- * per distinct item with its date, camera and favorite flag. */
+/* The working table of one build: the folder made for each key. */
 static const char WORK_SQL[] =
-    "DROP TABLE IF EXISTS temp.tfs_live; DROP TABLE IF EXISTS temp.tfs_item;"
     "DROP TABLE IF EXISTS temp.tfs_map;"
-    "CREATE TEMP TABLE tfs_live AS"
-    " SELECT f.id AS id, COALESCE(f.item_id, f.id) AS item,"
-    "        COALESCE(s.favorited, 0) AS fav"
-    " FROM files f JOIN dirs d ON d.id = f.dir_id"
-    " LEFT JOIN sidecars s ON s.id = f.sidecar_id"
-    " WHERE d.kind <> %d AND COALESCE(s.trashed, 0) = 0;"
-    "CREATE TEMP TABLE tfs_item AS"
-    " SELECT g.fid AS fid, g.fav AS fav, f.name AS name, f.taken AS taken,"
-    "        " SOURCE_PATH_SQL " AS spath,"
-    "        tfs_ym(f.taken, f.taken_offset, f.mtime_ns) AS ym,"
-    "        tfs_camera(f.make, f.model) AS cam"
-    " FROM (SELECT item, COALESCE(MIN(CASE WHEN id = item THEN id END), MIN(id)) AS fid,"
-    "              MAX(fav) AS fav FROM tfs_live GROUP BY item) g"
-    " JOIN files f ON f.id = g.fid JOIN dirs d ON d.id = f.dir_id;"
     "CREATE TEMP TABLE tfs_map(kind INTEGER, key INTEGER, vid INTEGER, PRIMARY KEY(kind, key));";
 
 /* Keys of temp.tfs_map, which remembers the folder made for a month, a camera,
@@ -77,47 +62,6 @@ static int fail(struct build *b, const char *what)
 	if (b->err && b->errlen)
 		snprintf(b->err, b->errlen, "views: %s: %s", what, sqlite3_errmsg(b->db));
 	return -1;
-}
-
-/* --- SQL functions used by WORK_SQL --- */
-
-static void sql_camera(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	char name[NAMES_MAX + 1];
-	size_t n = camera_name((const char *)sqlite3_value_text(argv[0]),
-	                       (const char *)sqlite3_value_text(argv[1]), name, sizeof name);
-	if (n == 0)
-		sqlite3_result_null(ctx);
-	else
-		sqlite3_result_blob(ctx, name, (int)n, SQLITE_TRANSIENT);
-}
-
-/* "YYYY-MM" of the local date of a taken time: utc + offset when the offset
- * is known, else the process's zone (main set TZ from -o tz). */
-static void sql_year_month(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	time_t t;
-	struct tm tm;
-	if (sqlite3_value_type(argv[0]) != SQLITE_NULL)
-		t = (time_t)sqlite3_value_int64(argv[0]);
-	else
-		t = (time_t)(sqlite3_value_int64(argv[2]) / 1000000000);
-	bool ok;
-	if (sqlite3_value_type(argv[1]) != SQLITE_NULL &&
-	    sqlite3_value_type(argv[0]) != SQLITE_NULL) {
-		time_t local = t + (time_t)sqlite3_value_int64(argv[1]) * 60;
-		ok = gmtime_r(&local, &tm) != NULL;
-	} else {
-		ok = localtime_r(&t, &tm) != NULL;
-	}
-	char ym[32];
-	if (!ok || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
-		snprintf(ym, sizeof ym, "0000-00");
-	else
-		snprintf(ym, sizeof ym, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
-	sqlite3_result_text(ctx, ym, -1, SQLITE_TRANSIENT);
 }
 
 /* --- placing entries --- */
@@ -367,33 +311,45 @@ oom:
 	return -1;
 }
 
-/* Places the media rows of sel (parent vid, files.id, name), which come in
- * (parent, taken, source path) order: first every item under its own name,
- * then the ones that collided, numbered, in the same order. One folder is
- * held in memory at a time. */
+/* Media rows arrive grouped by folder (parent vid) and, within one, in
+ * (taken, source path) order: each folder is named and written when the
+ * next one starts, so one folder is held in memory at a time. */
+static int place_row(struct build *b, struct folder *f, int64_t parent, int64_t target,
+                     const char *name, size_t len, size_t max)
+{
+	if (parent != f->parent) {
+		if (f->parent >= 0 && folder_flush(b, f, max) != 0)
+			return -1;
+		f->parent = parent;
+		if (folder_load_existing(b, f) != 0)
+			return -1;
+	}
+	return folder_add(f, target, name, len, max) == 0 ? 0 : out_of_memory(b);
+}
+
+static int place_last_folder(struct build *b, struct folder *f, size_t max)
+{
+	int rc = f->parent >= 0 ? folder_flush(b, f, max) : 0;
+	folder_free(f);
+	return rc;
+}
+
+/* Places the media rows of sel (parent vid, files.id, name). */
 static int place_media(struct build *b, sqlite3_stmt *sel, size_t max)
 {
 	struct folder f = {.parent = -1};
 	int rc = 0, step = SQLITE_DONE;
 	while (rc == 0 && (step = sqlite3_step(sel)) == SQLITE_ROW) {
-		int64_t parent = sqlite3_column_int64(sel, 0);
-		if (parent != f.parent) {
-			if (f.parent >= 0 && (rc = folder_flush(b, &f, max)) != 0)
-				break;
-			f.parent = parent;
-			if ((rc = folder_load_existing(b, &f)) != 0)
-				break;
-		}
 		const char *name = sqlite3_column_blob(sel, 2);
-		if (folder_add(&f, sqlite3_column_int64(sel, 1), name ? name : "",
-		               (size_t)sqlite3_column_bytes(sel, 2), max) != 0)
-			rc = out_of_memory(b);
+		rc = place_row(b, &f, sqlite3_column_int64(sel, 0), sqlite3_column_int64(sel, 1),
+		               name ? name : "", (size_t)sqlite3_column_bytes(sel, 2), max);
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = fail(b, "list media");
-	else if (rc == 0 && f.parent >= 0)
-		rc = folder_flush(b, &f, max);
-	folder_free(&f);
+	if (rc == 0)
+		rc = place_last_folder(b, &f, max);
+	else
+		folder_free(&f);
 	sqlite3_reset(sel);
 	return rc;
 }
@@ -412,69 +368,94 @@ static int place_media_sql(struct build *b, const char *sql, int64_t bind, size_
 
 /* --- the views --- */
 
-static int build_by_date(struct build *b, int64_t top)
+/* The items in (key, rank) order, where rank is their place in the items'
+ * (taken, source path) order, so each folder's rows keep that order. */
+struct keyed {
+	const char *key;
+	size_t len, rank;
+};
+
+static int by_key_then_rank(const void *pa, const void *pb)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(b->db, "SELECT DISTINCT ym FROM tfs_item ORDER BY ym", -1, &st,
-	                       NULL) != SQLITE_OK)
-		return fail(b, "list months");
-	char year[8] = "";
-	int64_t year_vid = -1;
+	const struct keyed *a = pa, *b = pb;
+	int c = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+static struct keyed *sort_items_by(const struct view_items *items, bool by_camera)
+{
+	struct keyed *k = malloc((items->n ? items->n : 1) * sizeof *k);
+	if (!k)
+		return NULL;
+	for (size_t i = 0; i < items->n; i++) {
+		const struct view_item *v = &items->v[i];
+		if (!by_camera)
+			k[i] = (struct keyed){v->month, 7, i};
+		else if (v->camera_len)
+			k[i] = (struct keyed){items->text + v->camera, v->camera_len, i};
+		else
+			k[i] = (struct keyed){CAMERA_UNKNOWN, strlen(CAMERA_UNKNOWN), i};
+	}
+	qsort(k, items->n, sizeof *k, by_key_then_rank);
+	return k;
+}
+
+/* A folder per distinct key (a year folder above each month for by-date),
+ * in key order, holding its items. */
+static int place_items_by_key(struct build *b, int64_t top, const struct view_items *items,
+                              bool by_camera)
+{
+	struct keyed *k = sort_items_by(items, by_camera);
+	if (!k)
+		return out_of_memory(b);
+	struct folder f = {.parent = -1};
+	int64_t vid = -1, year_vid = -1;
 	int rc = 0;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *ym = (const char *)sqlite3_column_text(st, 0);
-		if (!ym || strlen(ym) != 7)
-			continue;
-		if (strncmp(year, ym, 4) != 0) {
-			memcpy(year, ym, 4);
-			year[4] = '\0';
-			year_vid = add_dir(b, top, year, 4, VD_YEAR, -1);
+	for (size_t i = 0; rc == 0 && i < items->n; i++) {
+		bool new_key =
+		    i == 0 || by_key_then_rank(&(struct keyed){k[i].key, k[i].len, 0},
+		                               &(struct keyed){k[i - 1].key, k[i - 1].len, 0}) != 0;
+		if (new_key && by_camera) {
+			vid = add_dir(b, top, k[i].key, k[i].len, VD_CAMERA, -1);
+		} else if (new_key) {
+			if (i == 0 || memcmp(k[i].key, k[i - 1].key, 4) != 0)
+				year_vid = add_dir(b, top, k[i].key, 4, VD_YEAR, -1);
+			vid = year_vid < 0 ? -1 : add_dir(b, year_vid, k[i].key, 7, VD_MONTH, -1);
 		}
-		int64_t vid = year_vid < 0 ? -1 : add_dir(b, year_vid, ym, 7, VD_MONTH, -1);
-		rc = vid < 0 ? -1 : remember(b, MAP_MONTH, sqlite3_column_value(st, 0), vid);
+		if (vid < 0) {
+			rc = -1;
+			break;
+		}
+		const struct view_item *v = &items->v[k[i].rank];
+		rc = place_row(b, &f, vid, v->target, items->text + v->name, v->name_len,
+		               NAMES_MEDIA_MAX);
 	}
-	sqlite3_finalize(st);
-	if (rc != 0)
-		return rc;
-	return place_media_sql(b,
-	                       "SELECT m.vid, i.fid, i.name FROM tfs_item i"
-	                       " CROSS JOIN tfs_map m ON m.kind = 1 AND m.key = i.ym"
-	                       " ORDER BY m.vid, i.taken, i.spath, i.fid",
-	                       -1, NAMES_MEDIA_MAX);
+	if (rc == 0)
+		rc = place_last_folder(b, &f, NAMES_MEDIA_MAX);
+	else
+		folder_free(&f);
+	free(k);
+	return rc;
 }
 
-static int build_by_camera(struct build *b, int64_t top)
+static int build_favorites(struct build *b, int64_t top, const struct view_items *items)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(b->db,
-	                       "SELECT DISTINCT COALESCE(cam, CAST('" CAMERA_UNKNOWN "' AS BLOB))"
-	                       " AS c FROM tfs_item ORDER BY c",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return fail(b, "list cameras");
+	struct folder f = {.parent = -1};
 	int rc = 0;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *cam = sqlite3_column_blob(st, 0);
-		int64_t vid = add_dir(b, top, cam ? cam : "", (size_t)sqlite3_column_bytes(st, 0),
-		                      VD_CAMERA, -1);
-		rc = vid < 0 ? -1 : remember(b, MAP_CAMERA, sqlite3_column_value(st, 0), vid);
+	for (size_t i = 0; rc == 0 && i < items->n; i++) {
+		const struct view_item *v = &items->v[i];
+		if (v->favorite)
+			rc = place_row(b, &f, top, v->target, items->text + v->name, v->name_len,
+			               NAMES_MEDIA_MAX);
 	}
-	sqlite3_finalize(st);
-	if (rc != 0)
-		return rc;
-	return place_media_sql(b,
-	                       "SELECT m.vid, i.fid, i.name FROM tfs_item i"
-	                       " CROSS JOIN tfs_map m ON m.kind = 2"
-	                       "  AND m.key = COALESCE(i.cam, CAST('" CAMERA_UNKNOWN "' AS BLOB))"
-	                       " ORDER BY m.vid, i.taken, i.spath, i.fid",
-	                       -1, NAMES_MEDIA_MAX);
-}
-
-static int build_favorites(struct build *b, int64_t top)
-{
-	return place_media_sql(b,
-	                       "SELECT ?1, fid, name FROM tfs_item WHERE fav = 1"
-	                       " ORDER BY taken, spath, fid",
-	                       top, NAMES_MEDIA_MAX);
+	if (rc == 0)
+		return place_last_folder(b, &f, NAMES_MEDIA_MAX);
+	folder_free(&f);
+	return rc;
 }
 
 static int build_by_album(struct build *b, int64_t top)
@@ -592,43 +573,35 @@ static int build_all(struct build *b)
 	int64_t originals = add_dir(b, root, "originals", 9, VD_ORIGINALS, -1);
 	if (by_date < 0 || by_camera < 0 || by_album < 0 || favorites < 0 || originals < 0)
 		return -1;
-	if (build_status(b, root) != 0 || build_by_date(b, by_date) != 0 ||
-	    build_by_camera(b, by_camera) != 0 || build_by_album(b, by_album) != 0 ||
-	    build_favorites(b, favorites) != 0 || build_originals(b, originals) != 0)
+	struct view_items items;
+	if (view_items_load(b->db, FOLDER_TRASH, &items, b->err, b->errlen) != 0)
+		return -1;
+	int rc = build_status(b, root) != 0 || place_items_by_key(b, by_date, &items, false) != 0 ||
+	                 place_items_by_key(b, by_camera, &items, true) != 0 ||
+	                 build_by_album(b, by_album) != 0 ||
+	                 build_favorites(b, favorites, &items) != 0 ||
+	                 build_originals(b, originals) != 0
+	             ? -1
+	             : 0;
+	view_items_free(&items);
+	if (rc != 0)
 		return -1;
 	return store_exec(b->db,
 	                  "UPDATE vdirs SET nsub = (SELECT COUNT(*) FROM entries e"
 	                  " WHERE e.parent = vdirs.id AND e.kind = 0);"
-	                  "DROP TABLE temp.tfs_live; DROP TABLE temp.tfs_item;"
 	                  "DROP TABLE temp.tfs_map;",
 	                  b->err, b->errlen);
-}
-
-static int register_functions(sqlite3 *db)
-{
-	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-	if (sqlite3_create_function(db, "tfs_camera", 2, flags, NULL, sql_camera, NULL, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	return sqlite3_create_function(db, "tfs_ym", 3, flags, NULL, sql_year_month, NULL, NULL) ==
-	               SQLITE_OK
-	           ? 0
-	           : -1;
 }
 
 int views_build(sqlite3 *db, const char *tz, char *err, size_t errlen)
 {
 	struct build b = {.db = db, .err = err, .errlen = errlen};
-	char work[2048];
-	snprintf(work, sizeof work, WORK_SQL, FOLDER_TRASH);
-	if (register_functions(db) != 0)
-		return fail(&b, "register functions");
 	/* The serving queries need the store's secondary indexes (copies by
 	 * item_id); creating them here is a no-op when the indexer already did. */
 	if (store_exec(db, VIEW_SCHEMA_SQL, err, errlen) != 0 ||
 	    store_exec(db, STORE_INDEXES_SQL, err, errlen) != 0 ||
 	    store_exec(db, VIEW_INDEXES_SQL, err, errlen) != 0 ||
-	    store_exec(db, work, err, errlen) != 0)
+	    store_exec(db, WORK_SQL, err, errlen) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(db,
 	                       "INSERT INTO vdirs(id, parent, name, kind, ref) VALUES(?,?,?,?,?)",
