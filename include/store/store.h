@@ -21,7 +21,8 @@
  *            title, description, taken,     geo_* from geoData, else geoDataExif
  *            created, geo_lat, geo_lon,
  *            geo_alt, people (JSON array),
- *            url, favorited, archived,
+ *            url_id, url_other, url,        url is virtual: STORE_PHOTO_URL_PREFIX
+ *            favorited, archived,           + url_id, else url_other
  *            trashed, problem)
  *   files(id, dir_id, name, size,           every media file; id is stable while
  *         mtime_ns, ino, seen, mime,        the file is unchanged (inode base);
@@ -46,10 +47,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 1
+/* 2: sidecars.url stored as url_id (after STORE_PHOTO_URL_PREFIX) or
+ * url_other, with url a virtual column (31 bytes less per sidecar). Stores of
+ * an older version are emptied and indexed again. */
+#define STORE_SCHEMA_VERSION 2
+
+/* How nearly every sidecar url starts; only the rest is stored. */
+#define STORE_PHOTO_URL_PREFIX "https://photos.google.com/photo/"
 
 enum store_mode {
-	STORE_READ_WRITE, /* create if missing, migrate, one writer */
+	STORE_READ_WRITE, /* create if missing, rebuild if older, one writer */
 	STORE_READ_ONLY,  /* an existing store, for serving threads */
 };
 

@@ -7,6 +7,7 @@
 
 #include "index/pass.h"
 #include "index/sidecar.h"
+#include "store/store.h"
 
 static const char SQL_PUT_DIR[] =
     "INSERT OR REPLACE INTO dirs(id, parent, name, path, logical, kind, year, album_id, seen)"
@@ -54,10 +55,20 @@ int row_put_dir(struct writer *w, void *arg)
 
 static const char SQL_PUT_SIDECAR[] =
     "INSERT OR REPLACE INTO sidecars(id, dir_id, name, size, mtime_ns, ino, seen, kind,"
-    " title, description, taken, created, geo_lat, geo_lon, geo_alt, people, url,"
-    " favorited, archived, trashed, problem)"
+    " title, description, taken, created, geo_lat, geo_lon, geo_alt, people, url_id,"
+    " favorited, archived, trashed, problem, url_other)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-    " ?18, ?19, ?20, ?21)";
+    " ?18, ?19, ?20, ?21, ?22)";
+
+/* The url in the two stored columns behind the virtual sidecars.url. */
+static void bind_url(sqlite3_stmt *st, int id_col, int other_col, const char *url)
+{
+	size_t prefix = sizeof STORE_PHOTO_URL_PREFIX - 1;
+	if (url && strncmp(url, STORE_PHOTO_URL_PREFIX, prefix) == 0)
+		sqlite3_bind_text(st, id_col, url + prefix, -1, SQLITE_STATIC);
+	else
+		bind_text_or_null(st, other_col, url);
+}
 
 static char *people_json(const struct sj_media *m);
 
@@ -95,7 +106,7 @@ int row_put_sidecar(struct writer *w, void *arg)
 		people = people_json(m);
 		if (people)
 			sqlite3_bind_text(st, 16, people, -1, SQLITE_STATIC);
-		bind_text_or_null(st, 17, m->url);
+		bind_url(st, 17, 22, m->url);
 		sqlite3_bind_int(st, 18, m->favorited);
 		sqlite3_bind_int(st, 19, m->archived);
 		sqlite3_bind_int(st, 20, m->trashed);

@@ -40,7 +40,10 @@ static const char SCHEMA_SQL[] =
     " kind INTEGER NOT NULL,"
     " title TEXT, description TEXT, taken INTEGER, created INTEGER,"
     " geo_lat REAL, geo_lon REAL, geo_alt REAL,"
-    " people TEXT, url TEXT,"
+    " people TEXT,"
+    " url_id TEXT, url_other TEXT,"
+    " url TEXT GENERATED ALWAYS AS (CASE WHEN url_id IS NOT NULL"
+    "  THEN '" STORE_PHOTO_URL_PREFIX "' || url_id ELSE url_other END) VIRTUAL,"
     " favorited INTEGER NOT NULL DEFAULT 0,"
     " archived INTEGER NOT NULL DEFAULT 0,"
     " trashed INTEGER NOT NULL DEFAULT 0,"
@@ -130,6 +133,60 @@ static bool store_has_meta_table(sqlite3 *db)
 	return has;
 }
 
+static int create_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char msg[256];
+	if (store_exec(db, "BEGIN IMMEDIATE", msg, sizeof msg) != 0 ||
+	    store_exec(db, SCHEMA_SQL, msg, sizeof msg) != 0 ||
+	    store_meta_set_int(db, "schema_version", STORE_SCHEMA_VERSION) != 0 ||
+	    store_exec(db, "COMMIT", msg, sizeof msg) != 0) {
+		set_err(err, errlen, "cannot create the store %s: %s", path, sqlite3_errmsg(db));
+		store_exec(db, "ROLLBACK", NULL, 0);
+		return sqlite3_errcode(db) == SQLITE_READONLY ? STORE_ERR_READONLY : STORE_ERR_OPEN;
+	}
+	return STORE_OK;
+}
+
+/* A store from an older takeoutfs holds nothing that SOURCE cannot give
+ * again (the lazy CRCs aside), so it is emptied, in one transaction, and the
+ * next index pass fills it: simpler and safer than migrating each version. */
+static int empty_older_store(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char msg[256];
+	sqlite3_stmt *st;
+	if (store_exec(db, "BEGIN IMMEDIATE", msg, sizeof msg) != 0 ||
+	    sqlite3_prepare_v2(db,
+	                       "SELECT 'DROP TABLE IF EXISTS \"' || replace(name, '\"', '\"\"')"
+	                       " || '\";' FROM sqlite_master"
+	                       " WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "cannot rebuild the store %s: %s", path, sqlite3_errmsg(db));
+		store_exec(db, "ROLLBACK", NULL, 0);
+		return STORE_ERR_OPEN;
+	}
+	/* Statements collected first: dropping while the SELECT runs would
+	 * change the table it reads. */
+	char *drops = sqlite3_mprintf("%s", "");
+	while (drops && sqlite3_step(st) == SQLITE_ROW) {
+		char *more = sqlite3_mprintf("%s%s", drops, sqlite3_column_text(st, 0));
+		sqlite3_free(drops);
+		drops = more;
+	}
+	sqlite3_finalize(st);
+	int rc = drops && store_exec(db, drops, msg, sizeof msg) == 0 &&
+	                 store_exec(db, SCHEMA_SQL, msg, sizeof msg) == 0 &&
+	                 store_meta_set_int(db, "schema_version", STORE_SCHEMA_VERSION) == 0 &&
+	                 store_exec(db, "COMMIT", msg, sizeof msg) == 0
+	             ? STORE_OK
+	             : STORE_ERR_OPEN;
+	sqlite3_free(drops);
+	if (rc != STORE_OK) {
+		set_err(err, errlen, "cannot rebuild the store %s: %s", path, sqlite3_errmsg(db));
+		store_exec(db, "ROLLBACK", NULL, 0);
+	}
+	return rc;
+}
+
 /* Checks the version of an existing store; creates the schema in a new one. */
 static int check_or_create_schema(sqlite3 *db, enum store_mode mode, const char *path, char *err,
                                   size_t errlen)
@@ -139,17 +196,7 @@ static int check_or_create_schema(sqlite3 *db, enum store_mode mode, const char 
 			set_err(err, errlen, "store %s is empty%s", path, "");
 			return STORE_ERR_CORRUPT;
 		}
-		char msg[256];
-		if (store_exec(db, "BEGIN IMMEDIATE", msg, sizeof msg) != 0 ||
-		    store_exec(db, SCHEMA_SQL, msg, sizeof msg) != 0 ||
-		    store_meta_set_int(db, "schema_version", STORE_SCHEMA_VERSION) != 0 ||
-		    store_exec(db, "COMMIT", msg, sizeof msg) != 0) {
-			set_err(err, errlen, "cannot create the store %s: %s", path,
-			        sqlite3_errmsg(db));
-			return sqlite3_errcode(db) == SQLITE_READONLY ? STORE_ERR_READONLY
-			                                              : STORE_ERR_OPEN;
-		}
-		return STORE_OK;
+		return create_schema(db, path, err, errlen);
 	}
 	if (!store_has_meta_table(db)) {
 		set_err(err, errlen, "%s is not a takeoutfs store%s", path, "");
@@ -170,6 +217,14 @@ static int check_or_create_schema(sqlite3 *db, enum store_mode mode, const char 
 		set_err(err, errlen, "%s is not a takeoutfs store (no schema version)%s", path, "");
 		return STORE_ERR_CORRUPT;
 	}
+	if (version < STORE_SCHEMA_VERSION && mode == STORE_READ_ONLY) {
+		set_err(err, errlen,
+		        "store %s was written by an older takeoutfs%s; index again to rebuild it",
+		        path, "");
+		return STORE_ERR_CORRUPT;
+	}
+	if (version < STORE_SCHEMA_VERSION)
+		return empty_older_store(db, path, err, errlen);
 	return STORE_OK;
 }
 

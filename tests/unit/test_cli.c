@@ -353,10 +353,12 @@ static void test_store_checks(void)
 	CHECK_INT(store_meta_set_int(db, "schema_version", STORE_SCHEMA_VERSION + 1), 0);
 	store_close(db);
 	CHECK_INT(cli_check_store(path, err, sizeof err), -1);
-	CHECK_MSG(strstr(err,
-	                 "newer.sqlite: written by a newer takeoutfs (schema 2, this one knows "
-	                 "up to 1); upgrade takeoutfs"),
-	          "%s", err);
+	char want[160];
+	snprintf(want, sizeof want,
+	         "newer.sqlite: written by a newer takeoutfs (schema %d, this one knows up to %d);"
+	         " upgrade takeoutfs",
+	         STORE_SCHEMA_VERSION + 1, STORE_SCHEMA_VERSION);
+	CHECK_MSG(strstr(err, want), "%s", err);
 
 	/* Something that is not a store at all. */
 	snprintf(path, sizeof path, "%s/notastore.sqlite", tmp_root);

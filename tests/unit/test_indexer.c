@@ -57,9 +57,10 @@ static const char SIDECAR_1[] =
     "{\n  \"title\": \"IMG_1.jpg\",\n  \"description\": \"\",\n"
     "  \"photoTakenTime\": {\"timestamp\": \"1552124130\", \"formatted\": \"x\"},\n"
     "  \"geoData\": {\"latitude\": 48.5, \"longitude\": 2.25, \"altitude\": 10.0},\n"
-    "  \"people\": [{\"name\": \"Susan\"}],\n  \"favorited\": true\n}\n";
+    "  \"people\": [{\"name\": \"Susan\"}],\n  \"favorited\": true,\n"
+    "  \"url\": \"https://photos.google.com/photo/AF1QipABC\"\n}\n";
 static const char SIDECAR_3[] = "{\"title\": \"IMG_3.jpg\", \"photoTakenTime\": "
-                                "{\"timestamp\": \"1262347200\"}}";
+                                "{\"timestamp\": \"1262347200\"}, \"url\": \"odd\"}";
 
 static void build_tree(void)
 {
@@ -380,6 +381,43 @@ static void check_errors(void)
 	CHECK(strstr(err, "newer") != NULL);
 }
 
+/* sidecars.url is virtual: the usual prefix is not stored, any other url is. */
+static void check_url_columns(void)
+{
+	char *url = query_text("SELECT url FROM sidecars WHERE url_id IS NOT NULL");
+	CHECK_STR(url ? url : "", "https://photos.google.com/photo/AF1QipABC");
+	free(url);
+	url = query_text("SELECT url_id FROM sidecars WHERE url_id IS NOT NULL");
+	CHECK_STR(url ? url : "", "AF1QipABC");
+	free(url);
+	url = query_text("SELECT url FROM sidecars WHERE url_other IS NOT NULL");
+	CHECK_STR(url ? url : "", "odd");
+	free(url);
+}
+
+/* A store of schema 1 is refused for serving and emptied, then filled
+ * again, by the next index pass. */
+static void check_older_store_is_rebuilt(void)
+{
+	sqlite3 *db;
+	CHECK_INT(sqlite3_open(db_path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "UPDATE meta SET value = 1 WHERE key = 'schema_version'", NULL,
+	                       NULL, NULL),
+	          SQLITE_OK);
+	sqlite3_close(db);
+	char err[512] = "";
+	CHECK_INT(store_open(db_path, STORE_READ_ONLY, &db, err, sizeof err), STORE_ERR_CORRUPT);
+	CHECK_MSG(strstr(err, "older takeoutfs") != NULL, "message: %s", err);
+	struct index_summary sum;
+	CHECK_INT(run(&sum, false), INDEX_OK);
+	CHECK_MSG(sum.opened > 0, "an emptied store is filled by a full pass (opened %llu)",
+	          (unsigned long long)sum.opened);
+	CHECK_INT(query_int("SELECT value FROM meta WHERE key = 'schema_version'"),
+	          STORE_SCHEMA_VERSION);
+	CHECK_INT(query_int("SELECT COUNT(*) FROM files WHERE name = CAST('IMG_2.jpg' AS BLOB)"),
+	          1);
+}
+
 int main(void)
 {
 	const char *srcdir = getenv("TFS_SRC");
@@ -397,6 +435,8 @@ int main(void)
 	struct index_summary s;
 	CHECK_INT(run(&s, false), INDEX_OK);
 	check_first_index(&s);
+	check_url_columns();
+	check_older_store_is_rebuilt();
 	char *digest = store_digest();
 	check_unchanged_rerun(digest);
 	free(digest);

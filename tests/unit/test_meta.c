@@ -82,7 +82,8 @@ static void test_full(struct meta *m, struct jbuf *b)
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(people, 1)), "Bob");
 	CHECK(cJSON_IsFalse(cJSON_GetObjectItem(g, "favorited")));
 	CHECK(cJSON_IsFalse(cJSON_GetObjectItem(g, "trashed")));
-	CHECK_STR(str(g, "url"), "https://photos.google.com/x");
+	/* Stored as url_id, shown whole (the virtual sidecars.url). */
+	CHECK_STR(str(g, "url"), "https://photos.google.com/photo/AF1Qip_x");
 	const cJSON *albums = cJSON_GetObjectItem(g, "albums");
 	CHECK_INT(cJSON_GetArraySize(albums), 1);
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(albums, 0)), "Holiday");
