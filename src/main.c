@@ -7,6 +7,7 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "fs/fs.h"
+#include "fs/meta_sizes.h"
 #include "index/indexer.h"
 
 #include <errno.h>
@@ -253,6 +254,19 @@ static int mount_store(const struct cli_options *opt, const char *real_source, c
 	return rc;
 }
 
+/* Before serving, every .meta's size (after a pass that changed anything),
+ * so that listings never render: the first ls -l after a mount is then as
+ * cheap as the next. Without the sizes the mount still works, rendering on
+ * demand, so a failure is only reported. */
+static void record_meta_sizes(const struct cli_options *opt, const char *db_path)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = opt->threads > 0 ? opt->threads : cpus > 0 ? (int)cpus : 1;
+	char err[512];
+	if (meta_sizes_build(db_path, threads, err, sizeof err) != 0)
+		say("%s (.meta sizes are computed when listed instead)", err);
+}
+
 /* SOURCE, MOUNTPOINT and the store passed their checks: index, then either
  * print the summary (--index-only) or mount. */
 static int index_then_serve(const struct cli_options *opt, const char *real_source,
@@ -271,6 +285,7 @@ static int index_then_serve(const struct cli_options *opt, const char *real_sour
 		cli_format_short_summary(&sum, text, sizeof text);
 		say("%s", text);
 	}
+	record_meta_sizes(opt, db_path);
 	return mount_store(opt, real_source, db_path, args);
 }
 

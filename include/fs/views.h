@@ -112,7 +112,10 @@ int views_getattr(struct views *v, uint64_t ino, struct vnode *out);
 struct views_cursor {
 	bool started;
 	bool meta_due;
-	int64_t meta_file; /* files.id of the media whose .meta is due */
+	int64_t meta_file;    /* files.id of the media whose .meta is due */
+	bool meta_size_known; /* its size and mtime, from the listing's row */
+	uint64_t meta_size;
+	int64_t meta_mtime;
 	size_t len;
 	char name[NAMES_MAX + 1];
 };

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "fs/meta.h"
+#include "fs/meta_sizes.h"
 #include "store/store.h"
 #include "util/path.h"
 
@@ -20,6 +21,7 @@
 struct views {
 	sqlite3 *db;
 	sqlite3_stmt *lookup, *vdir, *file, *list, *path;
+	sqlite3_stmt *meta_size; /* NULL when the stored sizes are not current */
 	struct meta *meta;
 	struct jbuf rendered;
 	uint64_t status_size;
@@ -39,11 +41,16 @@ struct views {
 static const char LOOKUP_SQL[] = "SELECT kind, target FROM entries WHERE parent = ?1 AND name = ?2";
 static const char VDIR_SQL[] = "SELECT nsub FROM vdirs WHERE id = ?1";
 static const char FILE_SQL[] = "SELECT size, taken, mtime_ns FROM files WHERE id = ?1";
-static const char LIST_SQL[] =
-    "SELECT e.name, e.kind, e.target, f.size, f.taken, f.mtime_ns, v.nsub FROM entries e"
-    " LEFT JOIN files f ON e.kind = 1 AND f.id = e.target"
-    " LEFT JOIN vdirs v ON e.kind = 0 AND v.id = e.target"
-    " WHERE e.parent = ?1 AND e.name > ?2 ORDER BY e.name";
+/* Column 7 is the recorded size of the media's .meta, when current. */
+#define LIST_SQL(meta_size_column, meta_sizes_join)                                                \
+	"SELECT e.name, e.kind, e.target, f.size, f.taken, f.mtime_ns, v.nsub, " meta_size_column  \
+	" FROM entries e"                                                                          \
+	" LEFT JOIN files f ON e.kind = 1 AND f.id = e.target"                                     \
+	" LEFT JOIN vdirs v ON e.kind = 0 AND v.id = e.target" meta_sizes_join                     \
+	" WHERE e.parent = ?1 AND e.name > ?2 ORDER BY e.name"
+static const char LIST_WITHOUT_SIZES_SQL[] = LIST_SQL("NULL", "");
+static const char LIST_WITH_SIZES_SQL[] =
+    LIST_SQL("ms.size", " LEFT JOIN meta_sizes ms ON e.kind = 1 AND ms.file_id = e.target");
 static const char PATH_SQL[] = "SELECT d.path, f.name, f.size, f.mtime_ns FROM files f"
                                " JOIN dirs d ON d.id = f.dir_id WHERE f.id = ?1";
 
@@ -96,8 +103,10 @@ struct views *views_open(sqlite3 *db, uint64_t status_size, char *err, size_t er
 	v->db = db;
 	v->status_size = status_size;
 	v->dir_mtime = store_meta_get_int(db, "index_finished", 0);
+	bool sizes = meta_sizes_valid(db);
 	if (prepare(db, LOOKUP_SQL, &v->lookup) || prepare(db, VDIR_SQL, &v->vdir) ||
-	    prepare(db, FILE_SQL, &v->file) || prepare(db, LIST_SQL, &v->list) ||
+	    prepare(db, FILE_SQL, &v->file) ||
+	    prepare(db, sizes ? LIST_WITH_SIZES_SQL : LIST_WITHOUT_SIZES_SQL, &v->list) ||
 	    prepare(db, PATH_SQL, &v->path) || prepare(db, "BEGIN", &v->begin) ||
 	    prepare(db, "COMMIT", &v->commit)) {
 		snprintf(err, errlen, "cannot prepare the view queries (is the store indexed?): %s",
@@ -109,6 +118,9 @@ struct views *views_open(sqlite3 *db, uint64_t status_size, char *err, size_t er
 		views_close(v);
 		return NULL;
 	}
+	if (sizes &&
+	    prepare(db, "SELECT size FROM meta_sizes WHERE file_id = ?1", &v->meta_size) != 0)
+		v->meta_size = NULL; /* sizes are rendered on demand instead */
 	return v;
 }
 
@@ -124,6 +136,7 @@ void views_close(struct views *v)
 	sqlite3_finalize(v->file);
 	sqlite3_finalize(v->list);
 	sqlite3_finalize(v->path);
+	sqlite3_finalize(v->meta_size);
 	meta_close(v->meta);
 	jbuf_free(&v->rendered);
 	free(v);
@@ -205,13 +218,29 @@ int views_render_meta_crc(struct views *v, int64_t file_id, const uint32_t *crc,
 	return 0;
 }
 
-/* A .meta takes the times of its media file and the size of its rendering. */
+/* The size meta_sizes_build recorded for file id's .meta; false when there
+ * is none (the sizes are not current, or this one could not be rendered). */
+static bool stored_meta_size(struct views *v, int64_t id, size_t *len)
+{
+	if (!v->meta_size)
+		return false;
+	sqlite3_reset(v->meta_size);
+	sqlite3_bind_int64(v->meta_size, 1, id);
+	bool found = sqlite3_step(v->meta_size) == SQLITE_ROW;
+	if (found)
+		*len = (size_t)sqlite3_column_int64(v->meta_size, 0);
+	sqlite3_reset(v->meta_size);
+	return found;
+}
+
+/* A .meta takes the times of its media file and the size of its rendering:
+ * the recorded one when there is one, else rendered now. */
 static int meta_attr(struct views *v, int64_t id, struct vnode *out)
 {
 	int rc = media_attr(v, id, out);
 	const char *text;
 	size_t len;
-	if (rc == 0)
+	if (rc == 0 && !stored_meta_size(v, id, &len))
 		rc = views_render_meta(v, id, &text, &len);
 	if (rc != 0)
 		return rc;
@@ -312,7 +341,10 @@ static int emit_meta(struct views *v, struct views_cursor *cur, bool attrs, view
 	                     .type = VN_META,
 	                     .id = cur->meta_file,
 	                     .nlink = 1};
-	if (attrs) {
+	if (attrs && cur->meta_size_known) {
+		node.size = cur->meta_size;
+		node.mtime = cur->meta_mtime;
+	} else if (attrs) {
 		/* A .meta that cannot be rendered is left out of the listing
 		 * rather than failing it; its lookup reports the error. */
 		if (meta_attr(v, cur->meta_file, &node) != 0) {
@@ -370,6 +402,9 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
 			continue;
 		cur->meta_due = true;
 		cur->meta_file = node.id;
+		cur->meta_size_known = sqlite3_column_type(st, 7) != SQLITE_NULL;
+		cur->meta_size = (uint64_t)sqlite3_column_int64(st, 7);
+		cur->meta_mtime = node.mtime;
 		if ((rc = emit_meta(v, cur, attrs, fn, ctx)) != 0)
 			break;
 	}

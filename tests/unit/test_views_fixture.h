@@ -1,4 +1,4 @@
-/* A small store filled by hand (SQL INSERTs into schema v1) for the tests of
+/* A small store filled by hand (SQL INSERTs into the current schema) for the tests of
  * the views and .meta renderer, so they run without the indexer or a mount.
  *
  * SOURCE layout (dirs.path; kind; album):

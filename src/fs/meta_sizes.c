@@ -1,0 +1,181 @@
+/* Builds the meta_sizes table (fs/meta_sizes.h): the ids are read once, N
+ * threads render the .meta of a share each through their own read-only
+ * connection, and one transaction stores the lengths in id order (appending
+ * to the table's b-tree, the cheapest insert order). */
+#include "fs/meta_sizes.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs/meta.h"
+#include "store/store.h"
+
+#define CHUNK 256 /* ids taken from the shared cursor at a time */
+
+static const char SIZES_SCHEMA_SQL[] =
+    "CREATE TABLE IF NOT EXISTS meta_sizes(file_id INTEGER PRIMARY KEY, size INTEGER NOT NULL);";
+
+struct job {
+	const char *db_path;
+	const int64_t *ids;
+	uint32_t *sizes; /* UINT32_MAX: could not be rendered, left out */
+	size_t n;
+	atomic_size_t next;
+	atomic_bool failed;
+	char err[256];
+	pthread_mutex_t err_lock;
+};
+
+static void job_fail(struct job *j, const char *what)
+{
+	pthread_mutex_lock(&j->err_lock);
+	if (!atomic_load(&j->failed))
+		snprintf(j->err, sizeof j->err, "%s", what);
+	atomic_store(&j->failed, true);
+	pthread_mutex_unlock(&j->err_lock);
+}
+
+static void render_share(struct job *j, struct meta *m)
+{
+	struct jbuf out = {0};
+	for (;;) {
+		size_t from = atomic_fetch_add(&j->next, CHUNK);
+		if (from >= j->n || atomic_load(&j->failed))
+			break;
+		size_t to = from + CHUNK < j->n ? from + CHUNK : j->n;
+		for (size_t i = from; i < to; i++)
+			j->sizes[i] = meta_render(m, j->ids[i], &out) == 0 && out.len < UINT32_MAX
+			                  ? (uint32_t)out.len
+			                  : UINT32_MAX;
+	}
+	jbuf_free(&out);
+}
+
+static void *render_thread(void *arg)
+{
+	struct job *j = arg;
+	sqlite3 *db;
+	char err[256];
+	if (store_open(j->db_path, STORE_READ_ONLY, &db, err, sizeof err) != STORE_OK) {
+		job_fail(j, err);
+		return NULL;
+	}
+	struct meta *m = meta_open(db, err, sizeof err);
+	if (!m) {
+		job_fail(j, err);
+	} else {
+		/* One read transaction for the whole share: no lock per statement. */
+		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+		render_share(j, m);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		meta_close(m);
+	}
+	store_close(db);
+	return NULL;
+}
+
+static int read_ids(sqlite3 *db, int64_t **ids, size_t *n)
+{
+	size_t count = (size_t)store_query_int(db, "SELECT COUNT(*) FROM files", 0);
+	*ids = malloc((count ? count : 1) * sizeof **ids);
+	*n = 0;
+	if (!*ids)
+		return -1;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT id FROM files ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (*n < count && sqlite3_step(st) == SQLITE_ROW)
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static void render_all(struct job *j, int threads)
+{
+	pthread_t tid[64];
+	int started = 0;
+	if (threads < 1)
+		threads = 1;
+	if (threads > 64)
+		threads = 64;
+	for (int t = 1; t < threads; t++)
+		if (pthread_create(&tid[started], NULL, render_thread, j) == 0)
+			started++;
+	render_thread(j);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+}
+
+static int write_sizes(sqlite3 *db, const struct job *j, int64_t generation)
+{
+	char msg[256];
+	if (store_exec(db, "BEGIN IMMEDIATE", msg, sizeof msg) != 0)
+		return -1;
+	sqlite3_stmt *st = NULL;
+	int rc =
+	    store_exec(db, SIZES_SCHEMA_SQL, msg, sizeof msg) == 0 &&
+	            store_exec(db, "DELETE FROM meta_sizes", msg, sizeof msg) == 0 &&
+	            sqlite3_prepare_v2(db, "INSERT INTO meta_sizes(file_id, size) VALUES(?1, ?2)",
+	                               -1, &st, NULL) == SQLITE_OK
+	        ? 0
+	        : -1;
+	for (size_t i = 0; rc == 0 && i < j->n; i++) {
+		if (j->sizes[i] == UINT32_MAX)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, j->ids[i]);
+		sqlite3_bind_int64(st, 2, j->sizes[i]);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	if (rc == 0 && store_meta_set_int(db, "meta_sizes_generation", generation) == 0 &&
+	    store_exec(db, "COMMIT", msg, sizeof msg) == 0)
+		return 0;
+	store_exec(db, "ROLLBACK", NULL, 0);
+	return -1;
+}
+
+bool meta_sizes_valid(sqlite3 *db)
+{
+	int64_t built = store_meta_get_int(db, "meta_sizes_generation", -1);
+	return built >= 0 && built == store_meta_get_int(db, "generation", 0);
+}
+
+int meta_sizes_build(const char *db_path, int threads, char *err, size_t errlen)
+{
+	sqlite3 *db;
+	if (store_open(db_path, STORE_READ_WRITE, &db, err, errlen) != STORE_OK)
+		return -1;
+	if (meta_sizes_valid(db)) {
+		store_close(db);
+		return 0;
+	}
+	int64_t generation = store_meta_get_int(db, "generation", 0);
+	struct job j = {.db_path = db_path};
+	pthread_mutex_init(&j.err_lock, NULL);
+	atomic_init(&j.next, 0);
+	atomic_init(&j.failed, false);
+	int64_t *ids = NULL;
+	int rc = read_ids(db, &ids, &j.n);
+	j.ids = ids;
+	if (rc == 0 && !(j.sizes = malloc((j.n ? j.n : 1) * sizeof *j.sizes)))
+		rc = -1;
+	if (rc != 0 && (!ids || !j.sizes))
+		snprintf(j.err, sizeof j.err, "out of memory");
+	if (rc == 0) {
+		render_all(&j, threads);
+		rc = atomic_load(&j.failed) ? -1 : write_sizes(db, &j, generation);
+	}
+	if (rc != 0)
+		snprintf(err, errlen, "cannot record the .meta sizes in %s: %s", db_path,
+		         j.err[0] ? j.err : sqlite3_errmsg(db));
+	free(ids);
+	free(j.sizes);
+	pthread_mutex_destroy(&j.err_lock);
+	store_close(db);
+	return rc;
+}
