@@ -38,10 +38,19 @@ void extract_ctx_free(struct extract_ctx *ctx);
 int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *name,
                   struct extract_media_result *out);
 
+/* Size, mtime and inode of a file as opened (fstat). */
+struct extract_facts {
+	uint64_t size;
+	int64_t mtime_ns;
+	uint64_t ino;
+};
+
 /* Reads the JSON file dir_path/name whole into a buffer owned by ctx (valid
- * until the next call). Returns the length, or -1 with a reason in problem. */
+ * until the next call), and its facts when it could be opened. Returns the
+ * length, or -1 with a reason in problem. */
 long extract_read_json(struct extract_ctx *ctx, const char *dir_path, const char *name,
-                       const char **buf, char *problem, size_t problem_len);
+                       const char **buf, struct extract_facts *facts, char *problem,
+                       size_t problem_len);
 
 /* The identity key of a file given its size, head and tail (exposed for tests). */
 uint64_t extract_identity(uint64_t size, const void *head, size_t head_len, const void *tail,

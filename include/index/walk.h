@@ -8,6 +8,7 @@
 #ifndef TFS_INDEX_WALK_H
 #define TFS_INDEX_WALK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,7 +65,9 @@ struct walk {
 
 /* Walks the tree under the open directory source_fd. Returns 0, or -1 with a
  * message in err when SOURCE itself cannot be read or memory runs out. */
-int walk_tree(int source_fd, struct walk *w, char *err, size_t errlen);
+/* stat_files false (a first index: nothing stored to compare with) leaves
+ * size, mtime_ns and ino 0 wherever readdir gave the file type. */
+int walk_tree(int source_fd, bool stat_files, struct walk *w, char *err, size_t errlen);
 void walk_free(struct walk *w);
 
 /* The logical path of a folder (its group's), and its length. */

@@ -92,6 +92,25 @@ static int open_file_below_source(struct extract_ctx *ctx, const char *dir_path,
 	return fd;
 }
 
+/* The facts of a file that could not be opened (unreadable, say), so that
+ * the next pass sees it unchanged and does not try again. False when even
+ * lstat fails (it vanished). */
+static bool stat_unopened(struct extract_ctx *ctx, const char *dir_path, const char *name,
+                          struct extract_facts *facts)
+{
+	int err = errno;
+	int dfd = folder_fd(ctx, dir_path);
+	struct stat st;
+	bool ok = dfd >= 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (ok)
+		*facts = (struct extract_facts){
+		    .size = (uint64_t)st.st_size,
+		    .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+		    .ino = (uint64_t)st.st_ino};
+	errno = err;
+	return ok;
+}
+
 static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t got = 0;
@@ -159,6 +178,12 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
 	memset(out, 0, sizeof *out);
 	int fd = open_file_below_source(ctx, dir_path, name);
 	if (fd < 0) {
+		struct extract_facts facts;
+		if (stat_unopened(ctx, dir_path, name, &facts)) {
+			out->size = facts.size;
+			out->mtime_ns = facts.mtime_ns;
+			out->ino = facts.ino;
+		}
 		out->vanished = errno == ENOENT;
 		describe_errno(out->problem, sizeof out->problem,
 		               out->vanished ? "vanished during indexing" : "cannot open", errno);
@@ -214,10 +239,12 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
 }
 
 long extract_read_json(struct extract_ctx *ctx, const char *dir_path, const char *name,
-                       const char **buf, char *problem, size_t problem_len)
+                       const char **buf, struct extract_facts *facts, char *problem,
+                       size_t problem_len)
 {
 	int fd = open_file_below_source(ctx, dir_path, name);
 	if (fd < 0) {
+		stat_unopened(ctx, dir_path, name, facts);
 		describe_errno(problem, problem_len,
 		               errno == ENOENT ? "vanished during indexing" : "cannot open", errno);
 		return -1;
@@ -228,6 +255,10 @@ long extract_read_json(struct extract_ctx *ctx, const char *dir_path, const char
 		close(fd);
 		return -1;
 	}
+	*facts = (struct extract_facts){.size = (uint64_t)st.st_size,
+	                                .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+	                                            st.st_mtim.tv_nsec,
+	                                .ino = (uint64_t)st.st_ino};
 	if ((uint64_t)st.st_size > EXTRACT_MAX_JSON) {
 		snprintf(problem, problem_len, "JSON file too large (%lld bytes): not read",
 		         (long long)st.st_size);

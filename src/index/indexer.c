@@ -200,12 +200,15 @@ static void parse_one_sidecar(struct worker *wk, size_t item)
 	r->generation = p->generation;
 	r->name = f->name;
 	r->name_len = f->name_len;
-	r->size = f->size;
-	r->mtime_ns = f->mtime_ns;
-	r->ino = f->ino;
 	const char *buf;
-	long len =
-	    extract_read_json(wk->ctx, d->path, f->name, &buf, r->problem, sizeof r->problem);
+	/* The facts of the file as read win over the walk's (none on a first
+	 * index; and a file rewritten since the walk is stored as it was read). */
+	struct extract_facts facts = {f->size, f->mtime_ns, f->ino};
+	long len = extract_read_json(wk->ctx, d->path, f->name, &buf, &facts, r->problem,
+	                             sizeof r->problem);
+	r->size = facts.size;
+	r->mtime_ns = facts.mtime_ns;
+	r->ino = facts.ino;
 	atomic_fetch_add(&p->opened, 1);
 	if (len < 0) {
 		r->doc.kind = SJ_BROKEN;
@@ -619,7 +622,13 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 		goto out;
 
 	report(&p, INDEX_WALK, 0, 0);
-	if (walk_tree(p.source_fd, &p.walk, err, errlen) != 0)
+	/* With nothing stored there is nothing to compare, so the walk need not
+	 * stat the files: the workers fstat what they open. */
+	bool first_index = store_query_int(p.db,
+	                                   "SELECT EXISTS (SELECT 1 FROM files)"
+	                                   " OR EXISTS (SELECT 1 FROM sidecars)",
+	                                   1) == 0;
+	if (walk_tree(p.source_fd, !first_index, &p.walk, err, errlen) != 0)
 		goto out;
 	size_t n_media = 0;
 	for (size_t i = 0; i < p.walk.n_files; i++)
