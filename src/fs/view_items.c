@@ -324,13 +324,15 @@ int view_items_load(sqlite3 *db, int trash_kind, struct view_items *out, char *e
 	if (rc == 0)
 		rc = load_dirs(db, &l);
 	if (rc == 0) {
-		qsort(l.rows, l.n, sizeof *l.rows, by_item_then_id);
+		if (l.n > 1)
+			qsort(l.rows, l.n, sizeof *l.rows, by_item_then_id);
 		l.n = keep_one_row_per_item(l.rows, l.n);
 		for (size_t i = 0; rc == 0 && i < l.n; i++)
 			rc = add_source_path(&l, &l.rows[i]) == 0 ? 0 : OUT_OF_MEMORY;
 	}
 	if (rc == 0) {
-		qsort_r(l.rows, l.n, sizeof *l.rows, by_taken_then_path, l.spath.p);
+		if (l.n > 1)
+			qsort_r(l.rows, l.n, sizeof *l.rows, by_taken_then_path, l.spath.p);
 		rc = hand_out(&l, out) == 0 ? 0 : OUT_OF_MEMORY;
 	}
 	if (rc != 0 && err && errlen)

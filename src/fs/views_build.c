@@ -509,6 +509,97 @@ static int64_t orig_parent(struct build *b, sqlite3_stmt *find, sqlite3_value *p
 	return vid;
 }
 
+/* originals/ rows, sorted here rather than by SQLite: a third of the time
+ * for the largest view. */
+struct orig_row {
+	int64_t vid, id;
+	size_t name, len; /* in orig_rows.text */
+};
+
+struct orig_rows {
+	struct orig_row *v;
+	size_t n, cap;
+	char *text;
+	size_t text_len, text_cap;
+};
+
+static int orig_rows_add(struct orig_rows *r, int64_t vid, int64_t id, const void *name, size_t len)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 4096;
+		struct orig_row *v = realloc(r->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		r->v = v;
+		r->cap = cap;
+	}
+	if (r->text_cap - r->text_len < len) {
+		size_t cap = r->text_cap ? 2 * r->text_cap : 65536;
+		while (cap - r->text_len < len)
+			cap *= 2;
+		char *t = realloc(r->text, cap);
+		if (!t)
+			return -1;
+		r->text = t;
+		r->text_cap = cap;
+	}
+	if (len)
+		memcpy(r->text + r->text_len, name, len);
+	r->v[r->n++] = (struct orig_row){vid, id, r->text_len, len};
+	r->text_len += len;
+	return 0;
+}
+
+/* (folder, name as SQLite orders BLOBs, file id). */
+static int by_folder_name_id(const void *pa, const void *pb, void *text)
+{
+	const struct orig_row *a = pa, *b = pb;
+	if (a->vid != b->vid)
+		return a->vid < b->vid ? -1 : 1;
+	const char *t = text;
+	int c = memcmp(t + a->name, t + b->name, a->len < b->len ? a->len : b->len);
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Every media file under the folder made for its source directory, in
+ * (name, id) order within each. */
+static int place_source_files(struct build *b)
+{
+	sqlite3_stmt *sel;
+	if (sqlite3_prepare_v2(b->db,
+	                       "SELECT m.vid, f.id, f.name FROM files f"
+	                       " CROSS JOIN tfs_map m ON m.kind = 4 AND m.key = f.dir_id",
+	                       -1, &sel, NULL) != SQLITE_OK)
+		return fail(b, "prepare media list");
+	struct orig_rows rows = {0};
+	int rc = 0, step;
+	while (rc == 0 && (step = sqlite3_step(sel)) == SQLITE_ROW)
+		if (orig_rows_add(&rows, sqlite3_column_int64(sel, 0), sqlite3_column_int64(sel, 1),
+		                  sqlite3_column_blob(sel, 2),
+		                  (size_t)sqlite3_column_bytes(sel, 2)) != 0)
+			rc = out_of_memory(b);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(b, "list media");
+	sqlite3_finalize(sel);
+	if (rc == 0 && rows.n > 1)
+		qsort_r(rows.v, rows.n, sizeof *rows.v, by_folder_name_id, rows.text);
+	struct folder f = {.parent = -1};
+	for (size_t i = 0; rc == 0 && i < rows.n; i++)
+		rc = place_row(b, &f, rows.v[i].vid, rows.v[i].id, rows.text + rows.v[i].name,
+		               rows.v[i].len, NAMES_MAX);
+	if (rc == 0)
+		rc = place_last_folder(b, &f, NAMES_MAX);
+	else
+		folder_free(&f);
+	free(rows.v);
+	free(rows.text);
+	return rc;
+}
+
 static int build_originals(struct build *b, int64_t top)
 {
 	/* Only the folders that lead to media: every folder holding a file and
@@ -545,11 +636,7 @@ static int build_originals(struct build *b, int64_t top)
 	sqlite3_finalize(find);
 	if (rc != 0)
 		return rc;
-	return place_media_sql(b,
-	                       "SELECT m.vid, f.id, f.name FROM files f"
-	                       " CROSS JOIN tfs_map m ON m.kind = 4 AND m.key = f.dir_id"
-	                       " ORDER BY m.vid, f.name, f.id",
-	                       -1, NAMES_MAX);
+	return place_source_files(b);
 }
 
 static int build_status(struct build *b, int64_t root)
