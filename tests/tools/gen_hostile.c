@@ -852,8 +852,8 @@ static void hostile_names(void)
 	    "star*?[].jpg",
 	    "back\\slash.jpg",
 	    "quote\"'.jpg",
-	    "\xe2\x80\xae"
-	    "gpj.exe.jpg",
+	    ("\xe2\x80\xae" /* RIGHT-TO-LEFT OVERRIDE, split off the hex escape */
+	     "gpj.exe.jpg"),
 	    ".hidden.jpg",
 	    "...jpg",
 	    "IMG_99999999_999999.jpg",
