@@ -76,6 +76,7 @@ struct pass {
 	int64_t *sidecar_taken_by_file; /* media file index -> sidecar taken or INT64_MIN */
 	struct id_list relinked;        /* unchanged files whose sidecar link changed */
 	struct loop *loop;
+	struct stored_rows *stored; /* reconcile_prefetch's load, until reconcile */
 	atomic_ulong opened;
 	atomic_bool oom;
 };
@@ -88,6 +89,15 @@ void id_list_free(struct id_list *l);
  * reads the store on the caller's thread, so it runs before the writer
  * thread exists (the connection is not shared between threads). 0 or -1. */
 int reconcile(struct pass *p);
+
+/* Starts reading the store's files and sidecars on a thread of its own, to
+ * overlap the walk (whose stats are most of an unchanged re-index). The
+ * connection belongs to that thread until reconcile_wait; reconcile waits
+ * too. 0, or -1 when the thread cannot start (reconcile then reads itself). */
+int reconcile_prefetch(struct pass *p);
+void reconcile_wait(struct pass *p);
+/* Waits for and frees an unused prefetch (error paths; reconcile does it too). */
+void reconcile_discard(struct pass *p);
 
 /* rows.c: writer operations (run on the writer thread; rows are freed after). */
 struct dir_row {

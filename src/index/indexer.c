@@ -545,6 +545,7 @@ static int start_workers(struct pass *p, struct worker *workers, int n, char *er
 
 static void free_pass(struct pass *p, struct worker *workers, int n_workers)
 {
+	reconcile_discard(p);
 	for (int i = 0; i < n_workers; i++)
 		extract_ctx_free(workers[i].ctx);
 	if (p->fs)
@@ -642,7 +643,11 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	                                   1) == 0;
 	if (first_index)
 		use_rollback_journal_for_bulk_load(p.db);
-	if (walk_tree(p.source_fd, !first_index, &p.walk, err, errlen) != 0)
+	else
+		reconcile_prefetch(&p); /* on failure reconcile reads the store itself */
+	int walked = walk_tree(p.source_fd, !first_index, &p.walk, err, errlen);
+	reconcile_wait(&p); /* the connection is this thread's again */
+	if (walked != 0)
 		goto out;
 	size_t n_media = 0;
 	for (size_t i = 0; i < p.walk.n_files; i++)

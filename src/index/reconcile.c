@@ -3,6 +3,7 @@
  * merged with the walk, folder by folder: a file is unchanged when size,
  * mtime and inode are equal, and keeps its row id (its inode base) for as
  * long as it stays unchanged. Rows nothing on disk matches have vanished. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,10 +57,9 @@ static int keep_text(struct table *t, const void *p, size_t len, size_t *off)
 	return 0;
 }
 
-static const struct table *sort_table; /* qsort has no context argument */
-
-static int compare_stored(const void *a, const void *b)
+static int compare_stored(const void *a, const void *b, void *table)
 {
+	const struct table *sort_table = table;
 	const struct stored *x = a, *y = b;
 	if (x->dir_id != y->dir_id)
 		return x->dir_id < y->dir_id ? -1 : 1;
@@ -117,9 +117,7 @@ static int load_table(sqlite3 *db, const char *sql, bool with_title, struct tabl
 		rc = -1;
 	sqlite3_finalize(st);
 	if (rc == 0 && t->n > 1) {
-		sort_table = t;
-		qsort(t->rows, t->n, sizeof *t->rows, compare_stored);
-		sort_table = NULL;
+		qsort_r(t->rows, t->n, sizeof *t->rows, compare_stored, t);
 	}
 	return rc;
 }
@@ -350,23 +348,81 @@ static int reconcile_dirs(struct pass *p, struct strmap *stored)
 	return rc;
 }
 
-int reconcile(struct pass *p)
+/* The stored files and sidecars, sorted; read on the prefetch thread or in
+ * reconcile itself. */
+struct stored_rows {
+	struct table files, sidecars;
+	int rc;
+	pthread_t thread;
+	bool running;
+};
+
+static int load_stored_rows(sqlite3 *db, struct stored_rows *s)
 {
-	struct strmap stored = {0};
-	int rc = reconcile_dirs(p, &stored);
-	strmap_free(&stored);
-	if (rc != 0)
-		return -1;
-	struct table files = {0}, sidecars = {0};
-	rc = load_table(p->db,
-	                "SELECT id, dir_id, name, size, mtime_ns, ino, sidecar_id, match_rule"
-	                " FROM files",
-	                false, &files);
+	int rc = load_table(db,
+	                    "SELECT id, dir_id, name, size, mtime_ns, ino, sidecar_id, match_rule"
+	                    " FROM files",
+	                    false, &s->files);
 	if (rc == 0)
-		rc = load_table(p->db,
+		rc = load_table(db,
 		                "SELECT id, dir_id, name, size, mtime_ns, ino, taken, kind, title"
 		                " FROM sidecars",
-		                true, &sidecars);
+		                true, &s->sidecars);
+	return rc;
+}
+
+static void *prefetch_thread(void *arg)
+{
+	struct pass *p = arg;
+	p->stored->rc = load_stored_rows(p->db, p->stored);
+	return NULL;
+}
+
+int reconcile_prefetch(struct pass *p)
+{
+	if (!(p->stored = calloc(1, sizeof *p->stored)))
+		return -1;
+	if (pthread_create(&p->stored->thread, NULL, prefetch_thread, p) != 0) {
+		free(p->stored);
+		p->stored = NULL;
+		return -1;
+	}
+	p->stored->running = true;
+	return 0;
+}
+
+void reconcile_wait(struct pass *p)
+{
+	if (p->stored && p->stored->running) {
+		pthread_join(p->stored->thread, NULL);
+		p->stored->running = false;
+	}
+}
+
+void reconcile_discard(struct pass *p)
+{
+	reconcile_wait(p);
+	if (p->stored) {
+		table_free(&p->stored->files);
+		table_free(&p->stored->sidecars);
+		free(p->stored);
+		p->stored = NULL;
+	}
+}
+
+int reconcile(struct pass *p)
+{
+	reconcile_wait(p);
+	struct stored_rows own = {0}, *rows = p->stored ? p->stored : &own;
+	int rc = p->stored ? p->stored->rc : load_stored_rows(p->db, &own);
+	struct strmap stored = {0};
+	if (rc == 0)
+		rc = reconcile_dirs(p, &stored);
+	strmap_free(&stored);
+	struct table files = rows->files, sidecars = rows->sidecars;
+	memset(&rows->files, 0, sizeof rows->files); /* owned here from now on */
+	memset(&rows->sidecars, 0, sizeof rows->sidecars);
+	reconcile_discard(p);
 	for (size_t d = 0; rc == 0 && d < p->walk.n_dirs; d++) {
 		merge_folder(p, &sidecars, (int32_t)d, true, &p->next_sidecar_id);
 		merge_folder(p, &files, (int32_t)d, false, &p->next_file_id);
