@@ -49,10 +49,13 @@ static const char WORK_SQL[] =
  * scanned all files once per folder (1.5 s instead of 0.1 s for 124,000). */
 enum map_kind { MAP_MONTH = 1, MAP_CAMERA, MAP_ALBUM, MAP_DIR };
 
+#define ENTRY_BATCH 32
+
 struct build {
 	sqlite3 *db;
 	int64_t next_vid;
 	sqlite3_stmt *ins_vdir, *ins_entry, *ins_map, *names_in;
+	sqlite3_stmt *ins_entries; /* ENTRY_BATCH media entries at once */
 	char *err;
 	size_t errlen;
 };
@@ -284,6 +287,43 @@ static int compare_names(const void *pa, const void *pb)
 
 /* Names every row of the folder, then inserts them in key order, which is
  * several times cheaper for the b-tree than the order they were listed in. */
+/* Writes the folder's media rows (not the names it already had), ENTRY_BATCH
+ * to a statement where it can: one statement step per row was a third of
+ * the cost of an entry. */
+static int insert_folder_entries(struct build *b, struct folder *f)
+{
+	size_t i = 0;
+	while (i < f->n) {
+		size_t batch[ENTRY_BATCH], k = 0, j = i;
+		for (; j < f->n && k < ENTRY_BATCH; j++)
+			if (f->rows[j].target >= 0)
+				batch[k++] = j;
+		if (k == ENTRY_BATCH) {
+			sqlite3_stmt *st = b->ins_entries;
+			sqlite3_reset(st);
+			for (size_t m = 0; m < k; m++) {
+				const struct named *r = &f->rows[batch[m]];
+				int col = (int)m * 3;
+				sqlite3_bind_int64(st, col + 1, f->parent);
+				sqlite3_bind_blob(st, col + 2, r->name, (int)r->len, SQLITE_STATIC);
+				sqlite3_bind_int64(st, col + 3, r->target);
+			}
+			if (sqlite3_step(st) != SQLITE_DONE)
+				return fail(b, "insert entries");
+		} else {
+			for (size_t m = 0; m < k; m++) {
+				const struct named *r = &f->rows[batch[m]];
+				bool placed;
+				if (insert_entry(b, f->parent, r->name, r->len, ENTRY_MEDIA,
+				                 r->target, &placed) != 0)
+					return -1;
+			}
+		}
+		i = j;
+	}
+	return 0;
+}
+
 static int folder_flush(struct build *b, struct folder *f, size_t max)
 {
 	for (size_t i = 0; i < f->n; i++) {
@@ -296,13 +336,8 @@ static int folder_flush(struct build *b, struct folder *f, size_t max)
 	if (folder_number_collisions(f, max) != 0)
 		goto oom;
 	qsort(f->rows, f->n, sizeof *f->rows, compare_names);
-	for (size_t i = 0; i < f->n; i++) {
-		bool placed;
-		if (f->rows[i].target >= 0 &&
-		    insert_entry(b, f->parent, f->rows[i].name, f->rows[i].len, ENTRY_MEDIA,
-		                 f->rows[i].target, &placed) != 0)
-			return -1;
-	}
+	if (insert_folder_entries(b, f) != 0)
+		return -1;
 	folder_reset(f);
 	return 0;
 oom:
@@ -680,6 +715,17 @@ static int build_all(struct build *b)
 	                  b->err, b->errlen);
 }
 
+static int prepare_entry_batch(sqlite3 *db, sqlite3_stmt **st)
+{
+	char sql[64 + ENTRY_BATCH * 24];
+	size_t n = (size_t)snprintf(
+	    sql, sizeof sql, "INSERT OR IGNORE INTO entries(parent, name, kind, target) VALUES");
+	for (int i = 0; i < ENTRY_BATCH; i++)
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(?,?,%d,?)", i ? "," : "",
+		                      ENTRY_MEDIA);
+	return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 int views_build(sqlite3 *db, const char *tz, char *err, size_t errlen)
 {
 	struct build b = {.db = db, .err = err, .errlen = errlen};
@@ -700,11 +746,13 @@ int views_build(sqlite3 *db, const char *tz, char *err, size_t errlen)
 	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO tfs_map(kind, key, vid) VALUES(?,?,?)",
 	                       -1, &b.ins_map, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT name FROM entries WHERE parent = ?1", -1, &b.names_in,
-	                       NULL) != SQLITE_OK) {
+	                       NULL) != SQLITE_OK ||
+	    prepare_entry_batch(db, &b.ins_entries) != 0) {
 		int rc = fail(&b, "prepare");
 		sqlite3_finalize(b.ins_vdir);
 		sqlite3_finalize(b.ins_entry);
 		sqlite3_finalize(b.ins_map);
+		sqlite3_finalize(b.names_in);
 		return rc;
 	}
 	int rc = build_all(&b);
@@ -712,6 +760,7 @@ int views_build(sqlite3 *db, const char *tz, char *err, size_t errlen)
 	sqlite3_finalize(b.ins_entry);
 	sqlite3_finalize(b.ins_map);
 	sqlite3_finalize(b.names_in);
+	sqlite3_finalize(b.ins_entries);
 	if (rc == 0 && store_meta_set(db, "views_tz", tz ? tz : "") != 0)
 		rc = fail(&b, "record tz");
 	return rc;
