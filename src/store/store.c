@@ -185,7 +185,10 @@ static int empty_older_store(sqlite3 *db, const char *path, char *err, size_t er
 	if (rc != STORE_OK) {
 		set_err(err, errlen, "cannot rebuild the store %s: %s", path, sqlite3_errmsg(db));
 		store_exec(db, "ROLLBACK", NULL, 0);
+		return rc;
 	}
+	/* The old pages are free now; give them back (instant on empty tables). */
+	store_exec(db, "VACUUM", NULL, 0);
 	return rc;
 }
 

@@ -408,12 +408,18 @@ static void check_older_store_is_rebuilt(void)
 	char err[512] = "";
 	CHECK_INT(store_open(db_path, STORE_READ_ONLY, &db, err, sizeof err), STORE_ERR_CORRUPT);
 	CHECK_MSG(strstr(err, "older takeoutfs") != NULL, "message: %s", err);
+	/* Opened for writing: emptied, and the old pages given back. */
+	CHECK_INT(store_open(db_path, STORE_READ_WRITE, &db, err, sizeof err), STORE_OK);
+	CHECK_INT(store_query_int(db, "SELECT COUNT(*) FROM files", -1), 0);
+	CHECK_INT(store_query_int(db, "PRAGMA freelist_count", -1), 0);
+	store_close(db);
 	struct index_summary sum;
 	CHECK_INT(run(&sum, false), INDEX_OK);
 	CHECK_MSG(sum.opened > 0, "an emptied store is filled by a full pass (opened %llu)",
 	          (unsigned long long)sum.opened);
 	CHECK_INT(query_int("SELECT value FROM meta WHERE key = 'schema_version'"),
 	          STORE_SCHEMA_VERSION);
+
 	CHECK_INT(query_int("SELECT COUNT(*) FROM files WHERE name = CAST('IMG_2.jpg' AS BLOB)"),
 	          1);
 }
