@@ -30,7 +30,9 @@ void mime_sniffer_free(struct mime_sniffer *s);
  *  - ISO BMFF with a leading ftyp box (HEIC, MP4, MOV): the ftyp box;
  *  - QuickTime without ftyp whose first box is moov or mdat: its type;
  *  - TIFF and TIFF-based raw (DNG, CR2, NEF...): the first 16 bytes;
- *  - JPEG (FF D8 FF): the first 4 bytes (SOI and the first marker).
+ *  - JPEG (FF D8 FF): the first 4 bytes (SOI and the first marker);
+ *  - PNG: the signature and the IHDR chunk's length and type (16 bytes;
+ *    file 5.44 says image/png for animated PNGs too).
  * tests/unit/test_conformance.c checks each claim on every real file by
  * zeroing all but that range and asking a fresh libmagic. */
 #define MIME_KEY_MAX 64
