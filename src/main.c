@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -286,6 +287,9 @@ static int index_then_serve(const struct cli_options *opt, const char *real_sour
 		say("%s", text);
 	}
 	record_meta_sizes(opt, db_path);
+	/* The index's memory (and the per-thread arenas of its workers) is
+	 * free now; give it back before serving for days. */
+	malloc_trim(0);
 	return mount_store(opt, real_source, db_path, args);
 }
 
