@@ -11,30 +11,26 @@
 
 #include "fs/camera.h"
 #include "fs/names.h"
+#include "util/growbuf.h"
 
 /* One live file while the items are formed. */
 struct row {
 	int64_t id, item, taken, dir_id;
-	uint32_t name, camera, spath;
+	size_t name, camera, spath, spath_len;
 	uint16_t name_len, camera_len;
-	uint32_t spath_len;
 	char month[8];
 	bool favorite, has_taken;
-};
-
-/* Text that only grows; offsets stay valid across reallocations. */
-struct text {
-	char *p;
-	size_t len, cap;
 };
 
 struct loader {
 	struct row *rows;
 	size_t n, cap;
-	struct text text;  /* names and camera names, handed out */
-	struct text spath; /* source paths, for the order only */
-	int64_t *dir_ids;  /* dirs by id, for the source paths */
-	uint32_t *dir_path, *dir_path_len;
+	struct textbuf text;  /* names and camera names, handed out */
+	struct textbuf spath; /* source paths, for the order only */
+	struct dir_path {
+		int64_t id;
+		size_t path, len; /* in spath */
+	} * dirs;                 /* by id, for the source paths */
 	size_t n_dirs;
 };
 
@@ -77,45 +73,10 @@ void view_month(bool has_taken, int64_t taken, bool has_offset, int64_t offset_m
 	memcpy(out, ym, sizeof ym);
 }
 
-/* Makes room for len more bytes at *off. */
-static int text_reserve(struct text *t, size_t len, uint32_t *off)
-{
-	if (t->len + len > UINT32_MAX)
-		return -1;
-	if (t->cap - t->len < len) {
-		size_t cap = t->cap ? t->cap : 65536;
-		while (cap - t->len < len)
-			cap *= 2;
-		char *p = realloc(t->p, cap);
-		if (!p)
-			return -1;
-		t->p = p;
-		t->cap = cap;
-	}
-	*off = (uint32_t)t->len;
-	t->len += len;
-	return 0;
-}
-
-static int text_add(struct text *t, const void *s, size_t len, uint32_t *off)
-{
-	if (text_reserve(t, len, off) != 0)
-		return -1;
-	if (len)
-		memcpy(t->p + *off, s, len);
-	return 0;
-}
-
 static int add_row(struct loader *l, sqlite3_stmt *st)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 4096;
-		struct row *rows = realloc(l->rows, cap * sizeof *rows);
-		if (!rows)
-			return -1;
-		l->rows = rows;
-		l->cap = cap;
-	}
+	if (grow_array((void **)&l->rows, &l->cap, l->n + 1, sizeof *l->rows) != 0)
+		return -1;
 	struct row *r = &l->rows[l->n];
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
@@ -134,8 +95,8 @@ static int add_row(struct loader *l, sqlite3_stmt *st)
 	size_t camera_len =
 	    camera_name((const char *)sqlite3_column_text(st, 7),
 	                (const char *)sqlite3_column_text(st, 8), camera, sizeof camera);
-	if (text_add(&l->text, sqlite3_column_blob(st, 3), name_len, &r->name) != 0 ||
-	    text_add(&l->text, camera, camera_len, &r->camera) != 0)
+	if (textbuf_add(&l->text, sqlite3_column_blob(st, 3), name_len, &r->name) != 0 ||
+	    textbuf_add(&l->text, camera, camera_len, &r->camera) != 0)
 		return -1;
 	r->name_len = (uint16_t)name_len;
 	r->camera_len = (uint16_t)camera_len;
@@ -170,29 +131,15 @@ static int load_dirs(sqlite3 *db, struct loader *l)
 	int rc = 0, step = SQLITE_DONE;
 	size_t cap = 0;
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n_dirs == cap) {
-			cap = cap ? 2 * cap : 256;
-			int64_t *ids = realloc(l->dir_ids, cap * sizeof *ids);
-			if (ids)
-				l->dir_ids = ids;
-			uint32_t *path = realloc(l->dir_path, cap * sizeof *path);
-			if (path)
-				l->dir_path = path;
-			uint32_t *len = realloc(l->dir_path_len, cap * sizeof *len);
-			if (len)
-				l->dir_path_len = len;
-			if (!ids || !path || !len) {
-				rc = OUT_OF_MEMORY;
-				break;
-			}
-		}
-		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		l->dir_ids[l->n_dirs] = sqlite3_column_int64(st, 0);
-		l->dir_path_len[l->n_dirs] = (uint32_t)len;
-		if (text_add(&l->spath, sqlite3_column_blob(st, 1), len, &l->dir_path[l->n_dirs]) !=
-		    0)
+		if (grow_array((void **)&l->dirs, &cap, l->n_dirs + 1, sizeof *l->dirs) != 0) {
 			rc = OUT_OF_MEMORY;
-		l->n_dirs++;
+			break;
+		}
+		struct dir_path *d = &l->dirs[l->n_dirs++];
+		d->id = sqlite3_column_int64(st, 0);
+		d->len = (size_t)sqlite3_column_bytes(st, 1);
+		if (textbuf_add(&l->spath, sqlite3_column_blob(st, 1), d->len, &d->path) != 0)
+			rc = OUT_OF_MEMORY;
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = -1;
@@ -200,40 +147,40 @@ static int load_dirs(sqlite3 *db, struct loader *l)
 	return rc;
 }
 
-static bool find_dir(const struct loader *l, int64_t id, size_t *at)
+/* The folder dir_id (dirs are in id order), or NULL. */
+static const struct dir_path *find_dir(const struct loader *l, int64_t id)
 {
 	size_t lo = 0, hi = l->n_dirs;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (l->dir_ids[mid] < id)
+		if (l->dirs[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	*at = lo;
-	return lo < l->n_dirs && l->dir_ids[lo] == id;
+	return lo < l->n_dirs && l->dirs[lo].id == id ? &l->dirs[lo] : NULL;
 }
 
 /* The file's path below SOURCE (folder "/" name, or the name alone at the
  * top), compared byte by byte like the whole path. */
 static int add_source_path(struct loader *l, struct row *r)
 {
-	size_t d;
-	size_t dir_len = find_dir(l, r->dir_id, &d) ? l->dir_path_len[d] : 0;
+	const struct dir_path *d = find_dir(l, r->dir_id);
+	size_t dir_len = d ? d->len : 0;
 	size_t total = dir_len ? dir_len + 1 + r->name_len : r->name_len;
-	uint32_t off;
-	if (text_reserve(&l->spath, total, &off) != 0)
+	size_t off;
+	if (textbuf_reserve(&l->spath, total, &off) != 0)
 		return -1;
 	char *p = l->spath.p + off; /* after the reservation: it may move the buffer */
 	if (dir_len) {
-		memcpy(p, l->spath.p + l->dir_path[d], dir_len);
+		memcpy(p, l->spath.p + d->path, dir_len);
 		p[dir_len] = '/';
 		p += dir_len + 1;
 	}
 	if (r->name_len)
 		memcpy(p, l->text.p + r->name, r->name_len);
 	r->spath = off;
-	r->spath_len = (uint32_t)total;
+	r->spath_len = total;
 	return 0;
 }
 
@@ -287,11 +234,9 @@ static size_t keep_one_row_per_item(struct row *rows, size_t n)
 static void free_loader(struct loader *l)
 {
 	free(l->rows);
-	free(l->text.p);
-	free(l->spath.p);
-	free(l->dir_ids);
-	free(l->dir_path);
-	free(l->dir_path_len);
+	textbuf_free(&l->text);
+	textbuf_free(&l->spath);
+	free(l->dirs);
 }
 
 static int hand_out(struct loader *l, struct view_items *out)

@@ -14,6 +14,7 @@
 #include "fs/view_items.h"
 #include "index/classify.h"
 #include "store/store.h"
+#include "util/growbuf.h"
 #include "util/strmap.h"
 
 static const char VIEW_SCHEMA_SQL[] =
@@ -158,8 +159,7 @@ static int out_of_memory(struct build *b)
  * taken names points into it, and numbered names get their own copies. */
 struct folder {
 	int64_t parent;
-	char *buf;
-	size_t buf_len, buf_cap;
+	struct textbuf buf;
 	struct named {
 		int64_t target; /* files.id; -1 for a name the folder already had */
 		size_t off, len;
@@ -174,29 +174,17 @@ struct folder {
 
 static int folder_add(struct folder *f, int64_t target, const char *name, size_t len, size_t max)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 256;
-		struct named *rows = realloc(f->rows, cap * sizeof *rows);
-		if (!rows)
-			return -1;
-		f->rows = rows;
-		f->cap = cap;
-	}
-	if (f->buf_cap - f->buf_len < NAMES_MAX + 1) {
-		size_t cap = f->buf_cap ? 2 * f->buf_cap : 16384;
-		char *buf = realloc(f->buf, cap);
-		if (!buf)
-			return -1;
-		f->buf = buf;
-		f->buf_cap = cap;
-	}
+	size_t off;
+	if (grow_array((void **)&f->rows, &f->cap, f->n + 1, sizeof *f->rows) != 0 ||
+	    textbuf_reserve(&f->buf, NAMES_MAX + 1, &off) != 0)
+		return -1;
 	size_t clean = target < 0 ? (len > NAMES_MAX ? NAMES_MAX : len) : 0;
 	if (target < 0)
-		memcpy(f->buf + f->buf_len, name, clean);
+		memcpy(f->buf.p + off, name, clean);
 	else
-		clean = names_clean(name, len, max, f->buf + f->buf_len);
-	f->rows[f->n++] = (struct named){.target = target, .off = f->buf_len, .len = clean};
-	f->buf_len += clean;
+		clean = names_clean(name, len, max, f->buf.p + off);
+	f->buf.len = off + clean; /* give back what the name did not use */
+	f->rows[f->n++] = (struct named){.target = target, .off = off, .len = clean};
 	return 0;
 }
 
@@ -212,14 +200,14 @@ static void folder_reset(struct folder *f)
 	memset(&f->taken, 0, sizeof f->taken);
 	memset(&f->last, 0, sizeof f->last);
 	f->n = 0;
-	f->buf_len = 0;
+	f->buf.len = 0;
 }
 
 static void folder_free(struct folder *f)
 {
 	folder_reset(f);
 	free(f->rows);
-	free(f->buf);
+	textbuf_free(&f->buf);
 }
 
 /* The names the folder already holds (its sub-folders in originals/). */
@@ -328,7 +316,7 @@ static int folder_flush(struct build *b, struct folder *f, size_t max)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		struct named *r = &f->rows[i];
-		r->name = f->buf + r->off;
+		r->name = f->buf.p + r->off;
 		r->collided = strmap_get(&f->taken, r->name, r->len, -1) >= 0;
 		if (!r->collided && strmap_put(&f->taken, r->name, r->len, 1) != 0)
 			goto oom;
@@ -554,34 +542,16 @@ struct orig_row {
 struct orig_rows {
 	struct orig_row *v;
 	size_t n, cap;
-	char *text;
-	size_t text_len, text_cap;
+	struct textbuf text;
 };
 
 static int orig_rows_add(struct orig_rows *r, int64_t vid, int64_t id, const void *name, size_t len)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 4096;
-		struct orig_row *v = realloc(r->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		r->v = v;
-		r->cap = cap;
-	}
-	if (r->text_cap - r->text_len < len) {
-		size_t cap = r->text_cap ? 2 * r->text_cap : 65536;
-		while (cap - r->text_len < len)
-			cap *= 2;
-		char *t = realloc(r->text, cap);
-		if (!t)
-			return -1;
-		r->text = t;
-		r->text_cap = cap;
-	}
-	if (len)
-		memcpy(r->text + r->text_len, name, len);
-	r->v[r->n++] = (struct orig_row){vid, id, r->text_len, len};
-	r->text_len += len;
+	size_t off;
+	if (grow_array((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v) != 0 ||
+	    textbuf_add(&r->text, name, len, &off) != 0)
+		return -1;
+	r->v[r->n++] = (struct orig_row){vid, id, off, len};
 	return 0;
 }
 
@@ -621,17 +591,17 @@ static int place_source_files(struct build *b)
 		rc = fail(b, "list media");
 	sqlite3_finalize(sel);
 	if (rc == 0 && rows.n > 1)
-		qsort_r(rows.v, rows.n, sizeof *rows.v, by_folder_name_id, rows.text);
+		qsort_r(rows.v, rows.n, sizeof *rows.v, by_folder_name_id, rows.text.p);
 	struct folder f = {.parent = -1};
 	for (size_t i = 0; rc == 0 && i < rows.n; i++)
-		rc = place_row(b, &f, rows.v[i].vid, rows.v[i].id, rows.text + rows.v[i].name,
+		rc = place_row(b, &f, rows.v[i].vid, rows.v[i].id, rows.text.p + rows.v[i].name,
 		               rows.v[i].len, NAMES_MAX);
 	if (rc == 0)
 		rc = place_last_folder(b, &f, NAMES_MAX);
 	else
 		folder_free(&f);
 	free(rows.v);
-	free(rows.text);
+	textbuf_free(&rows.text);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "index/classify.h"
 #include "index/pass.h"
 #include "index/sidecar_json.h"
+#include "util/growbuf.h"
 #include "util/strmap.h"
 
 /* One row of files or sidecars, as much as reconciling needs. */
@@ -27,33 +28,22 @@ struct stored {
 struct table {
 	struct stored *rows;
 	size_t n, cap;
-	char *text;
-	size_t text_len, text_cap;
+	struct textbuf text; /* names and titles, NUL-terminated */
 };
 
 static void table_free(struct table *t)
 {
 	free(t->rows);
-	free(t->text);
+	textbuf_free(&t->text);
 }
 
 static int keep_text(struct table *t, const void *p, size_t len, size_t *off)
 {
-	if (t->text_len + len + 1 > t->text_cap) {
-		size_t cap = t->text_cap ? t->text_cap * 2 : 1 << 20;
-		while (cap < t->text_len + len + 1)
-			cap *= 2;
-		char *q = realloc(t->text, cap);
-		if (!q)
-			return -1;
-		t->text = q;
-		t->text_cap = cap;
-	}
-	*off = t->text_len;
+	if (textbuf_reserve(&t->text, len + 1, off) != 0)
+		return -1;
 	if (len)
-		memcpy(t->text + t->text_len, p, len);
-	t->text[t->text_len + len] = '\0';
-	t->text_len += len + 1;
+		memcpy(t->text.p + *off, p, len);
+	t->text.p[*off + len] = '\0';
 	return 0;
 }
 
@@ -64,7 +54,8 @@ static int compare_stored(const void *a, const void *b, void *table)
 	if (x->dir_id != y->dir_id)
 		return x->dir_id < y->dir_id ? -1 : 1;
 	size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
-	int c = n ? memcmp(sort_table->text + x->name_off, sort_table->text + y->name_off, n) : 0;
+	int c =
+	    n ? memcmp(sort_table->text.p + x->name_off, sort_table->text.p + y->name_off, n) : 0;
 	if (c)
 		return c;
 	return x->name_len < y->name_len ? -1 : x->name_len > y->name_len;
@@ -78,15 +69,9 @@ static int load_table(sqlite3 *db, const char *sql, bool with_title, struct tabl
 		return -1;
 	int rc = 0, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (t->n == t->cap) {
-			size_t cap = t->cap ? t->cap * 2 : 4096;
-			struct stored *r = realloc(t->rows, cap * sizeof *r);
-			if (!r) {
-				rc = -1;
-				break;
-			}
-			t->rows = r;
-			t->cap = cap;
+		if (grow_array((void **)&t->rows, &t->cap, t->n + 1, sizeof *t->rows) != 0) {
+			rc = -1;
+			break;
 		}
 		struct stored *r = &t->rows[t->n];
 		memset(r, 0, sizeof *r);
@@ -158,7 +143,7 @@ static void take_stored_facts(struct pass *p, struct file_state *s, const struct
 		s->has_taken = r->has_link;
 		s->taken = r->link;
 		if (r->has_title && s->status == ST_UNCHANGED &&
-		    !(s->title = strdup(t->text + r->title_off)))
+		    !(s->title = strdup(t->text.p + r->title_off)))
 			atomic_store(&p->oom, true);
 	} else {
 		s->stored_sidecar_id = r->has_link ? r->link : 0;
@@ -184,10 +169,10 @@ static void merge_folder(struct pass *p, struct table *t, int32_t dir, bool is_j
 			break;
 		const struct walk_file *f = i < end ? &p->walk.files[i] : NULL;
 		struct stored *r = have_row ? &t->rows[k] : NULL;
-		int c =
-		    !r   ? -1
-		    : !f ? 1
-		         : compare_names(f->name, f->name_len, t->text + r->name_off, r->name_len);
+		int c = !r   ? -1
+		        : !f ? 1
+		             : compare_names(f->name, f->name_len, t->text.p + r->name_off,
+		                             r->name_len);
 		if (c > 0) { /* stored only: vanished (left unused, deleted later) */
 			mark_group_dirty(p, dir);
 			k++;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "index/classify.h"
+#include "util/growbuf.h"
 #include "util/strmap.h"
 
 /* ---- string arena: names and paths live as long as the walk ---- */
@@ -60,21 +61,6 @@ static void arena_free(struct walk_arena *a)
 
 /* ---- growable arrays ---- */
 
-static int reserve(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap * 2 : 256;
-	while (n < need)
-		n *= 2;
-	void *p = realloc(*arr, n * elem);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = n;
-	return 0;
-}
-
 struct walker {
 	struct walk *w;
 	bool stat_files; /* false: types from readdir where it knows them */
@@ -87,8 +73,8 @@ struct walker {
 static void add_problem(struct walker *wk, const char *dir_path, const char *name, const char *what)
 {
 	struct walk *w = wk->w;
-	if (reserve((void **)&w->problems, &wk->problems_cap, w->n_problems + 1,
-	            sizeof *w->problems) != 0) {
+	if (grow_array((void **)&w->problems, &wk->problems_cap, w->n_problems + 1,
+	               sizeof *w->problems) != 0) {
 		wk->oom = true;
 		return;
 	}
@@ -236,8 +222,8 @@ static int list_directory(struct walker *wk, int fd, const char *dir_path, struc
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		size_t len = strlen(e->d_name);
-		if (reserve((void **)&ents, &cap, n + 1, sizeof *ents) != 0 ||
-		    reserve((void **)&names, &names_cap, names_used + len + 1, 1) != 0) {
+		if (grow_array((void **)&ents, &cap, n + 1, sizeof *ents) != 0 ||
+		    grow_array((void **)&names, &names_cap, names_used + len + 1, 1) != 0) {
 			wk->oom = true;
 			break;
 		}
@@ -278,7 +264,7 @@ static int add_dir(struct walker *wk, int32_t parent, const char *path, size_t p
                    size_t name_off)
 {
 	struct walk *w = wk->w;
-	if (reserve((void **)&w->dirs, &wk->dirs_cap, w->n_dirs + 1, sizeof *w->dirs) != 0)
+	if (grow_array((void **)&w->dirs, &wk->dirs_cap, w->n_dirs + 1, sizeof *w->dirs) != 0)
 		return -1;
 	const char *p = arena_copy(&w->arena, path, path_len);
 	if (!p)
@@ -300,7 +286,7 @@ static int add_dir(struct walker *wk, int32_t parent, const char *path, size_t p
 static int add_file(struct walker *wk, int32_t dir, const struct entry *e, enum file_kind kind)
 {
 	struct walk *w = wk->w;
-	if (reserve((void **)&w->files, &wk->files_cap, w->n_files + 1, sizeof *w->files) != 0)
+	if (grow_array((void **)&w->files, &wk->files_cap, w->n_files + 1, sizeof *w->files) != 0)
 		return -1;
 	const char *name = arena_copy(&w->arena, e->name, e->len);
 	if (!name)
@@ -495,8 +481,8 @@ static int assign_groups(struct walker *wk)
 		}
 		int64_t g = strmap_get(&map, key, klen, -1);
 		if (g < 0) {
-			if (reserve((void **)&w->groups, &wk->groups_cap, w->n_groups + 1,
-			            sizeof *w->groups) != 0)
+			if (grow_array((void **)&w->groups, &wk->groups_cap, w->n_groups + 1,
+			               sizeof *w->groups) != 0)
 				goto oom;
 			g = (int64_t)w->n_groups;
 			w->groups[w->n_groups++] =
