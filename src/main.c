@@ -286,7 +286,8 @@ static int index_then_serve(const struct cli_options *opt, const char *real_sour
 		cli_format_short_summary(&sum, text, sizeof text);
 		say("%s", text);
 	}
-	record_meta_sizes(opt, db_path);
+	if (!opt->hidemeta) /* no .meta listed, no size needed */
+		record_meta_sizes(opt, db_path);
 	/* The index's memory (and the per-thread arenas of its workers) is
 	 * free now; give it back before serving for days. */
 	malloc_trim(0);
