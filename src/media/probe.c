@@ -138,9 +138,14 @@ size_t probe_copy_upto(struct probe_ctx *c, uint64_t off, size_t len, uint8_t *d
 		memcpy(dst, s->head + off, len);
 		return len;
 	}
-	if (c->win_len && off >= c->win_off && off + len <= c->win_off + c->win_len) {
-		memcpy(dst, c->win + (off - c->win_off), len);
-		return len;
+	/* What the window holds is copied, only the rest read: a raw file's
+	 * Exif IFD usually starts inside the window its SubIFDs were read in. */
+	if (c->win_len && off >= c->win_off && off < c->win_off + c->win_len) {
+		size_t in = (size_t)(c->win_off + c->win_len - off);
+		if (in > len)
+			in = len;
+		memcpy(dst, c->win + (off - c->win_off), in);
+		return in == len ? len : in + read_into(c, off + in, dst + in, len - in);
 	}
 	return read_into(c, off, dst, len);
 }
