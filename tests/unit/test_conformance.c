@@ -222,9 +222,9 @@ static int keyed_files; /* files whose MIME the sniffer may cache */
 
 /* mime.c remembers libmagic's answer per content of mime_cache_key's range
  * (the ftyp box, an old QuickTime file's first box type, a TIFF's first 16
- * bytes, a JPEG's first 4, a PNG's first 16), on the grounds that libmagic's rules for these look no further.
- * Check that on each real file: with everything outside the range zeroed, a
- * fresh libmagic says the same. */
+ * bytes, a JPEG's first 4, a PNG's first 16), on the grounds that
+ * libmagic's rules for these look no further. Check that on each real file:
+ * with everything outside the range zeroed, a fresh libmagic says the same. */
 static void check_cache_key_decides_mime(const char *name, const uint8_t *head, size_t len,
                                          const char *mime)
 {
