@@ -92,23 +92,26 @@ static int open_file_below_source(struct extract_ctx *ctx, const char *dir_path,
 	return fd;
 }
 
+static struct extract_facts facts_of(const struct stat *st)
+{
+	return (struct extract_facts){.size = (uint64_t)st->st_size,
+	                              .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	                                          st->st_mtim.tv_nsec,
+	                              .ino = (uint64_t)st->st_ino};
+}
+
 /* The facts of a file that could not be opened (unreadable, say), so that
- * the next pass sees it unchanged and does not try again. False when even
- * lstat fails (it vanished). */
-static bool stat_unopened(struct extract_ctx *ctx, const char *dir_path, const char *name,
+ * the next pass sees it unchanged and does not try again. Left as they were
+ * when even lstat fails (it vanished). */
+static void stat_unopened(struct extract_ctx *ctx, const char *dir_path, const char *name,
                           struct extract_facts *facts)
 {
 	int err = errno;
 	int dfd = folder_fd(ctx, dir_path);
 	struct stat st;
-	bool ok = dfd >= 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	if (ok)
-		*facts = (struct extract_facts){
-		    .size = (uint64_t)st.st_size,
-		    .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
-		    .ino = (uint64_t)st.st_ino};
+	if (dfd >= 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		*facts = facts_of(&st);
 	errno = err;
-	return ok;
 }
 
 static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
@@ -178,12 +181,11 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
 	memset(out, 0, sizeof *out);
 	int fd = open_file_below_source(ctx, dir_path, name);
 	if (fd < 0) {
-		struct extract_facts facts;
-		if (stat_unopened(ctx, dir_path, name, &facts)) {
-			out->size = facts.size;
-			out->mtime_ns = facts.mtime_ns;
-			out->ino = facts.ino;
-		}
+		struct extract_facts facts = {0};
+		stat_unopened(ctx, dir_path, name, &facts);
+		out->size = facts.size;
+		out->mtime_ns = facts.mtime_ns;
+		out->ino = facts.ino;
 		out->vanished = errno == ENOENT;
 		describe_errno(out->problem, sizeof out->problem,
 		               out->vanished ? "vanished during indexing" : "cannot open", errno);
@@ -196,9 +198,10 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
 		close(fd);
 		return 0;
 	}
-	out->size = (uint64_t)st.st_size;
-	out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	out->ino = (uint64_t)st.st_ino;
+	struct extract_facts facts = facts_of(&st);
+	out->size = facts.size;
+	out->mtime_ns = facts.mtime_ns;
+	out->ino = facts.ino;
 	size_t want = out->size < MEDIA_HEAD_BYTES ? (size_t)out->size : MEDIA_HEAD_BYTES;
 	ssize_t head_len = pread_full(fd, ctx->head, want, 0);
 	if (head_len < 0) {
@@ -255,10 +258,7 @@ long extract_read_json(struct extract_ctx *ctx, const char *dir_path, const char
 		close(fd);
 		return -1;
 	}
-	*facts = (struct extract_facts){.size = (uint64_t)st.st_size,
-	                                .mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
-	                                            st.st_mtim.tv_nsec,
-	                                .ino = (uint64_t)st.st_ino};
+	*facts = facts_of(&st);
 	if ((uint64_t)st.st_size > EXTRACT_MAX_JSON) {
 		snprintf(problem, problem_len, "JSON file too large (%lld bytes): not read",
 		         (long long)st.st_size);
