@@ -150,13 +150,14 @@ static int create_schema(sqlite3 *db, const char *path, char *err, size_t errlen
 }
 
 /* A store from an older takeoutfs holds nothing that SOURCE cannot give
- * again (the lazy CRCs aside), so it is emptied, in one transaction, and the
- * next index pass fills it: simpler and safer than migrating each version. */
+ * again (the lazy CRCs aside), so its tables are dropped, in one
+ * transaction, and it is created anew: simpler and safer than migrating each
+ * version. Cut short between the two, it is an empty file, which the next
+ * open creates. */
 static int empty_older_store(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
-	char msg[256];
 	sqlite3_stmt *st;
-	if (store_exec(db, "BEGIN IMMEDIATE", msg, sizeof msg) != 0 ||
+	if (store_exec(db, "BEGIN IMMEDIATE", NULL, 0) != 0 ||
 	    sqlite3_prepare_v2(db,
 	                       "SELECT 'DROP TABLE IF EXISTS \"' || replace(name, '\"', '\"\"')"
 	                       " || '\";' FROM sqlite_master"
@@ -175,21 +176,17 @@ static int empty_older_store(sqlite3 *db, const char *path, char *err, size_t er
 		drops = more;
 	}
 	sqlite3_finalize(st);
-	int rc = drops && store_exec(db, drops, msg, sizeof msg) == 0 &&
-	                 store_exec(db, SCHEMA_SQL, msg, sizeof msg) == 0 &&
-	                 store_meta_set_int(db, "schema_version", STORE_SCHEMA_VERSION) == 0 &&
-	                 store_exec(db, "COMMIT", msg, sizeof msg) == 0
-	             ? STORE_OK
-	             : STORE_ERR_OPEN;
+	bool dropped =
+	    drops && store_exec(db, drops, NULL, 0) == 0 && store_exec(db, "COMMIT", NULL, 0) == 0;
 	sqlite3_free(drops);
-	if (rc != STORE_OK) {
+	if (!dropped) {
 		set_err(err, errlen, "cannot rebuild the store %s: %s", path, sqlite3_errmsg(db));
 		store_exec(db, "ROLLBACK", NULL, 0);
-		return rc;
+		return STORE_ERR_OPEN;
 	}
-	/* The old pages are free now; give them back (instant on empty tables). */
+	/* The old pages are free now; give them back (instant on no tables). */
 	store_exec(db, "VACUUM", NULL, 0);
-	return rc;
+	return create_schema(db, path, err, errlen);
 }
 
 /* Checks the version of an existing store; creates the schema in a new one. */
