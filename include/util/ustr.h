@@ -10,6 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* <0, 0 or >0 as a sorts before, with or after b byte by byte, a prefix
+ * before its extensions: SQLite's order of BLOBs, and the order the walk,
+ * the store and the views all keep names in. */
+int ustr_bytes_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool ustr_valid_utf8(const char *s, size_t len);
 

@@ -12,6 +12,7 @@
 #include "fs/camera.h"
 #include "fs/names.h"
 #include "util/growbuf.h"
+#include "util/ustr.h"
 
 /* One live file while the items are formed. */
 struct row {
@@ -201,13 +202,9 @@ static int by_taken_then_path(const void *pa, const void *pb, void *spaths)
 		return a->has_taken ? 1 : -1;
 	if (a->taken != b->taken)
 		return a->taken < b->taken ? -1 : 1;
-	size_t n = a->spath_len < b->spath_len ? a->spath_len : b->spath_len;
-	int c = memcmp(spath_base + a->spath, spath_base + b->spath, n);
-	if (c)
-		return c;
-	if (a->spath_len != b->spath_len)
-		return a->spath_len < b->spath_len ? -1 : 1;
-	return (a->id > b->id) - (a->id < b->id);
+	int c = ustr_bytes_cmp(spath_base + a->spath, a->spath_len, spath_base + b->spath,
+	                       b->spath_len);
+	return c ? c : (a->id > b->id) - (a->id < b->id);
 }
 
 /* Keeps one row per item (rows sorted by item, id): the file whose id is the

@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "util/growbuf.h"
 #include "util/strmap.h"
+#include "util/ustr.h"
 
 static const char VIEW_SCHEMA_SQL[] =
     "CREATE TABLE IF NOT EXISTS vdirs("
@@ -169,7 +170,7 @@ struct folder {
 	size_t n, cap;
 	struct strmap taken, last; /* last: " (n)" used per colliding name */
 	char **copies;             /* numbered names, freed with the folder */
-	size_t n_copies;
+	size_t n_copies, copies_cap;
 };
 
 static int folder_add(struct folder *f, int64_t target, const char *name, size_t len, size_t max)
@@ -192,9 +193,7 @@ static void folder_reset(struct folder *f)
 {
 	for (size_t i = 0; i < f->n_copies; i++)
 		free(f->copies[i]);
-	free(f->copies);
-	f->copies = NULL;
-	f->n_copies = 0;
+	f->n_copies = 0; /* the array itself is kept for the next folder */
 	strmap_free(&f->taken);
 	strmap_free(&f->last);
 	memset(&f->taken, 0, sizeof f->taken);
@@ -207,6 +206,7 @@ static void folder_free(struct folder *f)
 {
 	folder_reset(f);
 	free(f->rows);
+	free(f->copies);
 	textbuf_free(&f->buf);
 }
 
@@ -244,15 +244,11 @@ static int folder_number_collisions(struct folder *f, size_t max)
 			if (strmap_get(&f->taken, numbered, len, -1) < 0)
 				break;
 		}
-		char *copy = malloc(len + 1);
-		char **copies = realloc(f->copies, (f->n_copies + 1) * sizeof *copies);
-		if (!copy || !copies) {
-			free(copy);
-			if (copies)
-				f->copies = copies;
+		char *copy = NULL;
+		if (grow_array((void **)&f->copies, &f->copies_cap, f->n_copies + 1,
+		               sizeof *f->copies) != 0 ||
+		    !(copy = malloc(len + 1)))
 			return -1;
-		}
-		f->copies = copies;
 		f->copies[f->n_copies++] = memcpy(copy, numbered, len + 1);
 		if (strmap_put(&f->last, r->name, r->len, n) != 0 ||
 		    strmap_put(&f->taken, copy, len, 1) != 0)
@@ -263,18 +259,13 @@ static int folder_number_collisions(struct folder *f, size_t max)
 	return 0;
 }
 
-/* SQLite's order of BLOB keys: bytes, then the shorter first. */
+/* The entries table's key order. */
 static int compare_names(const void *pa, const void *pb)
 {
 	const struct named *a = pa, *b = pb;
-	int c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
-	if (c)
-		return c;
-	return (a->len > b->len) - (a->len < b->len);
+	return ustr_bytes_cmp(a->name, a->len, b->name, b->len);
 }
 
-/* Names every row of the folder, then inserts them in key order, which is
- * several times cheaper for the b-tree than the order they were listed in. */
 /* Writes the folder's media rows (not the names it already had), ENTRY_BATCH
  * to a statement where it can: one statement step per row was a third of
  * the cost of an entry. */
@@ -312,6 +303,8 @@ static int insert_folder_entries(struct build *b, struct folder *f)
 	return 0;
 }
 
+/* Names every row of the folder, then inserts them in key order, which is
+ * several times cheaper for the b-tree than the order they were listed in. */
 static int folder_flush(struct build *b, struct folder *f, size_t max)
 {
 	for (size_t i = 0; i < f->n; i++) {
@@ -350,9 +343,12 @@ static int place_row(struct build *b, struct folder *f, int64_t parent, int64_t 
 	return folder_add(f, target, name, len, max) == 0 ? 0 : out_of_memory(b);
 }
 
-static int place_last_folder(struct build *b, struct folder *f, size_t max)
+/* Ends a run of place_row: writes the last folder when all went well (rc 0),
+ * frees the folder either way, and returns the run's result. */
+static int place_last_folder(struct build *b, struct folder *f, size_t max, int rc)
 {
-	int rc = f->parent >= 0 ? folder_flush(b, f, max) : 0;
+	if (rc == 0 && f->parent >= 0)
+		rc = folder_flush(b, f, max);
 	folder_free(f);
 	return rc;
 }
@@ -369,10 +365,7 @@ static int place_media(struct build *b, sqlite3_stmt *sel, size_t max)
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = fail(b, "list media");
-	if (rc == 0)
-		rc = place_last_folder(b, &f, max);
-	else
-		folder_free(&f);
+	rc = place_last_folder(b, &f, max, rc);
 	sqlite3_reset(sel);
 	return rc;
 }
@@ -401,12 +394,8 @@ struct keyed {
 static int by_key_then_rank(const void *pa, const void *pb)
 {
 	const struct keyed *a = pa, *b = pb;
-	int c = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
-	if (c)
-		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return (a->rank > b->rank) - (a->rank < b->rank);
+	int c = ustr_bytes_cmp(a->key, a->len, b->key, b->len);
+	return c ? c : (a->rank > b->rank) - (a->rank < b->rank);
 }
 
 static struct keyed *sort_items_by(const struct view_items *items, bool by_camera)
@@ -457,10 +446,7 @@ static int place_items_by_key(struct build *b, int64_t top, const struct view_it
 		rc = place_row(b, &f, vid, v->target, items->text + v->name, v->name_len,
 		               NAMES_MEDIA_MAX);
 	}
-	if (rc == 0)
-		rc = place_last_folder(b, &f, NAMES_MEDIA_MAX);
-	else
-		folder_free(&f);
+	rc = place_last_folder(b, &f, NAMES_MEDIA_MAX, rc);
 	free(k);
 	return rc;
 }
@@ -475,10 +461,7 @@ static int build_favorites(struct build *b, int64_t top, const struct view_items
 			rc = place_row(b, &f, top, v->target, items->text + v->name, v->name_len,
 			               NAMES_MEDIA_MAX);
 	}
-	if (rc == 0)
-		return place_last_folder(b, &f, NAMES_MEDIA_MAX);
-	folder_free(&f);
-	return rc;
+	return place_last_folder(b, &f, NAMES_MEDIA_MAX, rc);
 }
 
 static int build_by_album(struct build *b, int64_t top)
@@ -562,12 +545,8 @@ static int by_folder_name_id(const void *pa, const void *pb, void *text)
 	if (a->vid != b->vid)
 		return a->vid < b->vid ? -1 : 1;
 	const char *t = text;
-	int c = memcmp(t + a->name, t + b->name, a->len < b->len ? a->len : b->len);
-	if (c)
-		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return (a->id > b->id) - (a->id < b->id);
+	int c = ustr_bytes_cmp(t + a->name, a->len, t + b->name, b->len);
+	return c ? c : (a->id > b->id) - (a->id < b->id);
 }
 
 /* Every media file under the folder made for its source directory, in
@@ -596,10 +575,7 @@ static int place_source_files(struct build *b)
 	for (size_t i = 0; rc == 0 && i < rows.n; i++)
 		rc = place_row(b, &f, rows.v[i].vid, rows.v[i].id, rows.text.p + rows.v[i].name,
 		               rows.v[i].len, NAMES_MAX);
-	if (rc == 0)
-		rc = place_last_folder(b, &f, NAMES_MAX);
-	else
-		folder_free(&f);
+	rc = place_last_folder(b, &f, NAMES_MAX, rc);
 	free(rows.v);
 	textbuf_free(&rows.text);
 	return rc;

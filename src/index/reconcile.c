@@ -13,6 +13,7 @@
 #include "index/sidecar_json.h"
 #include "util/growbuf.h"
 #include "util/strmap.h"
+#include "util/ustr.h"
 
 /* One row of files or sidecars, as much as reconciling needs. */
 struct stored {
@@ -53,12 +54,8 @@ static int compare_stored(const void *a, const void *b, void *table)
 	const struct stored *x = a, *y = b;
 	if (x->dir_id != y->dir_id)
 		return x->dir_id < y->dir_id ? -1 : 1;
-	size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
-	int c =
-	    n ? memcmp(sort_table->text.p + x->name_off, sort_table->text.p + y->name_off, n) : 0;
-	if (c)
-		return c;
-	return x->name_len < y->name_len ? -1 : x->name_len > y->name_len;
+	return ustr_bytes_cmp(sort_table->text.p + x->name_off, x->name_len,
+	                      sort_table->text.p + y->name_off, y->name_len);
 }
 
 /* Columns: id, dir_id, name, size, mtime_ns, ino, link, extra[, title]. */
@@ -121,15 +118,6 @@ static size_t first_row_of(const struct table *t, int64_t dir_id)
 	return lo;
 }
 
-static int compare_names(const char *a, size_t alen, const char *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-	int c = n ? memcmp(a, b, n) : 0;
-	if (c)
-		return c;
-	return alen < blen ? -1 : alen > blen;
-}
-
 static void mark_group_dirty(struct pass *p, int32_t dir)
 {
 	p->group_dirty[p->walk.dirs[dir].group] = true;
@@ -171,8 +159,8 @@ static void merge_folder(struct pass *p, struct table *t, int32_t dir, bool is_j
 		struct stored *r = have_row ? &t->rows[k] : NULL;
 		int c = !r   ? -1
 		        : !f ? 1
-		             : compare_names(f->name, f->name_len, t->text.p + r->name_off,
-		                             r->name_len);
+		             : ustr_bytes_cmp(f->name, f->name_len, t->text.p + r->name_off,
+		                              r->name_len);
 		if (c > 0) { /* stored only: vanished (left unused, deleted later) */
 			mark_group_dirty(p, dir);
 			k++;

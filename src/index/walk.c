@@ -22,6 +22,7 @@
 #include "index/classify.h"
 #include "util/growbuf.h"
 #include "util/strmap.h"
+#include "util/ustr.h"
 
 /* ---- string arena: names and paths live as long as the walk ---- */
 
@@ -114,11 +115,7 @@ struct entry {
 static int compare_entries(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->name, y->name, n);
-	if (c)
-		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
+	return ustr_bytes_cmp(x->name, x->len, y->name, y->len);
 }
 
 /* Stats entries [from, to) of one folder; failures are marked with st_nlink 0

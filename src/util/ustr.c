@@ -182,3 +182,12 @@ bool ustr_ascii_ieq(const char *a, size_t alen, const char *b, size_t blen)
 			return false;
 	return true;
 }
+
+int ustr_bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = n ? memcmp(a, b, n) : 0;
+	if (c)
+		return c;
+	return (alen > blen) - (alen < blen);
+}

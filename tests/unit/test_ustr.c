@@ -123,8 +123,23 @@ static void test_ascii_ieq(void)
 	CHECK(!ustr_ascii_ieq(S("@"), S("`")));
 }
 
+/* SQLite's BLOB order: bytes unsigned, a prefix first, empty first of all. */
+static void test_bytes_order(void)
+{
+	CHECK(ustr_bytes_cmp("a", 1, "b", 1) < 0);
+	CHECK(ustr_bytes_cmp("b", 1, "a", 1) > 0);
+	CHECK(ustr_bytes_cmp("ab", 2, "ab", 2) == 0);
+	CHECK(ustr_bytes_cmp("ab", 2, "abc", 3) < 0);
+	CHECK(ustr_bytes_cmp("abc", 3, "ab", 2) > 0);
+	CHECK(ustr_bytes_cmp("", 0, "a", 1) < 0 && ustr_bytes_cmp(NULL, 0, NULL, 0) == 0);
+	CHECK(ustr_bytes_cmp("z", 1, "\xc3\xa9", 2) < 0); /* 0x7a before 0xc3: unsigned */
+	CHECK(ustr_bytes_cmp("a\0b", 3, "a\0c", 3) < 0);  /* NULs compared, not ends */
+	CHECK(ustr_bytes_cmp("a/b", 3, "a b", 3) > 0);    /* '/' 0x2f after ' ' 0x20 */
+}
+
 int main(void)
 {
+	test_bytes_order();
 	test_validation();
 	test_utf16_lengths();
 	test_utf16_prefix();
