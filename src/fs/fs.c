@@ -2,8 +2,7 @@
  * the views (fs/views.h). Each serving thread has its own read-only store
  * connection; reads of media are spliced from the source file's descriptor;
  * .meta and status.json are answered from a rendered buffer. Every write-type
- * request fails with EROFS; there are no xattr handlers (ENOSYS is cached by
- * the kernel, so it stops asking). */
+ * request fails with EROFS; extended attributes are not supported. */
 #include "fs/fs.h"
 
 #include <errno.h>
@@ -482,6 +481,17 @@ static void tfs_statfs(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_statfs(req, &st);
 }
 
+/* No extended attributes and no ACLs. The answer is EOPNOTSUPP, not the
+ * ENOSYS of a missing handler: after ENOSYS the kernel answers ACL queries
+ * with ENODATA by itself, and ls -l asks again for every file; EOPNOTSUPP
+ * tells it once that this filesystem has none. (cp -a still asks per file,
+ * now at the cost of a round trip.) */
+static void tfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	(void)ino, (void)name, (void)size;
+	fuse_reply_err(req, EOPNOTSUPP);
+}
+
 /* --- every write-type request: read-only filesystem --- */
 
 static void erofs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
@@ -562,6 +572,7 @@ static const struct fuse_lowlevel_ops TFS_OPS = {
     .read = tfs_read,
     .release = tfs_release,
     .statfs = tfs_statfs,
+    .getxattr = tfs_getxattr,
     .setattr = erofs_setattr,
     .mknod = erofs_mknod,
     .mkdir = erofs_mkdir,
