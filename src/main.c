@@ -247,6 +247,7 @@ static int mount_store(const struct cli_options *opt, const char *real_source, c
 	    .single_thread = opt->single_thread,
 	    .hidemeta = opt->hidemeta,
 	    .crc_eager = opt->crc_eager,
+	    .passthrough = !opt->no_passthrough,
 	};
 	fflush(stdout);
 	fflush(stderr);

@@ -1,6 +1,6 @@
 /* The takeoutfs command line: turns argv into struct cli_options plus the
  * fuse_args that are left for libfuse.
- * Owns: takeoutfs's own options (-o db=, threads=, reindex, crc=, hidemeta,
+ * Owns: takeoutfs's own options (-o db=, threads=, reindex, crc=, passthrough=, hidemeta,
  * tz=, quiet, nonempty; --index-only, -h, -V), which -o options are passed to
  * FUSE, dropped (mount(8) and /etc/fstab options FUSE rejects) or refused.
  * Must not: touch the disk, print, or exit; errors come back as one line in
@@ -23,6 +23,7 @@ struct cli_options {
 	int threads;            /* -o threads=N; 0 means online CPUs */
 	bool reindex;           /* -o reindex */
 	bool crc_eager;         /* -o crc=eager */
+	bool no_passthrough;    /* -o passthrough=off */
 	bool hidemeta;          /* -o hidemeta */
 	bool quiet;             /* -o quiet */
 	bool nonempty;          /* -o nonempty: mount over a folder that is not empty */

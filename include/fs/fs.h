@@ -18,6 +18,7 @@ struct fs_config {
 	bool single_thread; /* -s */
 	bool hidemeta;      /* -o hidemeta */
 	bool crc_eager;     /* -o crc=eager */
+	bool passthrough;   /* -o passthrough=auto (default): the kernel reads media itself */
 };
 
 /* Mounts, daemonizes unless foreground, serves until unmounted or signalled.

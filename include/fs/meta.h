@@ -55,9 +55,24 @@ struct status_crc {
 	int64_t conflicts;             /* identity collisions the CRCs revealed */
 };
 
-/* Writes base (a complete status_render output) with the "crc" object added
- * into out. Numbers have a fixed width (padded with spaces), so the length of
- * out depends only on base and never on the counters. 0 or -1 (no memory). */
-int status_render_crc(const struct jbuf *base, const struct status_crc *crc, struct jbuf *out);
+/* How the opens of media files were served since mounting, shown under
+ * "reads": by the kernel from the source file, or through the daemon. */
+struct status_reads {
+	bool passthrough;   /* the kernel serves reads (FUSE passthrough) */
+	int64_t through;    /* opens served by passthrough */
+	int64_t via_daemon; /* opens whose reads the daemon answers */
+};
+
+/* What status.json shows that moves while mounted. */
+struct status_live {
+	struct status_crc crc;
+	struct status_reads reads;
+};
+
+/* Writes base (a complete status_render output) with the "crc" and "reads"
+ * objects added into out. Numbers and booleans have a fixed width (padded
+ * with spaces), so the length of out depends only on base and never on the
+ * counters. 0 or -1 (no memory). */
+int status_render_live(const struct jbuf *base, const struct status_live *live, struct jbuf *out);
 
 #endif

@@ -24,6 +24,7 @@ enum cli_key {
 	KEY_THREADS,
 	KEY_REINDEX,
 	KEY_CRC,
+	KEY_PASSTHROUGH,
 	KEY_HIDEMETA,
 	KEY_TZ,
 	KEY_QUIET,
@@ -46,6 +47,7 @@ static const struct fuse_opt cli_opt_specs[] = {
     FUSE_OPT_KEY("threads=", KEY_THREADS),
     FUSE_OPT_KEY("reindex", KEY_REINDEX),
     FUSE_OPT_KEY("crc=", KEY_CRC),
+    FUSE_OPT_KEY("passthrough=", KEY_PASSTHROUGH),
     FUSE_OPT_KEY("hidemeta", KEY_HIDEMETA),
     FUSE_OPT_KEY("tz=", KEY_TZ),
     FUSE_OPT_KEY("quiet", KEY_QUIET),
@@ -122,6 +124,19 @@ static int take_crc(struct parse_ctx *c, const char *value)
 	return 0;
 }
 
+static int take_passthrough(struct parse_ctx *c, const char *value)
+{
+	if (strcmp(value, "auto") == 0)
+		c->opt->no_passthrough = false;
+	else if (strcmp(value, "off") == 0)
+		c->opt->no_passthrough = true;
+	else
+		return fail(
+		    c, "-o passthrough=%s: unknown mode; use passthrough=auto or passthrough=off",
+		    value);
+	return 0;
+}
+
 static int take_positional(struct parse_ctx *c, const char *arg)
 {
 	if (c->positional == 0)
@@ -194,6 +209,8 @@ static int take_option(void *data, const char *arg, int key, struct fuse_args *o
 		return 0;
 	case KEY_CRC:
 		return take_crc(c, value_of(arg));
+	case KEY_PASSTHROUGH:
+		return take_passthrough(c, value_of(arg));
 	case KEY_HIDEMETA:
 		o->hidemeta = true;
 		return 0;

@@ -1,8 +1,10 @@
 /* The FUSE low-level handlers: thin translations between kernel requests and
  * the views (fs/views.h). Each serving thread has its own read-only store
- * connection; reads of media are spliced from the source file's descriptor;
- * .meta and status.json are answered from a rendered buffer. Every write-type
- * request fails with EROFS; extended attributes are not supported. */
+ * connection. Media files are read by the kernel from the source file where
+ * FUSE passthrough works (fs/passthrough.h), else spliced from the source
+ * file's descriptor; .meta and status.json are answered from a rendered
+ * buffer. Every write-type request fails with EROFS; extended attributes are
+ * not supported. */
 #include "fs/fs.h"
 
 #include <errno.h>
@@ -21,13 +23,15 @@
 
 #include "fs/crc.h"
 #include "fs/meta.h"
+#include "fs/passthrough.h"
 #include "fs/views.h"
 #include "store/store.h"
 
 #define TIMEOUT_S       86400.0 /* the view of an unchanged store never changes */
 #define MAX_THREADS     8
 #define PATH_BUF        4096
-#define SERVE_CACHE_KIB "2048" /* per serving connection */
+#define FH_PASSTHROUGH  UINT64_MAX /* a media open the kernel reads by itself */
+#define SERVE_CACHE_KIB "2048"     /* per serving connection */
 
 struct conn {
 	sqlite3 *db;
@@ -42,11 +46,12 @@ struct fs {
 	int source_fd;
 	uid_t uid;
 	gid_t gid;
-	struct jbuf status;  /* status.json as indexed, without the "crc" object */
-	size_t status_size;  /* its full size: the "crc" object has a fixed width */
-	struct crc_svc *crc; /* NULL before serving starts */
+	struct jbuf status;     /* status.json as indexed, without the live objects */
+	size_t status_size;     /* its full size: the live objects have a fixed width */
+	struct crc_svc *crc;    /* NULL before serving starts */
+	struct passthrough *pt; /* NULL before mounting */
 	pthread_mutex_t counters_lock;
-	struct status_crc counters; /* as of the last open of status.json */
+	struct status_live counters; /* as of the last open of status.json */
 	pthread_key_t key;
 	pthread_mutex_t lock; /* guards the list of connections */
 	struct conn *conns;
@@ -360,9 +365,12 @@ static int check_meta(struct fs *fs, struct views *v, int64_t file_id)
  * run a RELEASE before a READ the kernel sent earlier, on another thread. */
 static void open_status(struct fs *fs)
 {
-	struct status_crc counters = {.eager = fs->cfg->crc_eager};
+	struct status_live counters = {.crc.eager = fs->cfg->crc_eager};
 	if (fs->crc)
-		crc_stats(fs->crc, &counters);
+		crc_stats(fs->crc, &counters.crc);
+	if (fs->pt)
+		passthrough_counts(fs->pt, &counters.reads.passthrough, &counters.reads.through,
+		                   &counters.reads.via_daemon);
 	pthread_mutex_lock(&fs->counters_lock);
 	fs->counters = counters;
 	pthread_mutex_unlock(&fs->counters_lock);
@@ -373,14 +381,49 @@ static void reply_slice(fuse_req_t req, const char *text, size_t len, size_t siz
 static void read_status(fuse_req_t req, struct fs *fs, size_t size, off_t off)
 {
 	pthread_mutex_lock(&fs->counters_lock);
-	struct status_crc counters = fs->counters;
+	struct status_live counters = fs->counters;
 	pthread_mutex_unlock(&fs->counters_lock);
 	struct jbuf doc = {0};
-	if (status_render_crc(&fs->status, &counters, &doc) != 0)
+	if (status_render_live(&fs->status, &counters, &doc) != 0)
 		fuse_reply_err(req, ENOMEM);
 	else
 		reply_slice(req, doc.p, doc.len, size, off);
 	jbuf_free(&doc);
+}
+
+/* Ends a media open (other opens hold nothing). */
+static void release_media(struct fs *fs, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	if (ino_tag(ino) != INO_MEDIA)
+		return;
+	if (fi->fh == FH_PASSTHROUGH)
+		passthrough_release(fs->pt, ino);
+	else
+		close((int)fi->fh);
+}
+
+/* How the reads of an open media file are served: by the kernel from the
+ * source file (passthrough), else by this daemon from fd; cached when
+ * passthrough is off for the whole mount, uncached when it is on, as the
+ * kernel refuses cached and passthrough opens of one inode at the same time.
+ * Returns the backing id to mark the open reply with, or 0. */
+static int32_t choose_media_reads(struct fs *fs, fuse_ino_t ino, int fd, struct fuse_file_info *fi)
+{
+	int32_t id = 0;
+	switch (passthrough_acquire(fs->pt, ino, fd, &id)) {
+	case PT_USE:
+		close(fd); /* the kernel holds the source file now */
+		fi->fh = FH_PASSTHROUGH;
+		return id;
+	case PT_NOT_THIS:
+		fi->direct_io = 1;
+		break;
+	case PT_NEVER:
+		fi->keep_cache = 1; /* SOURCE is immutable while mounted */
+		break;
+	}
+	fi->fh = (uint64_t)fd;
+	return 0;
 }
 
 static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -396,12 +439,12 @@ static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	int rc = 0;
+	int32_t backing_id = 0;
 	switch (ino_tag(ino)) {
 	case INO_MEDIA:
 		rc = open_source(fs, v, ino_id(ino));
 		if (rc >= 0) {
-			fi->fh = (uint64_t)rc;
-			fi->keep_cache = 1; /* SOURCE is immutable while mounted */
+			backing_id = choose_media_reads(fs, ino, rc, fi);
 			rc = 0;
 		}
 		break;
@@ -419,10 +462,15 @@ static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = -EISDIR;
 		break;
 	}
-	if (rc != 0)
+	if (rc != 0) {
 		fuse_reply_err(req, -rc);
-	else
-		fuse_reply_open(req, fi);
+		return;
+	}
+	if (backing_id)
+		passthrough_mark_open_reply(backing_id);
+	/* An open the kernel never saw (interrupted) gets no RELEASE. */
+	if (fuse_reply_open(req, fi) != 0)
+		release_media(fs, ino, fi);
 }
 
 static void reply_slice(fuse_req_t req, const char *text, size_t len, size_t size, off_t off)
@@ -441,6 +489,10 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct fs *fs = req_fs(req);
 	switch (ino_tag(ino)) {
 	case INO_MEDIA: {
+		if (fi->fh == FH_PASSTHROUGH) { /* the kernel reads these itself */
+			fuse_reply_err(req, EIO);
+			return;
+		}
 		struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
 		buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 		buf.buf[0].fd = (int)fi->fh;
@@ -469,8 +521,7 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 static void tfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	if (ino_tag(ino) == INO_MEDIA)
-		close((int)fi->fh);
+	release_media(req_fs(req), ino, fi);
 	fuse_reply_err(req, 0);
 }
 
@@ -614,8 +665,8 @@ static int prepare_store(struct fs *fs)
 		rc = -1;
 	} else {
 		struct jbuf full = {0};
-		struct status_crc zero = {0};
-		rc = status_render_crc(&fs->status, &zero, &full);
+		struct status_live zero = {0};
+		rc = status_render_live(&fs->status, &zero, &full);
 		fs->status_size = full.len;
 		jbuf_free(&full);
 	}
@@ -662,6 +713,9 @@ static int mount_and_serve(struct fs *fs, struct fuse_args *args)
 		if (fuse_session_mount(se, fs->cfg->mountpoint) != 0) {
 			fprintf(stderr, "takeoutfs: cannot mount on %s\n", fs->cfg->mountpoint);
 		} else {
+			/* Should libfuse refuse the hooks, every open is served
+			 * by the daemon, as status.json's "reads" then shows. */
+			(void)passthrough_install(fs->pt, se);
 			if (fuse_daemonize(fs->cfg->foreground) == 0) {
 				/* Threads and the write connection start after the
 				 * fork of fuse_daemonize, in the serving process. */
@@ -699,12 +753,12 @@ int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 	 * serving, so the daemon's footprint is only what serving needs. */
 	malloc_trim(0);
 #endif
-	if (prepare_store(&fs) == 0 &&
+	if (prepare_store(&fs) == 0 && (fs.pt = passthrough_new(cfg->passthrough)) &&
 	    fuse_opt_add_arg(args, "-oro,fsname=takeoutfs,subtype=takeoutfs") == 0 &&
 	    pthread_key_create(&fs.key, conn_destroy) == 0) {
 		pthread_mutex_init(&fs.lock, NULL);
 		pthread_mutex_init(&fs.counters_lock, NULL);
-		fs.counters.eager = cfg->crc_eager;
+		fs.counters.crc.eager = cfg->crc_eager;
 		the_fs = &fs;
 		rc = mount_and_serve(&fs, args);
 		while (fs.conns)
@@ -715,6 +769,7 @@ int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 		pthread_mutex_destroy(&fs.counters_lock);
 	}
 	fuse_opt_free_args(&own);
+	passthrough_free(fs.pt);
 	jbuf_free(&fs.status);
 	free(fs.db_path);
 	close(fs.source_fd);

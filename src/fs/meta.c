@@ -759,9 +759,10 @@ static void jbuf_fixed_int(struct jbuf *b, int64_t v)
 	jbuf_cstr(b, num);
 }
 
-int status_render_crc(const struct jbuf *base, const struct status_crc *crc, struct jbuf *out)
+int status_render_live(const struct jbuf *base, const struct status_live *live, struct jbuf *out)
 {
 	static const char END[] = "\n}\n";
+	const struct status_crc *crc = &live->crc;
 	out->len = 0;
 	out->oom = false;
 	size_t keep = base->len;
@@ -781,6 +782,14 @@ int status_render_crc(const struct jbuf *base, const struct status_crc *crc, str
 	jbuf_fixed_int(out, crc->read_this_mount_bytes);
 	jbuf_cstr(out, ", \"conflicts\": ");
 	jbuf_fixed_int(out, crc->conflicts);
+	jbuf_cstr(out, "}");
+	key(out, "reads", false);
+	jbuf_cstr(out, live->reads.passthrough
+	                   ? "{\"passthrough\": true,  \"opens_passthrough\": "
+	                   : "{\"passthrough\": false, \"opens_passthrough\": ");
+	jbuf_fixed_int(out, live->reads.through);
+	jbuf_cstr(out, ", \"opens_daemon\": ");
+	jbuf_fixed_int(out, live->reads.via_daemon);
 	jbuf_cstr(out, "}");
 	jbuf_cstr(out, END);
 	return out->oom ? -1 : 0;

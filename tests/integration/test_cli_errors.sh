@@ -72,6 +72,8 @@ expect "threads" 2 "-o threads=lots: not a number of threads; give a whole numbe
 	"$BIN" -o threads=lots "$SRC" "$T/mnt"
 expect "crc" 2 "-o crc=sometimes: unknown CRC mode; use crc=lazy or crc=eager" -- \
 	"$BIN" -o crc=sometimes "$SRC" "$T/mnt"
+expect "passthrough" 2 "-o passthrough=always: unknown mode; use passthrough=auto or passthrough=off" -- \
+	"$BIN" -o passthrough=always "$SRC" "$T/mnt"
 expect "time zone" 2 "-o tz=Mars/Olympus: unknown time zone; use a name" -- \
 	"$BIN" -o tz=Mars/Olympus "$SRC" "$T/mnt"
 expect "--index-only with a mount point" 2 "--index-only takes SOURCE only" -- \

@@ -168,7 +168,12 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 		as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_CACHE_HOME HOME="$T/user" "$@"; }
 		as_user "$BIN" -o quiet "$SRC" "$T/user/mnt" 2>"$T/err" || { echo "user mount: $(cat "$T/err")"; exit 1; }
 		ok=0
-		as_user find "$T/user/mnt/by-date" -name IMG_0001.jpg | grep -q . || { echo "user cannot see the photo"; ok=1; }
+		p=$(as_user find "$T/user/mnt/by-date" -name IMG_0001.jpg | head -1)
+		[ -n "$p" ] || { echo "user cannot see the photo"; ok=1; }
+		# No CAP_SYS_ADMIN, so no passthrough: the daemon serves the bytes.
+		as_user cat "$p" | cmp -s - "$SRC/$(as_user jq -r .source "$p.meta")" || { echo "user reads other bytes"; ok=1; }
+		as_user jq -e ".reads.passthrough == false and .reads.opens_daemon > 0" "$T/user/mnt/.takeoutfs/status.json" >/dev/null ||
+			{ echo "user mount claims passthrough: $(as_user jq -c .reads "$T/user/mnt/.takeoutfs/status.json")"; ok=1; }
 		ls "$T"/user/.cache/takeoutfs/*-src.sqlite >/dev/null || { echo "no store under the user HOME"; ok=1; }
 		as_user fusermount3 -u "$T/user/mnt" || { echo "user fusermount3 -u failed"; fusermount3 -u "$T/user/mnt"; ok=1; }
 		exit $ok

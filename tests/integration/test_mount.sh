@@ -3,7 +3,8 @@
 # against the generator's manifest (expected.tsv): every view's listing, the
 # bytes of every media file, every .meta (valid JSON, sidecar, match, taken,
 # copies, st_size == bytes read), cp -a and rsync -a of a view, 8 parallel
-# readers, EROFS on every kind of write, a vanished source file, stable names
+# readers, passthrough (two opens of one file, mmap) and passthrough=off,
+# EROFS on every kind of write, a vanished source file, stable names
 # and inode numbers across remounts, -o hidemeta, and clean unmounts by
 # fusermount3 -u and by SIGTERM. Prints "N passed, N failed".
 set -u
@@ -197,6 +198,30 @@ same=0
 for i in 1 2 3 4 5 6 7 8; do cmp -s "$W/sum.0" "$W/sum.$i" && same=$((same + 1)); done
 check "8 parallel readers read the same bytes ($same/8)" test "$same" -eq 8
 
+# ---------------------------------------------------------------- passthrough
+# Root on Linux 6.9+ gets FUSE passthrough: the kernel reads media files from
+# the source itself. Two opens of one inode at once must share one backing
+# file (the kernel refuses two), and mmap goes to the source too.
+f=$(find "$O" -type f ! -name '*.meta' | head -1)
+src_f=$SRC/${f#"$O"/}
+kernel=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
+# (A source on a stacked filesystem, overlayfs or FUSE, is left to the daemon.)
+src_fs=$(stat -f -c %T "$SRC")
+if [ "$(id -u)" = 0 ] && [ "$kernel" -ge 6009 ] && [ "$src_fs" != overlayfs ] &&
+	[ "${src_fs#fuse}" = "$src_fs" ]; then
+	check "passthrough is on (root, Linux >= 6.9, SOURCE on $src_fs)" \
+		jq -e '.reads.passthrough == true and .reads.opens_passthrough > 0' \
+		"$MNT/.takeoutfs/status.json"
+fi
+check "status.json: every media open counted once" \
+	jq -e '.reads.opens_passthrough + .reads.opens_daemon > 0' "$MNT/.takeoutfs/status.json"
+check "two opens of one file at once read its bytes" \
+	bash -c 'exec 3<"$1" 4<"$1"; cmp - "$2" <&3 && cmp - "$2" <&4' _ "$f" "$src_f"
+if [ -x "${TFS_BUILD:-}/tfs_mmapcat" ]; then
+	check "mmap reads the source's bytes" \
+		bash -c '"$1" "$2" | cmp - "$3"' _ "$TFS_BUILD/tfs_mmapcat" "$f" "$src_f"
+fi
+
 # ---------------------------------------------------------------- read-only
 f=$(find "$O" -type f ! -name '*.meta' | head -1)
 d=$(dirname "$f")
@@ -259,12 +284,15 @@ check "the file reads again once it is back" cmp -s "$O/$victim" "$SRC/$victim"
 
 stop_with "SIGTERM" kill -TERM "$PID"
 
-# ---------------------------------------------------------------- -o hidemeta, -s
-mount_it -s -o hidemeta || bad "mount -s -o hidemeta"
+# ---------------------------------------------------------------- -o hidemeta, -s, passthrough=off
+mount_it -s -o hidemeta -o passthrough=off || bad "mount -s -o hidemeta -o passthrough=off"
 check "hidemeta: no .meta listed" test -z "$(find "$MNT" -name '*.meta' | head -1)"
 f=$(find "$MNT/by-date" -type f | head -1)
 check "hidemeta: .meta still opens by name" jq -e .source "$f.meta"
 check "single-threaded: bytes as the source" cmp -s "$f" "$SRC/$(jq -r .source "$f.meta")"
+check "passthrough=off: the daemon serves the reads" \
+	jq -e '.reads.passthrough == false and .reads.opens_passthrough == 0 and .reads.opens_daemon > 0' \
+	"$MNT/.takeoutfs/status.json"
 stop_with "fusermount3 -u (single-threaded)" fusermount3 -u "$MNT"
 
 echo "$pass passed, $fail failed"

@@ -179,19 +179,20 @@ static void test_crc_collision(sqlite3 *db, struct meta *m, struct jbuf *b)
 	fx_exec(db, "UPDATE files SET crc32 = NULL WHERE id = 2");
 }
 
-static void test_status_crc(sqlite3 *db, struct jbuf *b)
+static void test_status_live(sqlite3 *db, struct jbuf *b)
 {
 	struct jbuf base = {0}, other = {0};
 	CHECK_INT(status_render(db, &base), 0);
-	struct status_crc zero = {0};
-	struct status_crc some = {.eager = true,
-	                          .computed = 7,
-	                          .total = 11,
-	                          .computed_this_mount = 3,
-	                          .read_this_mount_bytes = 123456789012345,
-	                          .conflicts = 1};
-	CHECK_INT(status_render_crc(&base, &zero, &other), 0);
-	CHECK_INT(status_render_crc(&base, &some, b), 0);
+	struct status_live zero = {0};
+	struct status_live some = {.crc = {.eager = true,
+	                                   .computed = 7,
+	                                   .total = 11,
+	                                   .computed_this_mount = 3,
+	                                   .read_this_mount_bytes = 123456789012345,
+	                                   .conflicts = 1},
+	                           .reads = {.passthrough = true, .through = 5, .via_daemon = 9}};
+	CHECK_INT(status_render_live(&base, &zero, &other), 0);
+	CHECK_INT(status_render_live(&base, &some, b), 0);
 	CHECK_INT(b->len, other.len); /* the size does not follow the counters */
 	cJSON *j = cJSON_ParseWithLength(b->p, b->len);
 	CHECK_MSG(j != NULL, "not JSON: %s", b->p);
@@ -199,6 +200,9 @@ static void test_status_crc(sqlite3 *db, struct jbuf *b)
 	CHECK_STR(str(crc, "mode"), "eager");
 	CHECK(num(crc, "computed") == 7 && num(crc, "total") == 11);
 	CHECK(num(crc, "read_this_mount_bytes") == 123456789012345.0);
+	const cJSON *reads = cJSON_GetObjectItem(j, "reads");
+	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(reads, "passthrough")));
+	CHECK(num(reads, "opens_passthrough") == 5 && num(reads, "opens_daemon") == 9);
 	CHECK(num(j, "files") == 11);
 	CHECK(cJSON_IsArray(cJSON_GetObjectItem(j, "crc_conflicts")));
 	cJSON_Delete(j);
@@ -247,7 +251,7 @@ int main(void)
 	test_crc_keeps_size(db, m, &b);
 	test_crc_collision(db, m, &b);
 	test_status(db, &b);
-	test_status_crc(db, &b);
+	test_status_live(db, &b);
 	test_jbuf_escapes();
 	jbuf_free(&b);
 	meta_close(m);
