@@ -4,6 +4,9 @@
 # in time. Uses the caller's BIN; the daemon's stderr is appended to
 # $W/daemon.log across mounts.
 
+# shellcheck source=json_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/json_lib.sh"
+
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }

@@ -5,6 +5,9 @@
 # for a short run), options reaching the mount (-f, hidemeta), and the exit
 # status of a foreground mount ended by fusermount3 -u or SIGTERM.
 set -u
+
+# shellcheck source=json_lib.sh
+. "$(dirname "$0")/json_lib.sh"
 BIN=$(readlink -f "${TFS_BIN:?}")
 T=$(mktemp -d /tmp/tfs-cli-run.XXXXXX)
 MNT=$T/mnt
@@ -162,6 +165,7 @@ fi
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 	chmod 755 "$T" && chmod -R a+rX "$SRC"
 	mkdir -p "$T/user/mnt" && chown -R 65534 "$T/user"
+	export -f jq_true
 	unshare -m --propagation private bash -c '
 		T=$1 BIN=$2 SRC=$3
 		mknod -m 666 "$T/fuse-node" c 10 229 && mount --bind "$T/fuse-node" /dev/fuse || exit 3
@@ -172,7 +176,7 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 		[ -n "$p" ] || { echo "user cannot see the photo"; ok=1; }
 		# No CAP_SYS_ADMIN, so no passthrough: the daemon serves the bytes.
 		as_user cat "$p" | cmp -s - "$SRC/$(as_user jq -r .source "$p.meta")" || { echo "user reads other bytes"; ok=1; }
-		as_user jq -e ".reads.passthrough == false and .reads.opens_daemon > 0" "$T/user/mnt/.takeoutfs/status.json" >/dev/null ||
+		as_user cat "$T/user/mnt/.takeoutfs/status.json" | jq_true ".reads.passthrough == false and .reads.opens_daemon > 0" ||
 			{ echo "user mount claims passthrough: $(as_user jq -c .reads "$T/user/mnt/.takeoutfs/status.json")"; ok=1; }
 		ls "$T"/user/.cache/takeoutfs/*-src.sqlite >/dev/null || { echo "no store under the user HOME"; ok=1; }
 		as_user fusermount3 -u "$T/user/mnt" || { echo "user fusermount3 -u failed"; fusermount3 -u "$T/user/mnt"; ok=1; }

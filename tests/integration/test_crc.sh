@@ -58,7 +58,7 @@ ls -lR "$MNT" >/dev/null 2>&1
 stat "$O/$REL_BIG.meta" >/dev/null
 check "listings, lookups and ls -lR compute no CRC" test "$(status computed_this_mount)" = 0
 check "the crafted collision is grouped as copies before CRCs exist" \
-	sh -c "jq -e --arg b '$REL_B' '.copies | index(\$b) != null' '$O/$REL_A.meta'"
+	jq_true --arg b "$REL_B" '.copies | index($b) != null' "$O/$REL_A.meta"
 
 # 8 concurrent first reads of one big .meta: one computation.
 n0=$(status computed_this_mount)
@@ -92,14 +92,15 @@ check "each file was read exactly once ($n_files)" test "$(status computed_this_
 
 # The collision: both CRCs known and different, so neither lists the other.
 check "a copy with a different CRC is not listed in copies" \
-	sh -c "jq -e --arg b '$REL_B' '.copies | index(\$b) == null' '$O/$REL_A.meta'"
+	jq_true --arg b "$REL_B" '.copies | index($b) == null' "$O/$REL_A.meta"
 check "...from either side" \
-	sh -c "jq -e --arg a '$REL_A' '.copies | index(\$a) == null' '$O/$REL_B.meta'"
+	jq_true --arg a "$REL_A" '.copies | index($a) == null' "$O/$REL_B.meta"
+json_of_its_size() { jq_true . "$1" && [ "$(wc -c <"$1")" = "$(stat -c %s "$1")" ]; }
 check "the .meta without that copy is still valid JSON of the same size" \
-	sh -c "jq -e . '$O/$REL_A.meta' && [ \$(wc -c <'$O/$REL_A.meta') = \$(stat -c %s '$O/$REL_A.meta') ]"
+	json_of_its_size "$O/$REL_A.meta"
 for _ in $(seq 40); do [ "$(status conflicts)" = 1 ] && break; sleep 0.1; done
 check "status.json counts the collision" test "$(status conflicts)" = 1
-check "status.json stays valid JSON with the crc object" jq -e '.crc.mode == "lazy"' "$MNT/.takeoutfs/status.json"
+check "status.json stays valid JSON with the crc object" jq_true '.crc.mode == "lazy"' "$MNT/.takeoutfs/status.json"
 
 unmount
 check "the store holds every CRC after unmount" test "$(nulls "$DB")" = 0
@@ -114,9 +115,9 @@ done <"$W/sizes.before" | sed 's/\.meta$//' | sort -k2) >"$W/mounted2.txt"
 check "after remount every .meta still has the right crc32" cmp "$W/native.txt" "$W/mounted2.txt"
 check "after remount reading every .meta reads no file" test "$(status computed_this_mount)" = 0
 check "after remount status.json shows all CRCs" \
-	jq -e '.crc.computed == .crc.total and .crc.conflicts == 1' "$MNT/.takeoutfs/status.json"
+	jq_true '.crc.computed == .crc.total and .crc.conflicts == 1' "$MNT/.takeoutfs/status.json"
 check "after remount status.json lists the collision" \
-	jq -e '[.crc_conflicts[].path] | map(test("CRC_COLLIDE")) | all and length == 2' "$MNT/.takeoutfs/status.json"
+	jq_true '[.crc_conflicts[].path] | map(test("CRC_COLLIDE")) | all and length == 2' "$MNT/.takeoutfs/status.json"
 unmount
 
 # ---------------------------------------------------------------- eager, interrupted and resumed

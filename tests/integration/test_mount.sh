@@ -64,7 +64,7 @@ while IFS=$'\t' read -r path sidecar rule taken fav trashed albums group flags; 
 		"$W/lines.tsv" | sort | jq -R . | jq -cs .)
 	case ",$flags," in *,ambiguous,*) sidecar=skip rule=skip ;; *,rule-uncertain,*) rule=skip ;; esac
 	[ "$sidecar" = - ] && rule=-
-	if ! jq -e --arg p "$path" --arg s "$sidecar" --arg r "$rule" --arg t "$taken" \
+	if ! jq_true --arg p "$path" --arg s "$sidecar" --arg r "$rule" --arg t "$taken" \
 		--argjson c "$copies" '
 		.source == $p and (.size | type) == "number" and (.taken | type) == "string"
 		and ($s == "skip" or (if $s == "-" then .sidecar == null else .sidecar == $s end))
@@ -116,7 +116,7 @@ while IFS= read -r -d '' f; do
 		}
 		;;
 	favorites/*)
-		jq -e '.google.favorited == true' "$f.meta" >/dev/null || {
+		jq_true '.google.favorited == true' "$f.meta" >/dev/null || {
 			view_bad=$((view_bad + 1))
 			echo "not a favorite: $rel" >&2
 		}
@@ -124,13 +124,13 @@ while IFS= read -r -d '' f; do
 	by-album/*)
 		folder=${rel#by-album/}
 		folder=${folder%%/*}
-		jq -e '.google.albums | length > 0' "$f.meta" >/dev/null || {
+		jq_true '.google.albums | length > 0' "$f.meta" >/dev/null || {
 			view_bad=$((view_bad + 1))
 			echo "no album in .meta: $rel" >&2
 		}
 		;;
 	esac
-	if jq -e '.google.trashed == true' "$f.meta" >/dev/null; then
+	if jq_true '.google.trashed == true' "$f.meta" >/dev/null; then
 		view_bad=$((view_bad + 1))
 		echo "trashed item outside originals: $rel" >&2
 	fi
@@ -167,7 +167,7 @@ check "names never hold a slash replacement of . or .." \
 
 # ---------------------------------------------------------------- status.json
 check "status.json is JSON with the file count" \
-	jq -e --argjson n "$n_files" '.files == $n' "$MNT/.takeoutfs/status.json"
+	jq_true --argjson n "$n_files" '.files == $n' "$MNT/.takeoutfs/status.json"
 check "status.json st_size equals its bytes" \
 	test "$(stat -c %s "$MNT/.takeoutfs/status.json")" -eq "$(wc -c <"$MNT/.takeoutfs/status.json")"
 
@@ -210,11 +210,11 @@ src_fs=$(stat -f -c %T "$SRC")
 if [ "$(id -u)" = 0 ] && [ "$kernel" -ge 6009 ] && [ "$src_fs" != overlayfs ] &&
 	[ "${src_fs#fuse}" = "$src_fs" ]; then
 	check "passthrough is on (root, Linux >= 6.9, SOURCE on $src_fs)" \
-		jq -e '.reads.passthrough == true and .reads.opens_passthrough > 0' \
+		jq_true '.reads.passthrough == true and .reads.opens_passthrough > 0' \
 		"$MNT/.takeoutfs/status.json"
 fi
 check "status.json: every media open counted once" \
-	jq -e '.reads.opens_passthrough + .reads.opens_daemon > 0' "$MNT/.takeoutfs/status.json"
+	jq_true '.reads.opens_passthrough + .reads.opens_daemon > 0' "$MNT/.takeoutfs/status.json"
 check "two opens of one file at once read its bytes" \
 	bash -c 'exec 3<"$1" 4<"$1"; cmp - "$2" <&3 && cmp - "$2" <&4' _ "$f" "$src_f"
 if [ -x "${TFS_BUILD:-}/tfs_mmapcat" ]; then
@@ -288,10 +288,10 @@ stop_with "SIGTERM" kill -TERM "$PID"
 mount_it -s -o hidemeta -o passthrough=off || bad "mount -s -o hidemeta -o passthrough=off"
 check "hidemeta: no .meta listed" test -z "$(find "$MNT" -name '*.meta' | head -1)"
 f=$(find "$MNT/by-date" -type f | head -1)
-check "hidemeta: .meta still opens by name" jq -e .source "$f.meta"
+check "hidemeta: .meta still opens by name" jq_true .source "$f.meta"
 check "single-threaded: bytes as the source" cmp -s "$f" "$SRC/$(jq -r .source "$f.meta")"
 check "passthrough=off: the daemon serves the reads" \
-	jq -e '.reads.passthrough == false and .reads.opens_passthrough == 0 and .reads.opens_daemon > 0' \
+	jq_true '.reads.passthrough == false and .reads.opens_passthrough == 0 and .reads.opens_daemon > 0' \
 	"$MNT/.takeoutfs/status.json"
 stop_with "fusermount3 -u (single-threaded)" fusermount3 -u "$MNT"
 

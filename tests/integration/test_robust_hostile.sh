@@ -135,7 +135,7 @@ if mount_fs "$SRC" "$MNT" "$DB" "$RB_T/daemon.log"; then
 	fi
 	status=$MNT/.takeoutfs/status.json
 	if [ -f "$status" ]; then
-		check "status.json is JSON" jq -e . "$status" >/dev/null
+		check "status.json is JSON" jq_true . "$status" >/dev/null
 		got=$(jq -r '.problem_count' "$status" 2>/dev/null)
 		check "status.json problem_count ($got) equals the store's ($problems)" [ "$got" = "$problems" ]
 		listed=$(jq -r '.problems | length' "$status" 2>/dev/null)

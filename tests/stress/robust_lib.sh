@@ -4,6 +4,8 @@
 # Source it; it expects TFS_BIN (and TFS_BUILD for the tools) in the env.
 
 set -u
+# shellcheck source=../integration/json_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../integration/json_lib.sh"
 rb_passed=0
 rb_failed=0
 rb_mounts=()
