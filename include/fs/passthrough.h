@@ -7,9 +7,9 @@
  * open inode, as the kernel requires) and marks the matching open replies.
  *
  * Owns: those wire details and the table of backing ids of open inodes.
- * Must not: touch any other request or reply, or fail an open: when the
- * kernel, the privileges (CAP_SYS_ADMIN) or one backing file say no, the
- * caller is told to serve that open through the daemon instead. */
+ * Must not: touch any other request or reply, or fail an open but for want
+ * of memory: when the kernel, the privileges (CAP_SYS_ADMIN) or one backing
+ * file say no, the caller is told to serve that open through the daemon. */
 #ifndef TFS_FS_PASSTHROUGH_H
 #define TFS_FS_PASSTHROUGH_H
 
@@ -30,14 +30,17 @@ void passthrough_free(struct passthrough *pt);
 int passthrough_install(struct passthrough *pt, struct fuse_session *se);
 
 enum passthrough_answer {
-	PT_USE,      /* *backing_id is set: call passthrough_mark_open_reply */
-	PT_NEVER,    /* passthrough is off for this mount: cached reads */
-	PT_NOT_THIS, /* on, but not for this file: uncached daemon reads */
+	PT_USE,       /* *backing_id is set: call passthrough_mark_open_reply */
+	PT_NEVER,     /* passthrough is off for this mount: cached reads */
+	PT_NOT_THIS,  /* on, but not for this file: uncached daemon reads */
+	PT_NO_MEMORY, /* fail the open (ENOMEM) */
 };
 
 /* For an open of inode ino whose source is open as fd (the caller keeps and
- * closes fd; the kernel holds its own reference). Each PT_USE must be paired
- * with one passthrough_release(ino), after the open's RELEASE. */
+ * closes fd; the kernel holds its own reference). Each PT_USE and each
+ * PT_NOT_THIS must be paired with one passthrough_release(ino), after the
+ * open's RELEASE: while one open of an inode is in the table, every other
+ * open of it gets the same answer, as the kernel refuses to mix them. */
 enum passthrough_answer passthrough_acquire(struct passthrough *pt, uint64_t ino, int fd,
                                             int32_t *backing_id);
 void passthrough_release(struct passthrough *pt, uint64_t ino);

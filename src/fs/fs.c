@@ -27,11 +27,15 @@
 #include "fs/views.h"
 #include "store/store.h"
 
-#define TIMEOUT_S       86400.0 /* the view of an unchanged store never changes */
-#define MAX_THREADS     8
-#define PATH_BUF        4096
-#define FH_PASSTHROUGH  UINT64_MAX /* a media open the kernel reads by itself */
-#define SERVE_CACHE_KIB "2048"     /* per serving connection */
+#define TIMEOUT_S   86400.0 /* the view of an unchanged store never changes */
+#define MAX_THREADS 8
+#define PATH_BUF    4096
+/* fi->fh of a media open: the source file's descriptor, or FH_PASSTHROUGH
+ * when the kernel reads the file itself; FH_IN_TABLE marks the opens that
+ * must be released from the passthrough table (FH_PASSTHROUGH has it too). */
+#define FH_PASSTHROUGH  UINT64_MAX
+#define FH_IN_TABLE     (1ULL << 32)
+#define SERVE_CACHE_KIB "2048" /* per serving connection */
 
 struct conn {
 	sqlite3 *db;
@@ -391,38 +395,49 @@ static void read_status(fuse_req_t req, struct fs *fs, size_t size, off_t off)
 	jbuf_free(&doc);
 }
 
+static int media_fd(const struct fuse_file_info *fi)
+{
+	return (int)(uint32_t)fi->fh;
+}
+
 /* Ends a media open (other opens hold nothing). */
 static void release_media(struct fs *fs, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	if (ino_tag(ino) != INO_MEDIA)
 		return;
-	if (fi->fh == FH_PASSTHROUGH)
+	if (fi->fh != FH_PASSTHROUGH)
+		close(media_fd(fi));
+	if (fi->fh & FH_IN_TABLE)
 		passthrough_release(fs->pt, ino);
-	else
-		close((int)fi->fh);
 }
 
 /* How the reads of an open media file are served: by the kernel from the
  * source file (passthrough), else by this daemon from fd; cached when
  * passthrough is off for the whole mount, uncached when it is on, as the
  * kernel refuses cached and passthrough opens of one inode at the same time.
- * Returns the backing id to mark the open reply with, or 0. */
-static int32_t choose_media_reads(struct fs *fs, fuse_ino_t ino, int fd, struct fuse_file_info *fi)
+ * Sets *backing_id to the id to mark the open reply with, or 0. Returns 0,
+ * or -ENOMEM with fd closed. */
+static int choose_media_reads(struct fs *fs, fuse_ino_t ino, int fd, struct fuse_file_info *fi,
+                              int32_t *backing_id)
 {
-	int32_t id = 0;
-	switch (passthrough_acquire(fs->pt, ino, fd, &id)) {
+	*backing_id = 0;
+	fi->fh = (uint64_t)fd;
+	switch (passthrough_acquire(fs->pt, ino, fd, backing_id)) {
 	case PT_USE:
 		close(fd); /* the kernel holds the source file now */
 		fi->fh = FH_PASSTHROUGH;
-		return id;
+		break;
 	case PT_NOT_THIS:
 		fi->direct_io = 1;
+		fi->fh |= FH_IN_TABLE;
 		break;
 	case PT_NEVER:
 		fi->keep_cache = 1; /* SOURCE is immutable while mounted */
 		break;
+	case PT_NO_MEMORY:
+		close(fd);
+		return -ENOMEM;
 	}
-	fi->fh = (uint64_t)fd;
 	return 0;
 }
 
@@ -443,10 +458,8 @@ static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	switch (ino_tag(ino)) {
 	case INO_MEDIA:
 		rc = open_source(fs, v, ino_id(ino));
-		if (rc >= 0) {
-			backing_id = choose_media_reads(fs, ino, rc, fi);
-			rc = 0;
-		}
+		if (rc >= 0)
+			rc = choose_media_reads(fs, ino, rc, fi, &backing_id);
 		break;
 	case INO_META:
 		/* Not keep_cache: the lazy CRC may fill in the crc32 field. */
@@ -495,7 +508,7 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		}
 		struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
 		buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-		buf.buf[0].fd = (int)fi->fh;
+		buf.buf[0].fd = media_fd(fi);
 		buf.buf[0].pos = off;
 		fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
 		return;

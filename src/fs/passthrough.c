@@ -11,6 +11,7 @@
 #include <fuse_lowlevel.h>
 #include <linux/fuse.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -33,16 +34,21 @@ struct pt_backing_map {
 #define INIT_OUT_STACK_DEPTH offsetof(struct fuse_init_out, unused)
 /* fuse_open_out: the backing id where 7.38 has padding. */
 #define OPEN_OUT_BACKING_ID offsetof(struct fuse_open_out, padding)
+_Static_assert(INIT_OUT_FLAGS2 == 32 && INIT_OUT_STACK_DEPTH == 36 && OPEN_OUT_BACKING_ID == 12 &&
+                   sizeof(struct fuse_open_out) == 16,
+               "the offsets of protocol 7.40");
 
 #define BUCKETS 256
 
 enum pt_state { PT_UNKNOWN, PT_ON, PT_OFF };
 
-/* One open inode's backing file: the kernel refuses two different backing
- * files for one inode at a time, so concurrent opens share one id. */
+/* One open inode. The kernel refuses two different backing files for one
+ * inode at a time, and any open without passthrough beside one with it. So
+ * the opens of an inode share one backing id, or, when its backing file was
+ * refused, all go through the daemon until the last of them is released. */
 struct backing {
 	uint64_t ino;
-	int32_t id;
+	int32_t id; /* 0: refused; this inode's opens are the daemon's */
 	int64_t refs;
 	struct backing *next;
 };
@@ -50,9 +56,9 @@ struct backing {
 struct passthrough {
 	bool wanted;
 	int dev_fd;
-	pthread_mutex_t lock; /* guards everything below */
-	bool offered;         /* the kernel's INIT offered passthrough */
-	bool init_seen;
+	pthread_mutex_t lock;  /* guards everything below */
+	bool offered;          /* the kernel's INIT offered passthrough */
+	atomic_bool init_seen; /* read without the lock by every reply */
 	uint64_t init_unique;
 	enum pt_state state;
 	struct backing *buckets[BUCKETS];
@@ -153,6 +159,8 @@ static ssize_t hook_read(int fd, void *buf, size_t len, void *userdata)
 
 static bool is_init_reply(struct passthrough *pt, uint64_t unique)
 {
+	if (!atomic_load(&pt->init_seen)) /* set only while INIT awaits its reply */
+		return false;
 	pthread_mutex_lock(&pt->lock);
 	bool yes = pt->init_seen && pt->init_unique == unique;
 	if (yes)
@@ -262,48 +270,62 @@ static struct backing **slot_of(struct passthrough *pt, uint64_t ino)
 	return s;
 }
 
-/* EPERM (no CAP_SYS_ADMIN) and the like hold for every file: a first
- * refusal turns passthrough off for the mount; once one file went through,
- * a refusal is that file's own (a full table, a stacked filesystem). */
-static enum passthrough_answer refused(struct passthrough *pt)
+/* Whether a refused backing file speaks for every file of the mount: no
+ * CAP_SYS_ADMIN (EPERM), or a kernel without the ioctl (ENOTTY, EOPNOTSUPP).
+ * Anything else is the file's own: a source on a stacked filesystem
+ * (ELOOP), one without the needed file operations (EINVAL), a full table
+ * (ENOMEM). */
+static bool refused_for_every_file(int err)
 {
-	if (pt->state == PT_ON)
+	return err == EPERM || err == ENOTTY || err == EOPNOTSUPP;
+}
+
+/* The first open of ino: registers fd as its backing file, or records that
+ * the daemon serves the inode. Called with the lock held. */
+static enum passthrough_answer first_open(struct passthrough *pt, struct backing **s, uint64_t ino,
+                                          int fd, int32_t *backing_id)
+{
+	struct pt_backing_map map = {.fd = fd};
+	int id = ioctl(pt->dev_fd, PT_IOC_BACKING_OPEN, &map);
+	if (id <= 0 && pt->state != PT_ON && refused_for_every_file(errno)) {
+		pt->state = PT_OFF;
+		return PT_NEVER;
+	}
+	struct backing *b = malloc(sizeof *b);
+	if (!b) {
+		if (id > 0) {
+			uint32_t closing = (uint32_t)id;
+			ioctl(pt->dev_fd, PT_IOC_BACKING_CLOSE, &closing);
+		}
+		return PT_NO_MEMORY;
+	}
+	*b = (struct backing){.ino = ino, .id = id > 0 ? id : 0, .refs = 1};
+	*s = b;
+	if (id <= 0)
 		return PT_NOT_THIS;
-	pt->state = PT_OFF;
-	return PT_NEVER;
+	pt->state = PT_ON;
+	*backing_id = id;
+	return PT_USE;
 }
 
 enum passthrough_answer passthrough_acquire(struct passthrough *pt, uint64_t ino, int fd,
                                             int32_t *backing_id)
 {
 	pthread_mutex_lock(&pt->lock);
-	enum passthrough_answer a = PT_USE;
+	enum passthrough_answer a;
 	struct backing **s = slot_of(pt, ino);
 	if (pt->state == PT_OFF || pt->dev_fd < 0) {
 		a = PT_NEVER;
 	} else if (*s) {
 		(*s)->refs++;
+		a = (*s)->id ? PT_USE : PT_NOT_THIS;
 		*backing_id = (*s)->id;
 	} else {
-		struct pt_backing_map map = {.fd = fd};
-		int id = ioctl(pt->dev_fd, PT_IOC_BACKING_OPEN, &map);
-		struct backing *b = id > 0 ? malloc(sizeof *b) : NULL;
-		if (!b) {
-			if (id > 0) {
-				uint32_t closing = (uint32_t)id;
-				ioctl(pt->dev_fd, PT_IOC_BACKING_CLOSE, &closing);
-			}
-			a = id > 0 ? PT_NOT_THIS : refused(pt);
-		} else {
-			*b = (struct backing){.ino = ino, .id = id, .refs = 1};
-			*s = b;
-			pt->state = PT_ON;
-			*backing_id = id;
-		}
+		a = first_open(pt, s, ino, fd, backing_id);
 	}
 	if (a == PT_USE)
 		pt->through++;
-	else
+	else if (a != PT_NO_MEMORY)
 		pt->daemon++;
 	pthread_mutex_unlock(&pt->lock);
 	return a;
@@ -317,7 +339,8 @@ void passthrough_release(struct passthrough *pt, uint64_t ino)
 	if (b && --b->refs == 0) {
 		*s = b->next;
 		uint32_t id = (uint32_t)b->id;
-		ioctl(pt->dev_fd, PT_IOC_BACKING_CLOSE, &id);
+		if (id)
+			ioctl(pt->dev_fd, PT_IOC_BACKING_CLOSE, &id);
 		free(b);
 	}
 	pthread_mutex_unlock(&pt->lock);
