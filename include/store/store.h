@@ -90,4 +90,10 @@ int64_t store_query_int(sqlite3 *db, const char *sql, int64_t fallback);
 /* Runs sql (no result rows); returns 0 or -1 with the message in err. */
 int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 
+/* The page cache of each of the daemon's connections: they live as long as
+ * the mount, so their caches are most of its memory (the OS caches the file
+ * too). The indexer's connection keeps the larger default of store_open. */
+#define STORE_SERVING_CACHE_KIB 2048
+void store_use_serving_cache(sqlite3 *db);
+
 #endif

@@ -419,6 +419,9 @@ static void open_writer(struct crc_svc *s)
 		s->db = NULL;
 		return;
 	}
+	/* Before counting: the count reads the whole files table, and the
+	 * connection lives as long as the mount. */
+	store_use_serving_cache(s->db);
 	count_at_mount(s);
 	if (!(s->writer = writer_start(s->db, 256, 4096, err, sizeof err))) {
 		store_close(s->db);

@@ -33,9 +33,8 @@
 /* fi->fh of a media open: the source file's descriptor, or FH_PASSTHROUGH
  * when the kernel reads the file itself; FH_IN_TABLE marks the opens that
  * must be released from the passthrough table (FH_PASSTHROUGH has it too). */
-#define FH_PASSTHROUGH  UINT64_MAX
-#define FH_IN_TABLE     (1ULL << 32)
-#define SERVE_CACHE_KIB "2048" /* per serving connection */
+#define FH_PASSTHROUGH UINT64_MAX
+#define FH_IN_TABLE    (1ULL << 32)
 
 struct conn {
 	sqlite3 *db;
@@ -115,9 +114,7 @@ static struct views *thread_views(struct fs *fs)
 		free(c);
 		return NULL;
 	}
-	/* Up to MAX_THREADS connections: keep their page caches small so the
-	 * daemon stays within its memory budget (the OS caches the file too). */
-	sqlite3_exec(c->db, "PRAGMA cache_size=-" SERVE_CACHE_KIB, NULL, NULL, NULL);
+	store_use_serving_cache(c->db); /* up to MAX_THREADS of them */
 	pthread_mutex_lock(&fs->lock);
 	c->next = fs->conns;
 	if (fs->conns)

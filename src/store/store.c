@@ -109,6 +109,13 @@ int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	return -1;
 }
 
+void store_use_serving_cache(sqlite3 *db)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", STORE_SERVING_CACHE_KIB);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 static bool store_is_empty(sqlite3 *db)
 {
 	sqlite3_stmt *st;
