@@ -2,6 +2,7 @@
  * quickly, index SOURCE into the store (with progress), then mount it.
  * Every user mistake ends here as one line on stderr and a non-zero exit. */
 #include "cli/checks.h"
+#include "cli/child.h"
 #include "cli/options.h"
 #include "cli/paths.h"
 #include "cli/progress.h"
@@ -14,7 +15,6 @@
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -269,13 +269,52 @@ static void record_meta_sizes(const struct cli_options *opt, const char *db_path
 		say("%s (.meta sizes are computed when listed instead)", err);
 }
 
+/* What a mount does before serving, in a child process (cli/child.h). */
+struct prepare_job {
+	const struct cli_options *opt;
+	const char *real_source, *db_path;
+};
+struct prepare_result {
+	int rc; /* enum index_error */
+	struct index_summary sum;
+};
+
+static void prepare_store_for_serving(void *arg, void *result)
+{
+	const struct prepare_job *job = arg;
+	struct prepare_result *r = result;
+	r->rc = index_source(job->opt, job->real_source, job->db_path, &r->sum);
+	if (r->rc == INDEX_OK && !job->opt->hidemeta) /* no .meta listed, no size needed */
+		record_meta_sizes(job->opt, job->db_path);
+}
+
+/* Indexes and records the .meta sizes in a child, so that none of the
+ * memory they used stays with the daemon. The child prints its own errors. */
+static bool prepared_in_child(const struct cli_options *opt, const char *real_source,
+                              const char *db_path, struct index_summary *sum)
+{
+	struct prepare_job job = {.opt = opt, .real_source = real_source, .db_path = db_path};
+	struct prepare_result r = {.rc = INDEX_OK};
+	char err[256];
+	if (child_run(prepare_store_for_serving, &job, &r, sizeof r, err, sizeof err) != 0) {
+		say("indexing %s: the indexer %s; the store is consistent, run takeoutfs again to "
+		    "finish",
+		    real_source, err);
+		return false;
+	}
+	*sum = r.sum;
+	return r.rc == INDEX_OK;
+}
+
 /* SOURCE, MOUNTPOINT and the store passed their checks: index, then either
  * print the summary (--index-only) or mount. */
 static int index_then_serve(const struct cli_options *opt, const char *real_source,
                             const char *db_path, struct fuse_args *args)
 {
 	struct index_summary sum;
-	if (index_source(opt, real_source, db_path, &sum) != INDEX_OK)
+	bool indexed = opt->index_only ? index_source(opt, real_source, db_path, &sum) == INDEX_OK
+	                               : prepared_in_child(opt, real_source, db_path, &sum);
+	if (!indexed)
 		return STATUS_FAILED;
 	char text[1024];
 	if (opt->index_only) {
@@ -287,11 +326,6 @@ static int index_then_serve(const struct cli_options *opt, const char *real_sour
 		cli_format_short_summary(&sum, text, sizeof text);
 		say("%s", text);
 	}
-	if (!opt->hidemeta) /* no .meta listed, no size needed */
-		record_meta_sizes(opt, db_path);
-	/* The index's memory (and the per-thread arenas of its workers) is
-	 * free now; give it back before serving for days. */
-	malloc_trim(0);
 	return mount_store(opt, real_source, db_path, args);
 }
 

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -758,11 +757,6 @@ int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 		fuse_opt_add_arg(args, "takeoutfs");
 	}
 	int rc = 1;
-#ifdef __GLIBC__
-	/* The indexer ran in this process: give its freed memory back before
-	 * serving, so the daemon's footprint is only what serving needs. */
-	malloc_trim(0);
-#endif
 	if (prepare_store(&fs) == 0 && (fs.pt = passthrough_new(cfg->passthrough)) &&
 	    fuse_opt_add_arg(args, "-oro,fsname=takeoutfs,subtype=takeoutfs") == 0 &&
 	    pthread_key_create(&fs.key, conn_destroy) == 0) {
