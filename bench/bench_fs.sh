@@ -147,12 +147,14 @@ else
 	echo "cold runs skipped: cannot write /proc/sys/vm/drop_caches (not root)"
 fi
 
-# Every .meta once (renders), then the daemon's peak and current memory
-# while serving: the peak is reset first (clear_refs 5), as the same process
-# indexed (or checked the store) before mounting.
+# Every .meta once (renders), then the daemon's current memory and its peaks:
+# over its whole life (the index runs in a child process, so this includes
+# the mount's start), and while serving (reset first with clear_refs 5).
+hwm_start=$(awk '/VmHWM/ { print $2 }' "/proc/$PID/status")
 echo 5 >"/proc/$PID/clear_refs" 2>/dev/null || true
 ls -lR "$MNT" >/dev/null
 find "$MNT/by-date" -name '*.meta' -print0 | xargs -0 cat >/dev/null
 rss=$(awk '/VmRSS/ { print $2 }' "/proc/$PID/status")
 hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID/status")
-echo "daemon RSS: $((rss / 1024)) MiB now, $((hwm / 1024)) MiB peak while serving ($ITEMS items; every folder listed, every .meta read)"
+life=$((hwm > hwm_start ? hwm : hwm_start))
+echo "daemon RSS: $((rss / 1024)) MiB now, $((hwm / 1024)) MiB peak while serving, $((life / 1024)) MiB peak over its life ($ITEMS items; every folder listed, every .meta read)"
