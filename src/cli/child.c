@@ -60,7 +60,7 @@ static void run_in_child(pid_t parent, int out_fd, child_job_fn job, void *arg, 
 static void describe_end(int status, size_t got, size_t want, char *err, size_t errlen)
 {
 	if (WIFSIGNALED(status))
-		snprintf(err, errlen, "killed by signal %d (%s)", WTERMSIG(status),
+		snprintf(err, errlen, "was killed by signal %d (%s)", WTERMSIG(status),
 		         strsignal(WTERMSIG(status)));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		snprintf(err, errlen, "exited with status %d", WEXITSTATUS(status));
@@ -73,14 +73,14 @@ int child_run(child_job_fn job, void *arg, void *result, size_t result_len, char
 {
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) != 0) {
-		snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
+		snprintf(err, errlen, "could not start (pipe: %s)", strerror(errno));
 		return -1;
 	}
 	pid_t parent = getpid();
 	fflush(NULL); /* or the child would print what is buffered again */
 	pid_t pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "cannot start a process: %s", strerror(errno));
+		snprintf(err, errlen, "could not start (fork: %s)", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
 		return -1;

@@ -99,8 +99,31 @@ echo "     figure: $POINTS kill points ($killed mid-run, $finished after the run
 	"ids equal to the clean index's in $ids_same of $POINTS"
 check "at least half of the kill points hit a running indexer ($killed of $POINTS)" [ $((killed * 2)) -ge "$POINTS" ]
 
-# --- kill -9 of the daemon while serving ---
+# --- kill -9 of a mount's indexer, a child of the mounting process ---
+# The mount fails with one line and exit 1, mounts nothing, and the next run
+# finishes the index. (A killed mount takes its indexer along: test_child.)
 MNT=$RB_T/mnt
+mkdir -p "$MNT"
+rb_mounts+=("$MNT")
+"$TFS_BIN" -f -o "db=$RB_T/child.sqlite" -o "threads=$THREADS" "$SRC" "$MNT" >"$RB_T/child.log" 2>&1 &
+parent=$!
+indexer=
+for _ in $(seq 500); do
+	indexer=$(pgrep -P "$parent" | head -1)
+	[ -n "$indexer" ] && break
+	sleep 0.01
+done
+check "the mount indexes in a child process" [ -n "$indexer" ]
+[ -n "$indexer" ] && kill -9 "$indexer"
+wait "$parent"
+rc=$?
+check "a mount whose indexer is killed exits 1 (exit $rc)" [ "$rc" = 1 ]
+check "...saying why in one line" grep -q 'the indexer was killed by signal 9' "$RB_T/child.log"
+check "...and mounts nothing" bash -c '! mountpoint -q "$1"' _ "$MNT"
+index "$RB_T/child.sqlite"
+check "the next run finishes the index (exit $?)" [ "$(store_digest "$RB_T/child.sqlite")" = "$want" ]
+
+# --- kill -9 of the daemon while serving ---
 cp "$CLEAN" "$RB_T/serve.sqlite"
 if mount_fs "$SRC" "$MNT" "$RB_T/serve.sqlite" "$RB_T/daemon1.log" -o threads=$THREADS; then
 	ok "mounted"

@@ -59,7 +59,7 @@ static void test_failures_say_why(void)
 	struct result r;
 	char err[256] = "";
 	CHECK_INT(child_run(killed_job, NULL, &r, sizeof r, err, sizeof err), -1);
-	CHECK_MSG(strstr(err, "killed by signal 9") != NULL, "%s", err);
+	CHECK_MSG(strstr(err, "was killed by signal 9") != NULL, "%s", err);
 	CHECK_INT(child_run(failing_job, NULL, &r, sizeof r, err, sizeof err), -1);
 	CHECK_MSG(strstr(err, "exited with status 3") != NULL, "%s", err);
 }
