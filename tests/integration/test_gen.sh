@@ -27,7 +27,6 @@ check() { # check "description" command...
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/test_gen.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-
 # --- determinism ---------------------------------------------------------------
 out_a=$("$GEN" --out "$TMP/a" --items 200 --seed 7) || bad "generator run a failed"
 out_b=$("$GEN" --out "$TMP/b" --items 200 --seed 7) || bad "generator run b failed"
