@@ -207,16 +207,20 @@ src_f=$SRC/${f#"$O"/}
 kernel=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
 # (A source on a stacked filesystem, overlayfs or FUSE, is left to the daemon.)
 src_fs=$(stat -f -c %T "$SRC")
-if [ "$(id -u)" = 0 ] && [ "$kernel" -ge 6009 ] && [ "$src_fs" != overlayfs ] &&
-	[ "${src_fs#fuse}" = "$src_fs" ]; then
+passthrough_expected() { # root, Linux >= 6.9, SOURCE on a plain filesystem
+	[ "$(id -u)" = 0 ] && [ "$kernel" -ge 6009 ] && [ "$src_fs" != overlayfs ] &&
+		[ "${src_fs#fuse}" = "$src_fs" ]
+}
+# two_opens_read FILE SOURCE: FILE open twice at once reads as SOURCE both times.
+two_opens_read() { (exec 3<"$1" 4<"$1" && cmp - "$2" <&3 && cmp - "$2" <&4); }
+if passthrough_expected; then
 	check "passthrough is on (root, Linux >= 6.9, SOURCE on $src_fs)" \
 		jq_true '.reads.passthrough == true and .reads.opens_passthrough > 0' \
 		"$MNT/.takeoutfs/status.json"
 fi
 check "status.json: every media open counted once" \
 	jq_true '.reads.opens_passthrough + .reads.opens_daemon > 0' "$MNT/.takeoutfs/status.json"
-check "two opens of one file at once read its bytes" \
-	bash -c 'exec 3<"$1" 4<"$1"; cmp - "$2" <&3 && cmp - "$2" <&4' _ "$f" "$src_f"
+check "two opens of one file at once read its bytes" two_opens_read "$f" "$src_f"
 if [ -x "${TFS_BUILD:-}/tfs_mmapcat" ]; then
 	check "mmap reads the source's bytes" \
 		bash -c '"$1" "$2" | cmp - "$3"' _ "$TFS_BUILD/tfs_mmapcat" "$f" "$src_f"
@@ -289,8 +293,7 @@ stop_with "SIGTERM" kill -TERM "$PID"
 # files (ELOOP, a stack too deep), and only those go through the daemon, even
 # when one of them is the first file opened after mounting. Its own small
 # tree, as the overlay hides nothing but must be unmounted before cleanup.
-if [ "$(id -u)" = 0 ] && [ "$kernel" -ge 6009 ] && [ "$src_fs" != overlayfs ] &&
-	[ "${src_fs#fuse}" = "$src_fs" ]; then
+if passthrough_expected; then
 	main_src=$SRC
 	SRC=$W/ovsrc
 	"$GEN" --out "$SRC" --items 30 --seed 4 >/dev/null 2>&1 || bad "generate the overlay tree"
@@ -309,8 +312,7 @@ if [ "$(id -u)" = 0 ] && [ "$kernel" -ge 6009 ] && [ "$src_fs" != overlayfs ] &&
 		plain_rel=$(in_ov 0)
 		check "a file on overlayfs, opened first, reads its bytes" \
 			cmp -s "$MNT/originals/$ov_rel" "$SRC/$ov_rel"
-		check "...twice at once" bash -c 'exec 3<"$1" 4<"$1"; cmp - "$2" <&3 && cmp - "$2" <&4' \
-			_ "$MNT/originals/$ov_rel" "$SRC/$ov_rel"
+		check "...twice at once" two_opens_read "$MNT/originals/$ov_rel" "$SRC/$ov_rel"
 		check "a plain file after it reads its bytes" \
 			cmp -s "$MNT/originals/$plain_rel" "$SRC/$plain_rel"
 		check "passthrough stays on for the other files" \
