@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include "index/indexer.h"
+#include "views/views.h"
 
 static const char *const PHASES[] = {"walk", "sidecars+match", "media", "finish"};
 
@@ -53,7 +54,8 @@ int main(int argc, char **argv)
 	                            .db_path = argv[2],
 	                            .threads = argc > 3 ? atoi(argv[3]) : 0,
 	                            .progress = on_progress,
-	                            .progress_ctx = &s};
+	                            .progress_ctx = &s,
+	                            .derive = views_build};
 	struct index_summary sum;
 	char err[512] = "";
 	int rc = indexer_run(&opt, &sum, err, sizeof err);

@@ -8,8 +8,9 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "fs/fs.h"
-#include "fs/meta_sizes.h"
 #include "index/indexer.h"
+#include "views/meta_sizes.h"
+#include "views/views.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -191,6 +192,7 @@ static int index_source(const struct cli_options *opt, const char *real_source, 
 	    .reindex = opt->reindex,
 	    .progress = cli_progress_report,
 	    .progress_ctx = &progress,
+	    .derive = views_build,
 	};
 	char msg[1024] = "";
 	memset(sum, 0, sizeof *sum);

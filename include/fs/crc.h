@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fs/meta.h"
+#include "views/meta.h"
 
 struct fuse_session;
 struct crc_svc;

@@ -1,6 +1,7 @@
 /* The end of an index pass, in one transaction: album table, byte-identical
  * groups (item_id), sidecars borrowed from a copy (rule 9), taken times of
- * files whose sidecar changed, walk problems, the views, and the statistics
+ * files whose sidecar changed, walk problems, the caller's derived tables
+ * (index_options.derive: the views), and the statistics
  * in the meta table. Marks the store complete.
  * Must not: open files under SOURCE (everything comes from the store). */
 #ifndef TFS_INDEX_FINISH_H
@@ -25,6 +26,7 @@ struct finish_input {
 	size_t n_relinked;
 	uint64_t opened, removed;
 	double seconds; /* of the pass so far */
+	int (*derive)(sqlite3 *db, const char *tz, char *err, size_t errlen); /* may be NULL */
 };
 
 int finish_pass(const struct finish_input *in, struct index_summary *sum, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 #ifndef TFS_INDEX_INDEXER_H
 #define TFS_INDEX_INDEXER_H
 
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,12 @@ struct index_options {
 	/* Called from the indexer's threads at most ~10 times a second. */
 	void (*progress)(void *ctx, const struct index_progress *p);
 	void *progress_ctx;
+	/* The caller's tables derived from the store (the views, views_build):
+	 * run at the end of a pass that changed the store, inside its last
+	 * transaction, so they are never out of step with what the pass wrote.
+	 * tz is the zone the taken times were computed in. NULL: none. Returns
+	 * 0, or -1 with err. */
+	int (*derive)(sqlite3 *db, const char *tz, char *err, size_t errlen);
 };
 
 struct index_summary {

@@ -17,8 +17,8 @@
 #include "index/indexer.h"
 #include "index/sidecar_json.h"
 #include "index/walk.h"
-#include "index/writer.h"
 #include "media/taken.h"
+#include "store/writer.h"
 
 enum status { ST_UNCHANGED = 0, ST_NEW, ST_CHANGED };
 

@@ -37,8 +37,8 @@
  *                                           records them; the next index splits
  *                                           the items and drops stale pairs)
  *
- * The view tables (vdirs, entries) belong to fs/views_build.c, meta_sizes
- * to fs/meta_sizes.c.
+ * The view tables (vdirs, entries) belong to views/views_build.c, meta_sizes
+ * to views/meta_sizes.c.
  */
 #ifndef TFS_STORE_STORE_H
 #define TFS_STORE_STORE_H

@@ -22,11 +22,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "fs/views.h"
-#include "index/writer.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/open_beneath.h"
 #include "util/path.h"
+#include "views/views.h"
 
 #define FLIGHT_MAX  32   /* computations under way at once (FUSE has 8 threads) */
 #define RECENT_MAX  4096 /* recent results, direct-mapped by file id */
@@ -142,7 +142,7 @@ static int store_crc(struct writer *w, void *p)
 		return -1;
 	int found = sqlite3_changes(writer_db(w));
 	/* Two rows per collision, one per direction. The other file's .meta
-	 * keeps its size (fs/meta.h) and is rendered afresh at each open. */
+	 * keeps its size (views/meta.h) and is rendered afresh at each open. */
 	if (found > 0)
 		atomic_fetch_add(&r->s->conflicts, found / 2);
 	invalidate_meta(r->s, r->id);

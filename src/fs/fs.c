@@ -1,5 +1,5 @@
 /* The FUSE low-level handlers: thin translations between kernel requests and
- * the views (fs/views.h). Each serving thread has its own read-only store
+ * the views (views/views.h). Each serving thread has its own read-only store
  * connection. Media files are read by the kernel from the source file where
  * FUSE passthrough works (fs/passthrough.h), else spliced from the source
  * file's descriptor; .meta and status.json are answered from a rendered
@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 #include "fs/crc.h"
-#include "fs/meta.h"
 #include "fs/passthrough.h"
-#include "fs/views.h"
 #include "store/store.h"
+#include "views/meta.h"
+#include "views/views.h"
 
 #define TIMEOUT_S   86400.0 /* the view of an unchanged store never changes */
 #define MAX_THREADS 8

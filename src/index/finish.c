@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "fs/views.h"
 #include "index/sidecar.h"
 #include "index/sidecar_json.h"
 #include "media/taken.h"
@@ -448,7 +447,7 @@ static int derive_everything(const struct finish_input *in, char *err, size_t er
 	    record_walk_problems(in->db, in->walk, err, errlen) != 0 ||
 	    exec(in->db, STALE_CONFLICTS_SQL, err, errlen) != 0)
 		return -1;
-	if (views_build(in->db, in->tz, err, errlen) != 0)
+	if (in->derive && in->derive(in->db, in->tz, err, errlen) != 0)
 		return -1;
 	return exec(in->db, "DROP TABLE IF EXISTS temp.relink;", err, errlen);
 }

@@ -23,7 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fs/views.h"
 #include "index/classify.h"
 #include "index/extract.h"
 #include "index/finish.h"
@@ -31,9 +30,9 @@
 #include "index/sidecar.h"
 #include "index/sidecar_json.h"
 #include "index/walk.h"
-#include "index/writer.h"
 #include "media/taken.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/strmap.h"
 
 #define SIDECAR_TEXT_MAX   (64 * 1024)
@@ -727,7 +726,8 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	                           .n_relinked = p.relinked.n,
 	                           .opened = atomic_load(&p.opened),
 	                           .removed = p.gone_files.n,
-	                           .seconds = seconds_since(&p.start)};
+	                           .seconds = seconds_since(&p.start),
+	                           .derive = opt->derive};
 	if (finish_pass(&fin, sum, err, errlen) != 0) {
 		result = INDEX_ERR_STORE;
 		goto out;

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#include "fs/camera.h"
-#include "fs/names.h"
+#include "views/camera.h"
+#include "views/names.h"
 
 static const char *cam(const char *make, const char *model)
 {

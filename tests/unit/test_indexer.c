@@ -13,6 +13,7 @@
 #include "check.h"
 #include "index/indexer.h"
 #include "store/store.h"
+#include "views/views.h"
 
 static char root[512], src[600], db_path[600], data_dir[512];
 
@@ -89,8 +90,11 @@ static void build_tree(void)
 
 static int run(struct index_summary *sum, bool reindex)
 {
-	struct index_options opt = {
-	    .source = src, .db_path = db_path, .threads = 2, .reindex = reindex};
+	struct index_options opt = {.source = src,
+	                            .db_path = db_path,
+	                            .threads = 2,
+	                            .reindex = reindex,
+	                            .derive = views_build};
 	char err[512] = "";
 	int rc = indexer_run(&opt, sum, err, sizeof err);
 	if (rc != INDEX_OK)
@@ -356,7 +360,8 @@ static void check_huge_sidecar_is_bounded(void)
 
 static void check_errors(void)
 {
-	struct index_options opt = {.source = "/nonexistent/takeout", .db_path = db_path};
+	struct index_options opt = {
+	    .source = "/nonexistent/takeout", .db_path = db_path, .derive = views_build};
 	struct index_summary s;
 	char err[512] = "";
 	CHECK_INT(indexer_run(&opt, &s, err, sizeof err), INDEX_ERR_SOURCE);

@@ -7,8 +7,8 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 
-#include "fs/meta.h"
 #include "util/ustr.h"
+#include "views/meta.h"
 
 static cJSON *render(struct meta *m, int64_t id, struct jbuf *b)
 {

@@ -4,7 +4,7 @@
 #include "check.h"
 #include "test_views_fixture.h"
 
-#include "fs/meta_sizes.h"
+#include "views/meta_sizes.h"
 
 #define N_FILES 11
 

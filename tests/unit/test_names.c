@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "fs/names.h"
+#include "views/names.h"
 
 static const char *clean(const char *s, size_t max)
 {

@@ -21,11 +21,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fs/views.h"
 #include "index/classify.h"
 #include "index/sidecar.h"
 #include "media/taken.h"
 #include "store/store.h"
+#include "views/views.h"
 
 /* Taken times used below (UTC). */
 #define T_MARCH_1 1553163330 /* 2019-03-21 10:15:30Z, +60 -> 11:15:30 local */

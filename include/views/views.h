@@ -29,15 +29,15 @@
  * Inode numbers (stable while the store is unchanged): id << 2 | tag with
  * tag 0 = special file (status.json = 4), 1 = virtual folder (root = 1),
  * 2 = media file (files.id), 3 = its .meta (files.id). */
-#ifndef TFS_FS_VIEWS_H
-#define TFS_FS_VIEWS_H
+#ifndef TFS_VIEWS_VIEWS_H
+#define TFS_VIEWS_VIEWS_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fs/names.h"
+#include "views/names.h"
 
 enum vdir_kind {
 	VD_ROOT = 0,
@@ -135,7 +135,7 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
  * -ENOENT / -ENAMETOOLONG / -EIO. */
 int views_source_path(struct views *v, int64_t file_id, char *buf, size_t len);
 
-/* Renders the .meta of files.id (see fs/meta.h) into the views' own buffer;
+/* Renders the .meta of files.id (see views/meta.h) into the views' own buffer;
  * *out points into it until the next call on v. 0 or a negative errno. */
 int views_render_meta(struct views *v, int64_t file_id, const char **out, size_t *len);
 

@@ -7,8 +7,8 @@
  * demand) until built again.
  * Owns: that table and its generation. Must not: run while the store is being
  * indexed, or be trusted without meta_sizes_valid. */
-#ifndef TFS_FS_META_SIZES_H
-#define TFS_FS_META_SIZES_H
+#ifndef TFS_VIEWS_META_SIZES_H
+#define TFS_VIEWS_META_SIZES_H
 
 #include <sqlite3.h>
 #include <stdbool.h>

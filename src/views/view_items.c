@@ -2,17 +2,17 @@
  * one scan of the store, then groups and orders them in memory: one table
  * scan and two sorts in C replace two temporary tables and three sorted
  * queries, which took half of views_build's time. */
-#include "fs/view_items.h"
+#include "views/view_items.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "fs/camera.h"
-#include "fs/names.h"
 #include "util/growbuf.h"
 #include "util/ustr.h"
+#include "views/camera.h"
+#include "views/names.h"
 
 /* One live file while the items are formed. */
 struct row {

@@ -1,7 +1,7 @@
 /* Entry-name policy of the views: cleaning arbitrary bytes into a name the
  * kernel accepts, shortening long names keeping their extension, and the
  * " (n)" numbering of items that share a name in one folder. */
-#include "fs/names.h"
+#include "views/names.h"
 
 #include <stdbool.h>
 #include <stdio.h>

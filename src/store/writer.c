@@ -2,7 +2,7 @@
  * through a bounded ring; it applies them in transactions of a few thousand
  * so SQLite runs near its bulk-insert speed, and commits at least every
  * 250 ms so a kill -9 loses little and the next run continues from there. */
-#include "index/writer.h"
+#include "store/writer.h"
 
 #include <errno.h>
 #include <pthread.h>

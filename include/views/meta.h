@@ -3,8 +3,8 @@
  * Owns: their layout. The crc32 value keeps the same width whether or not the
  * CRC is known yet (null is padded with spaces), so a .meta's st_size never
  * changes while mounted. Must not: read media files or keep per-item state. */
-#ifndef TFS_FS_META_H
-#define TFS_FS_META_H
+#ifndef TFS_VIEWS_META_H
+#define TFS_VIEWS_META_H
 
 #include <sqlite3.h>
 #include <stdbool.h>

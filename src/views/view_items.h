@@ -7,8 +7,8 @@
  * Owns: that grouping, the local month of a taken time, the (taken, source
  * path, id) order. Must not: write to the store, or outlive one build (the
  * set holds every live item: it is index-time memory, never the daemon's). */
-#ifndef TFS_FS_VIEW_ITEMS_H
-#define TFS_FS_VIEW_ITEMS_H
+#ifndef TFS_VIEWS_VIEW_ITEMS_H
+#define TFS_VIEWS_VIEW_ITEMS_H
 
 #include <sqlite3.h>
 #include <stdbool.h>

@@ -2,8 +2,8 @@
  * row operations submitted by the indexer's workers, in batched transactions.
  * Owns: the write transaction boundaries and a cache of prepared statements.
  * Must not: decide what to write (callers pass a function and its row). */
-#ifndef TFS_INDEX_WRITER_H
-#define TFS_INDEX_WRITER_H
+#ifndef TFS_STORE_WRITER_H
+#define TFS_STORE_WRITER_H
 
 #include <sqlite3.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * at most 255 bytes) and numbering the later of two items that share a name.
  * Owns: the naming policy of interface.md ("NAME", "A `/` in a title ...").
  * Must not: touch the store or decide which item is "later" (views_build does). */
-#ifndef TFS_FS_NAMES_H
-#define TFS_FS_NAMES_H
+#ifndef TFS_VIEWS_NAMES_H
+#define TFS_VIEWS_NAMES_H
 
 #include <stddef.h>
 

@@ -1,22 +1,22 @@
-/* Materializes the views (fs/views.h) into the vdirs and entries tables, once
+/* Materializes the views (views/views.h) into the vdirs and entries tables, once
  * per index pass, so that serving is one indexed SELECT per lookup and a range
  * scan per readdir. Every name decision happens here: distinct items, trash
  * kept to originals/, dates, camera names, album titles, " (n)" numbering. */
-#include "fs/views.h"
+#include "views/views.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "fs/camera.h"
-#include "fs/names.h"
-#include "fs/view_items.h"
 #include "index/classify.h"
 #include "store/store.h"
 #include "util/growbuf.h"
 #include "util/strmap.h"
 #include "util/ustr.h"
+#include "views/camera.h"
+#include "views/names.h"
+#include "views/view_items.h"
 
 static const char VIEW_SCHEMA_SQL[] =
     "CREATE TABLE IF NOT EXISTS vdirs("

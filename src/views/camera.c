@@ -1,11 +1,11 @@
-/* Readable camera names from EXIF Make/Model (see fs/camera.h for the policy). */
-#include "fs/camera.h"
+/* Readable camera names from EXIF Make/Model (see views/camera.h for the policy). */
+#include "views/camera.h"
 
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
-#include "fs/names.h"
+#include "views/names.h"
 
 #define PART_MAX 256
 

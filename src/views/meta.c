@@ -1,7 +1,7 @@
-/* Renders NAME.meta and status.json from the store (see fs/meta.h). The
+/* Renders NAME.meta and status.json from the store (see views/meta.h). The
  * output is built by hand rather than through cJSON so that the layout, the
  * number formats and the fixed-width crc32 field are under our control. */
-#include "fs/meta.h"
+#include "views/meta.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -11,10 +11,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "fs/camera.h"
 #include "index/sidecar.h"
 #include "media/taken.h"
 #include "util/ustr.h"
+#include "views/camera.h"
 
 /* The width of a known crc32 value, "0a1b2c3d" with its quotes. */
 #define CRC_FIELD_WIDTH 10

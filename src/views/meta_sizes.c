@@ -1,8 +1,8 @@
-/* Builds the meta_sizes table (fs/meta_sizes.h): the ids are read once, N
+/* Builds the meta_sizes table (views/meta_sizes.h): the ids are read once, N
  * threads render the .meta of a share each through their own read-only
  * connection, and one transaction stores the lengths in id order (appending
  * to the table's b-tree, the cheapest insert order). */
-#include "fs/meta_sizes.h"
+#include "views/meta_sizes.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs/meta.h"
 #include "store/store.h"
+#include "views/meta.h"
 
 #define CHUNK 256 /* ids taken from the shared cursor at a time */
 

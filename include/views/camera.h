@@ -4,8 +4,8 @@
  * it ("Canon" + "Canon EOS 40D" -> "Canon EOS 40D"), whitespace tidied.
  * Owns: that policy only. Must not: touch the store. The result is also a
  * valid directory name (names_clean applied). */
-#ifndef TFS_FS_CAMERA_H
-#define TFS_FS_CAMERA_H
+#ifndef TFS_VIEWS_CAMERA_H
+#define TFS_VIEWS_CAMERA_H
 
 #include <stddef.h>
 

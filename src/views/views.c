@@ -2,7 +2,7 @@
  * SELECTs on one connection's prepared statements, NAME.meta derived from
  * each media entry. Pure functions of the store: the FUSE handlers in fs.c
  * only translate their results. */
-#include "fs/views.h"
+#include "views/views.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "fs/meta.h"
-#include "fs/meta_sizes.h"
 #include "store/store.h"
 #include "util/path.h"
+#include "views/meta.h"
+#include "views/meta_sizes.h"
 
 #define META_SUFFIX     ".meta"
 #define META_SUFFIX_LEN 5
