@@ -5,7 +5,7 @@
  * single-flight table (one computation per file however many readers ask at
  * once), the eager pass, the crc_conflicts table (file_id, other_id: files
  * grouped as copies by their identity key whose CRCs differ; the next index
- * pass splits them) and checked opens of source files.
+ * pass splits them). Source files are read through source/'s checked opens.
  * Must not: write anything but crc32 and crc_conflicts, keep per-file state
  * beyond a small fixed table, or change a .meta's size. */
 #ifndef TFS_FS_CRC_H
@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "source/source.h"
 #include "views/meta.h"
 
 struct fuse_session;
@@ -28,18 +29,13 @@ struct crc_svc;
  * small fixture; also usable to slow the pass further on a busy machine. */
 #define CRC_EAGER_PAUSE_ENV "TAKEOUTFS_CRC_EAGER_PAUSE_US"
 
-/* Opens source_fd/path confined below SOURCE (open_beneath) read-only and
- * checks it still has the size and mtime the store recorded: a file changed
- * under the mount must fail (-EIO) rather than mix the store's st_size with
- * new bytes. Returns an fd or a negative errno. */
-int crc_open_source(int source_fd, const char *path, int64_t size, int64_t mtime_ns);
-
 /* Starts the service in the process that serves (after any fork): opens the
  * store read-write, creates crc_conflicts, starts the writer thread, and the
  * eager pass when eager. se (may be NULL) receives .meta invalidations. When
  * the store is not writable, CRCs are still computed and served, not kept.
  * Returns NULL only when out of memory. */
-struct crc_svc *crc_start(const char *db_path, int source_fd, bool eager, struct fuse_session *se);
+struct crc_svc *crc_start(const char *db_path, struct source *src, bool eager,
+                          struct fuse_session *se);
 
 /* Stops the eager pass (between two chunks), commits what was computed,
  * closes the write connection. */

@@ -1,5 +1,5 @@
-/* Per-file extraction for the indexer's worker threads: opens a file below
- * SOURCE without following links, reads its head (and tail, for the identity
+/* Per-file extraction for the indexer's worker threads: opens a file of
+ * SOURCE through source/ (never following links), reads its head (and tail, for the identity
  * key), sniffs the MIME type and probes the metadata; reads JSON files whole.
  * Owns: the per-thread state (libmagic handle, buffers) and the identity key.
  * Must not: write anything, or read a media file beyond its head, its tail
@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "media/probe.h"
+#include "source/source.h"
 
 #define EXTRACT_TAIL_BYTES (64 * 1024)
 #define EXTRACT_MAX_JSON   (64u * 1024 * 1024) /* larger sidecars are a problem, not a crash */
@@ -30,7 +31,7 @@ struct extract_media_result {
 };
 
 /* One per worker thread. NULL with a message when libmagic cannot start. */
-struct extract_ctx *extract_ctx_new(int source_fd, char *err, size_t errlen);
+struct extract_ctx *extract_ctx_new(struct source *src, char *err, size_t errlen);
 void extract_ctx_free(struct extract_ctx *ctx);
 
 /* Extracts the media file dir_path/name (relative to SOURCE). Always fills

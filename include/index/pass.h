@@ -52,7 +52,7 @@ struct loop;
 
 struct pass {
 	const struct index_options *opt;
-	int source_fd;
+	struct source *source;
 	sqlite3 *db;
 	struct writer *writer;
 	struct walk walk;

@@ -1,4 +1,4 @@
-/* The walker: lists every folder and file under SOURCE with one stat each,
+/* The walker: lists every folder and file under SOURCE through source/,
  * classifies folders by name, finds the Google Photos root(s) (localized,
  * several merged archive parts) and groups folders into logical folders
  * (the same path below the photos root in different parts = one group).
@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "source/source.h"
 
 #define WALK_MAX_DEPTH 256
 
@@ -63,11 +65,11 @@ struct walk {
 	struct walk_arena *arena;
 };
 
-/* Walks the tree under the open directory source_fd. Returns 0, or -1 with a
- * message in err when SOURCE itself cannot be read or memory runs out. */
-/* stat_files false (a first index: nothing stored to compare with) leaves
- * size, mtime_ns and ino 0 wherever readdir gave the file type. */
-int walk_tree(int source_fd, bool stat_files, struct walk *w, char *err, size_t errlen);
+/* Walks the tree of src. Returns 0, or -1 with a message in err when SOURCE
+ * itself cannot be read or memory runs out. stat_files false (a first index:
+ * nothing stored to compare with) leaves size, mtime_ns and ino 0 wherever
+ * the listing gave the file type without them. */
+int walk_tree(struct source *src, bool stat_files, struct walk *w, char *err, size_t errlen);
 void walk_free(struct walk *w);
 
 /* The logical path of a folder (its group's), and its length. */

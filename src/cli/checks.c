@@ -3,6 +3,7 @@
  * one line saying what is wrong and what to do about it. */
 #include "cli/checks.h"
 
+#include "source/source.h"
 #include "store/store.h"
 
 #include <ctype.h>
@@ -508,44 +509,50 @@ int cli_check_tz(const char *zone, const char *tzdir, char *err, size_t errlen)
 
 /* --- describing a folder without media --- */
 
-static void count_into(const char *path, int depth, uint64_t limit, struct cli_folder_census *c)
+static void count_into(struct source_dir *dir, int depth, uint64_t limit,
+                       struct cli_folder_census *c)
 {
 	if (depth > 64)
 		return;
-	DIR *d = opendir(path);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (c->folders + c->json + c->files >= limit) {
-			c->truncated = true;
-			break;
-		}
-		char child[PATH_MAX];
-		int n = snprintf(child, sizeof child, "%s/%s", path, de->d_name);
-		if (n < 0 || (size_t)n >= sizeof child)
-			continue;
-		struct stat st;
-		if (lstat(child, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			c->folders++;
-			count_into(child, depth + 1, limit, c);
-		} else if (ends_with(de->d_name, ".json")) {
-			c->json++;
-		} else {
-			c->files++;
+	struct source_listing l;
+	if (source_dir_list(dir, false, &l) == 0) {
+		for (size_t i = 0; i < l.n; i++) {
+			const struct source_entry *e = &l.entries[i];
+			if (c->folders + c->json + c->files >= limit) {
+				c->truncated = true;
+				break;
+			}
+			if (e->error)
+				continue;
+			struct source_dir *sub;
+			if (e->type == SOURCE_DIR) {
+				c->folders++;
+				if (source_dir_open(dir, e->name, &sub) == 0) {
+					count_into(sub, depth + 1, limit, c);
+					source_dir_close(sub);
+				}
+			} else if (ends_with(e->name, ".json")) {
+				c->json++;
+			} else {
+				c->files++;
+			}
 		}
 	}
-	closedir(d);
+	source_listing_free(&l);
 }
 
 void cli_count_folder(const char *path, uint64_t limit, struct cli_folder_census *c)
 {
 	memset(c, 0, sizeof *c);
-	count_into(path, 0, limit, c);
+	struct source *src;
+	struct source_dir *root;
+	if (source_open_folder(path, &src) != 0)
+		return;
+	if (source_dir_root(src, &root) == 0) {
+		count_into(root, 0, limit, c);
+		source_dir_close(root);
+	}
+	source_free(src);
 }
 
 void cli_format_census(const struct cli_folder_census *c, char *out, size_t outlen)

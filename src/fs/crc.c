@@ -24,7 +24,6 @@
 
 #include "store/store.h"
 #include "store/writer.h"
-#include "util/open_beneath.h"
 #include "util/path.h"
 #include "views/views.h"
 
@@ -72,7 +71,7 @@ struct recent {
 };
 
 struct crc_svc {
-	int source_fd;
+	struct source *src;
 	bool eager;
 	struct fuse_session *se;
 	sqlite3 *db; /* the writer's connection, NULL when the store is read-only */
@@ -94,24 +93,6 @@ struct crc_row {
 	int64_t id;
 	uint32_t crc;
 };
-
-/* --- checked opens --- */
-
-int crc_open_source(int source_fd, const char *path, int64_t size, int64_t mtime_ns)
-{
-	int fd = open_beneath(source_fd, path, O_RDONLY | O_NOATIME);
-	if (fd < 0 && errno == EPERM) /* O_NOATIME needs ownership */
-		fd = open_beneath(source_fd, path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (int64_t)st.st_size != size ||
-	    (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != mtime_ns) {
-		close(fd);
-		return -EIO;
-	}
-	return fd;
-}
 
 /* --- the store side (writer thread) --- */
 
@@ -165,28 +146,26 @@ static void keep_result(struct crc_svc *s, int64_t id, uint32_t crc)
 static int compute(struct crc_svc *s, const char *path, int64_t size, int64_t mtime_ns,
                    bool stoppable, uint32_t *out)
 {
-	int fd = crc_open_source(s->source_fd, path, size, mtime_ns);
-	if (fd < 0)
-		return fd;
+	struct source_file f;
+	int rc = source_open_checked(s->src, path, size, mtime_ns, &f);
+	if (rc != 0)
+		return rc;
 	unsigned char *buf = malloc(CRC_CHUNK);
 	if (!buf) {
-		close(fd);
+		source_close(&f);
 		return -ENOMEM;
 	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	source_will_read_all(&f);
 	uLong crc = crc32_z(0, Z_NULL, 0);
 	int64_t at = 0;
-	int rc = 0;
 	while (at < size) {
 		if (stoppable && atomic_load(&s->stop)) {
 			rc = -EINTR;
 			break;
 		}
-		ssize_t n = pread(fd, buf, CRC_CHUNK, at);
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = source_pread(&f, buf, CRC_CHUNK, (uint64_t)at);
 		if (n <= 0) { /* shrank meanwhile, or an I/O error */
-			rc = n < 0 ? -errno : -EIO;
+			rc = n < 0 ? (int)n : -EIO;
 			break;
 		}
 		crc = crc32_z(crc, buf, (size_t)n);
@@ -194,7 +173,7 @@ static int compute(struct crc_svc *s, const char *path, int64_t size, int64_t mt
 	}
 	atomic_fetch_add(&s->bytes, at);
 	free(buf);
-	close(fd);
+	source_close(&f);
 	if (rc == 0 && at != size)
 		rc = -EIO;
 	*out = (uint32_t)crc;
@@ -429,14 +408,15 @@ static void open_writer(struct crc_svc *s)
 	}
 }
 
-struct crc_svc *crc_start(const char *db_path, int source_fd, bool eager, struct fuse_session *se)
+struct crc_svc *crc_start(const char *db_path, struct source *src, bool eager,
+                          struct fuse_session *se)
 {
 	struct crc_svc *s = calloc(1, sizeof *s);
 	if (!s || !(s->db_path = strdup(db_path))) {
 		free(s);
 		return NULL;
 	}
-	s->source_fd = source_fd;
+	s->src = src;
 	s->eager = eager;
 	s->se = se;
 	pthread_mutex_init(&s->lock, NULL);

@@ -7,6 +7,7 @@
  * not supported. */
 #include "fs/fs.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
@@ -22,6 +23,7 @@
 
 #include "fs/crc.h"
 #include "fs/passthrough.h"
+#include "source/source.h"
 #include "store/store.h"
 #include "views/meta.h"
 #include "views/views.h"
@@ -45,7 +47,7 @@ struct fs {
 	const struct fs_config *cfg;
 	char *db_path; /* absolute: fuse_daemonize changes to / even in the foreground */
 	atomic_bool reported;
-	int source_fd;
+	struct source *src;
 	uid_t uid;
 	gid_t gid;
 	struct jbuf status;     /* status.json as indexed, without the live objects */
@@ -313,16 +315,23 @@ static void tfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t o
 	do_readdir(req, ino, size, off, fi, true);
 }
 
-/* Opens the source file confined below SOURCE, and only while it is still
- * the file the store describes (crc_open_source). */
+/* Opens the source file, only while it is still the file the store
+ * describes (source_open_checked). Returns its fd or a negative errno. */
 static int open_source(struct fs *fs, struct views *v, int64_t file_id)
 {
 	char path[PATH_BUF];
 	int64_t size, mtime_ns;
 	int rc = views_source_info(v, file_id, path, sizeof path, &size, &mtime_ns);
+	struct source_file f;
+	if (rc == 0)
+		rc = source_open_checked(fs->src, path, size, mtime_ns, &f);
 	if (rc != 0)
 		return rc;
-	return crc_open_source(fs->source_fd, path, size, mtime_ns);
+	/* fi->fh holds only an fd: every file of the folder backend is its own
+	 * fd. Members of an archive (a base offset, no passthrough) will need a
+	 * record per open. */
+	assert(f.passthrough && f.base == 0 && f.fd >= 0);
+	return f.fd;
 }
 
 /* Renders a .meta, computing its CRC first when the store has none yet (an
@@ -728,8 +737,7 @@ static int mount_and_serve(struct fs *fs, struct fuse_args *args)
 			if (fuse_daemonize(fs->cfg->foreground) == 0) {
 				/* Threads and the write connection start after the
 				 * fork of fuse_daemonize, in the serving process. */
-				fs->crc =
-				    crc_start(fs->db_path, fs->source_fd, fs->cfg->crc_eager, se);
+				fs->crc = crc_start(fs->db_path, fs->src, fs->cfg->crc_eager, se);
 				rc = serve_loop(fs, se) == 0 ? 0 : 1;
 				crc_stop(fs->crc);
 				fs->crc = NULL;
@@ -745,10 +753,10 @@ static int mount_and_serve(struct fs *fs, struct fuse_args *args)
 int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 {
 	struct fs fs = {.cfg = cfg, .uid = getuid(), .gid = getgid()};
-	fs.source_fd = open(cfg->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fs.source_fd < 0) {
+	int opened = source_open_folder(cfg->source, &fs.src);
+	if (opened != 0) {
 		fprintf(stderr, "takeoutfs: cannot open SOURCE %s: %s\n", cfg->source,
-		        strerror(errno));
+		        strerror(-opened));
 		return 1;
 	}
 	struct fuse_args own = FUSE_ARGS_INIT(0, NULL);
@@ -776,6 +784,6 @@ int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 	passthrough_free(fs.pt);
 	jbuf_free(&fs.status);
 	free(fs.db_path);
-	close(fs.source_fd);
+	source_free(fs.src);
 	return rc;
 }

@@ -1,44 +1,37 @@
 /* Reads what the index needs from one file, as cheaply as the kernel allows:
  * one pread of the head, one of the tail, and whatever small ranges the
- * container parser asks for. Folder fds are cached per thread because
- * workers take files in walk order, so consecutive files share a folder. */
+ * container parser asks for, all through the thread's source_reader (which
+ * caches the folder: workers take files in walk order). */
 #include "index/extract.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "media/mime.h"
 #include "util/hash.h"
-#include "util/open_beneath.h"
 
 struct extract_ctx {
-	int source_fd;
+	struct source_reader *reader;
 	struct mime_sniffer *mime;
-	int dir_fd;     /* cached fd of the folder below */
-	char *dir_path; /* its path, or NULL */
-	uint8_t *head;  /* MEDIA_HEAD_BYTES */
-	uint8_t *tail;  /* EXTRACT_TAIL_BYTES */
-	char *json;     /* grows up to EXTRACT_MAX_JSON */
+	uint8_t *head; /* MEDIA_HEAD_BYTES */
+	uint8_t *tail; /* EXTRACT_TAIL_BYTES */
+	char *json;    /* grows up to EXTRACT_MAX_JSON */
 	size_t json_cap;
 };
 
-struct extract_ctx *extract_ctx_new(int source_fd, char *err, size_t errlen)
+struct extract_ctx *extract_ctx_new(struct source *src, char *err, size_t errlen)
 {
 	struct extract_ctx *ctx = calloc(1, sizeof *ctx);
 	if (!ctx) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	ctx->source_fd = source_fd;
-	ctx->dir_fd = -1;
+	ctx->reader = source_reader_new(src);
 	ctx->head = malloc(MEDIA_HEAD_BYTES);
 	ctx->tail = malloc(EXTRACT_TAIL_BYTES);
-	if (!ctx->head || !ctx->tail) {
+	if (!ctx->reader || !ctx->head || !ctx->tail) {
 		snprintf(err, errlen, "out of memory");
 		extract_ctx_free(ctx);
 		return NULL;
@@ -55,85 +48,39 @@ void extract_ctx_free(struct extract_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	if (ctx->dir_fd >= 0)
-		close(ctx->dir_fd);
+	source_reader_free(ctx->reader);
 	if (ctx->mime)
 		mime_sniffer_free(ctx->mime);
-	free(ctx->dir_path);
 	free(ctx->head);
 	free(ctx->tail);
 	free(ctx->json);
 	free(ctx);
 }
 
-static int folder_fd(struct extract_ctx *ctx, const char *dir_path)
+static struct extract_facts facts_of(const struct source_facts *f)
 {
-	if (ctx->dir_path && strcmp(ctx->dir_path, dir_path) == 0)
-		return ctx->dir_fd;
-	if (ctx->dir_fd >= 0)
-		close(ctx->dir_fd);
-	free(ctx->dir_path);
-	ctx->dir_path = NULL;
-	ctx->dir_fd = open_beneath(ctx->source_fd, dir_path, O_RDONLY | O_DIRECTORY);
-	if (ctx->dir_fd >= 0)
-		ctx->dir_path = strdup(dir_path);
-	return ctx->dir_fd;
-}
-
-static int open_file_below_source(struct extract_ctx *ctx, const char *dir_path, const char *name)
-{
-	int dfd = folder_fd(ctx, dir_path);
-	if (dfd < 0)
-		return -1;
-	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
-	int fd = openat(dfd, name, flags | O_NOATIME);
-	if (fd < 0 && errno == EPERM) /* O_NOATIME needs ownership */
-		fd = openat(dfd, name, flags);
-	return fd;
-}
-
-static struct extract_facts facts_of(const struct stat *st)
-{
-	return (struct extract_facts){.size = (uint64_t)st->st_size,
-	                              .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-	                                          st->st_mtim.tv_nsec,
-	                              .ino = (uint64_t)st->st_ino};
+	return (struct extract_facts){.size = f->size, .mtime_ns = f->mtime_ns, .ino = f->ino};
 }
 
 /* The facts of a file that could not be opened (unreadable, say), so that
  * the next pass sees it unchanged and does not try again. Left as they were
- * when even lstat fails (it vanished). */
+ * when even that fails (it vanished). */
 static void stat_unopened(struct extract_ctx *ctx, const char *dir_path, const char *name,
                           struct extract_facts *facts)
 {
-	int err = errno;
-	int dfd = folder_fd(ctx, dir_path);
-	struct stat st;
-	if (dfd >= 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		*facts = facts_of(&st);
-	errno = err;
+	struct source_facts f;
+	if (source_stat_in(ctx->reader, dir_path, name, &f) == 0)
+		*facts = facts_of(&f);
 }
 
-static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
+static ssize_t read_at_file(void *ctx, uint64_t off, void *buf, size_t len)
 {
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	ssize_t n = source_pread(ctx, buf, len, off);
+	if (n < 0) {
+		errno = (int)-n;
+		return -1;
 	}
-	return (ssize_t)got;
-}
-
-static ssize_t read_at_fd(void *ctx, uint64_t off, void *buf, size_t len)
-{
-	return pread_full(*(int *)ctx, buf, len, off);
+	return n;
 }
 
 /* A 64-bit hash over 8-byte words, four independent lanes so the multiplies
@@ -179,34 +126,29 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
                   struct extract_media_result *out)
 {
 	memset(out, 0, sizeof *out);
-	int fd = open_file_below_source(ctx, dir_path, name);
-	if (fd < 0) {
+	struct source_file f;
+	int rc = source_open_in(ctx->reader, dir_path, name, &f);
+	if (rc != 0) {
 		struct extract_facts facts = {0};
 		stat_unopened(ctx, dir_path, name, &facts);
 		out->size = facts.size;
 		out->mtime_ns = facts.mtime_ns;
 		out->ino = facts.ino;
-		out->vanished = errno == ENOENT;
+		out->vanished = rc == -ENOENT;
 		describe_errno(out->problem, sizeof out->problem,
-		               out->vanished ? "vanished during indexing" : "cannot open", errno);
+		               out->vanished ? "vanished during indexing" : "cannot open", -rc);
 		return 0;
 	}
 	out->vanished = false;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		describe_errno(out->problem, sizeof out->problem, "cannot stat", errno);
-		close(fd);
-		return 0;
-	}
-	struct extract_facts facts = facts_of(&st);
+	struct extract_facts facts = facts_of(&f.facts);
 	out->size = facts.size;
 	out->mtime_ns = facts.mtime_ns;
 	out->ino = facts.ino;
 	size_t want = out->size < MEDIA_HEAD_BYTES ? (size_t)out->size : MEDIA_HEAD_BYTES;
-	ssize_t head_len = pread_full(fd, ctx->head, want, 0);
+	ssize_t head_len = source_pread(&f, ctx->head, want, 0);
 	if (head_len < 0) {
-		describe_errno(out->problem, sizeof out->problem, "cannot read", errno);
-		close(fd);
+		describe_errno(out->problem, sizeof out->problem, "cannot read", (int)-head_len);
+		source_close(&f);
 		return 0;
 	}
 	ssize_t tail_len = 0;
@@ -214,10 +156,11 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
 		size_t tlen = out->size - (uint64_t)head_len < EXTRACT_TAIL_BYTES
 		                  ? (size_t)(out->size - (uint64_t)head_len)
 		                  : EXTRACT_TAIL_BYTES;
-		tail_len = pread_full(fd, ctx->tail, tlen, out->size - tlen);
+		tail_len = source_pread(&f, ctx->tail, tlen, out->size - tlen);
 		if (tail_len < 0) {
-			describe_errno(out->problem, sizeof out->problem, "cannot read", errno);
-			close(fd);
+			describe_errno(out->problem, sizeof out->problem, "cannot read",
+			               (int)-tail_len);
+			source_close(&f);
 			return 0;
 		}
 	}
@@ -228,10 +171,10 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
 	struct media_source src = {.head = ctx->head,
 	                           .head_len = (size_t)head_len,
 	                           .size = out->size,
-	                           .read_at = read_at_fd,
-	                           .ctx = &fd};
-	int rc = media_probe(&src, &out->mi);
-	close(fd);
+	                           .read_at = read_at_file,
+	                           .ctx = &f};
+	rc = media_probe(&src, &out->mi);
+	source_close(&f);
 	if (rc < 0)
 		return -1;
 	if ((size_t)head_len < want)
@@ -245,42 +188,37 @@ long extract_read_json(struct extract_ctx *ctx, const char *dir_path, const char
                        const char **buf, struct extract_facts *facts, char *problem,
                        size_t problem_len)
 {
-	int fd = open_file_below_source(ctx, dir_path, name);
-	if (fd < 0) {
+	struct source_file f;
+	int rc = source_open_in(ctx->reader, dir_path, name, &f);
+	if (rc != 0) {
 		stat_unopened(ctx, dir_path, name, facts);
 		describe_errno(problem, problem_len,
-		               errno == ENOENT ? "vanished during indexing" : "cannot open", errno);
+		               rc == -ENOENT ? "vanished during indexing" : "cannot open", -rc);
 		return -1;
 	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		describe_errno(problem, problem_len, "cannot stat", errno);
-		close(fd);
-		return -1;
-	}
-	*facts = facts_of(&st);
-	if ((uint64_t)st.st_size > EXTRACT_MAX_JSON) {
+	*facts = facts_of(&f.facts);
+	uint64_t size = f.facts.size;
+	if (size > EXTRACT_MAX_JSON) {
 		snprintf(problem, problem_len, "JSON file too large (%lld bytes): not read",
-		         (long long)st.st_size);
-		close(fd);
+		         (long long)size);
+		source_close(&f);
 		return -1;
 	}
-	size_t need = (size_t)st.st_size + 1;
-	if (need > ctx->json_cap) {
+	size_t need = (size_t)size + 1;
+	if (need > ctx->json_cap) { /* exactly: a sidecar may be large, and is read once */
 		char *p = realloc(ctx->json, need);
 		if (!p) {
 			snprintf(problem, problem_len, "out of memory reading JSON");
-			close(fd);
+			source_close(&f);
 			return -1;
 		}
 		ctx->json = p;
 		ctx->json_cap = need;
 	}
-	ssize_t n = pread_full(fd, ctx->json, (size_t)st.st_size, 0);
-	int saved = errno;
-	close(fd);
+	ssize_t n = source_pread(&f, ctx->json, (size_t)size, 0);
+	source_close(&f);
 	if (n < 0) {
-		describe_errno(problem, problem_len, "cannot read", saved);
+		describe_errno(problem, problem_len, "cannot read", (int)-n);
 		return -1;
 	}
 	ctx->json[n] = '\0';

@@ -509,21 +509,15 @@ static const char *current_tz(void)
 	return tz ? tz : "";
 }
 
-static int open_source(const char *source, char *err, size_t errlen)
+static struct source *open_source(const char *source, char *err, size_t errlen)
 {
-	struct stat st;
-	if (stat(source, &st) != 0) {
-		snprintf(err, errlen, "SOURCE %s: %s", source, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
+	struct source *src = NULL;
+	int rc = source_open_folder(source, &src);
+	if (rc == -ENOTDIR)
 		snprintf(err, errlen, "SOURCE %s is not a folder", source);
-		return -1;
-	}
-	int fd = open(source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		snprintf(err, errlen, "SOURCE %s: %s", source, strerror(errno));
-	return fd;
+	else if (rc != 0)
+		snprintf(err, errlen, "SOURCE %s: %s", source, strerror(-rc));
+	return rc == 0 ? src : NULL;
 }
 
 static int map_store_error(int rc)
@@ -535,7 +529,7 @@ static int start_workers(struct pass *p, struct worker *workers, int n, char *er
 {
 	for (int i = 0; i < n; i++) {
 		workers[i].p = p;
-		workers[i].ctx = extract_ctx_new(p->source_fd, err, errlen);
+		workers[i].ctx = extract_ctx_new(p->source, err, errlen);
 		if (!workers[i].ctx)
 			return -1;
 	}
@@ -619,12 +613,12 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	atomic_init(&p.opened, 0);
 	atomic_init(&p.oom, false);
-	p.source_fd = open_source(opt->source, err, errlen);
-	if (p.source_fd < 0)
+	p.source = open_source(opt->source, err, errlen);
+	if (!p.source)
 		return INDEX_ERR_SOURCE;
 	int rc = store_open(opt->db_path, STORE_READ_WRITE, &p.db, err, errlen);
 	if (rc != STORE_OK) {
-		close(p.source_fd);
+		source_free(p.source);
 		return map_store_error(rc);
 	}
 	int n_workers = threads_wanted(opt);
@@ -644,7 +638,7 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 		use_rollback_journal_for_bulk_load(p.db);
 	else
 		reconcile_prefetch(&p); /* on failure reconcile reads the store itself */
-	int walked = walk_tree(p.source_fd, !first_index, &p.walk, err, errlen);
+	int walked = walk_tree(p.source, !first_index, &p.walk, err, errlen);
 	reconcile_wait(&p); /* the connection is this thread's again */
 	if (walked != 0)
 		goto out;
@@ -743,6 +737,6 @@ out:
 	free_pass(&p, workers, workers ? n_workers : 0);
 	free(workers);
 	store_close(p.db);
-	close(p.source_fd);
+	source_free(p.source);
 	return result;
 }

@@ -1,23 +1,17 @@
-/* Walks SOURCE: one readdir and one fstatat per entry, recursing through
- * directory fds (never by long paths, so 60-level trees and 255-byte names
- * work), never following symbolic links. A first index (nothing stored to
- * compare with) skips the fstatat where readdir gives the type: the workers
- * fstat each file they open anyway, and on 240,000 files the stats were most
- * of the walk. Then finds the photos roots and
+/* Walks SOURCE one folder at a time through source/ (which never follows a
+ * link and lists a big folder's facts in parallel), in name order, depth
+ * first. A first index (nothing stored to compare with) asks for no facts:
+ * the workers learn them from each file they open anyway, and on 240,000
+ * files the stats were most of the walk. Then finds the photos roots and
  * assigns every folder to a logical folder so archive parts merge. */
 #include "index/walk.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "index/classify.h"
 #include "util/growbuf.h"
@@ -107,9 +101,8 @@ static void add_problem(struct walker *wk, const char *dir_path, const char *nam
 struct entry {
 	const char *name;
 	size_t len;
-	unsigned char type; /* d_type */
-	bool need_stat;
-	struct stat st;
+	uint8_t type; /* enum source_type */
+	struct source_facts facts;
 };
 
 static int compare_entries(const void *a, const void *b)
@@ -118,142 +111,46 @@ static int compare_entries(const void *a, const void *b)
 	return ustr_bytes_cmp(x->name, x->len, y->name, y->len);
 }
 
-/* Stats entries [from, to) of one folder; failures are marked with st_nlink 0
- * and the errno in st_mode (a vanished entry, ENOENT, is dropped silently). */
-struct stat_job {
-	int fd;
-	struct entry *ents;
-	size_t from, to;
-};
-
-static void *stat_entries(void *arg)
+/* Reads every entry of an open folder with its type (and facts, unless the
+ * walker skips them and the listing knows the type), sorted by name. Problems
+ * (an unreadable folder or entry) are noted; a vanished entry is dropped. The
+ * entries point into *listing. */
+static int list_directory(struct walker *wk, struct source_dir *dir, const char *dir_path,
+                          struct source_listing *listing, struct entry **out, size_t *n_out)
 {
-	struct stat_job *j = arg;
-	for (size_t i = j->from; i < j->to; i++) {
-		struct entry *e = &j->ents[i];
-		if (!e->need_stat)
-			continue;
-		if (fstatat(j->fd, e->name, &e->st, AT_SYMLINK_NOFOLLOW) != 0) {
-			e->st.st_nlink = 0;
-			e->st.st_mode = (mode_t)errno;
-		}
-	}
-	return NULL;
-}
-
-/* Big folders ("Photos from 2019" holds tens of thousands of files) are
- * stat'ed by several threads: on an unchanged tree the stats are most of a
- * re-index, and they are independent. */
-#define WALK_PARALLEL_STAT_MIN 2048
-#define WALK_STAT_THREADS      4
-
-static void stat_all_entries(int fd, struct entry *ents, size_t n, size_t n_stat)
-{
-	struct stat_job jobs[WALK_STAT_THREADS];
-	pthread_t threads[WALK_STAT_THREADS];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t k = n_stat < WALK_PARALLEL_STAT_MIN || cpus < 2 ? 1
-	           : cpus < WALK_STAT_THREADS                  ? (size_t)cpus
-	                                                       : WALK_STAT_THREADS;
-	size_t started = 0;
-	for (size_t t = 0; t < k; t++) {
-		jobs[t] = (struct stat_job){fd, ents, n * t / k, n * (t + 1) / k};
-		if (t == 0 || pthread_create(&threads[t], NULL, stat_entries, &jobs[t]) != 0)
-			continue;
-		started |= (size_t)1 << t;
-	}
-	stat_entries(&jobs[0]);
-	for (size_t t = 1; t < k; t++) {
-		if (started & ((size_t)1 << t))
-			pthread_join(threads[t], NULL);
-		else
-			stat_entries(&jobs[t]); /* thread could not start: do it here */
-	}
-}
-
-/* The file type readdir gave, as an lstat result with no size, time or
- * inode (0: the workers fill them from the fstat of the open file); false
- * when the filesystem did not say (DT_UNKNOWN). */
-static bool type_from_readdir(const struct dirent *e, struct stat *st)
-{
-	static const struct {
-		unsigned char type;
-		mode_t mode;
-	} TYPES[] = {{DT_REG, S_IFREG},   {DT_DIR, S_IFDIR}, {DT_LNK, S_IFLNK}, {DT_FIFO, S_IFIFO},
-	             {DT_SOCK, S_IFSOCK}, {DT_CHR, S_IFCHR}, {DT_BLK, S_IFBLK}};
-	for (size_t i = 0; i < sizeof TYPES / sizeof TYPES[0]; i++) {
-		if (e->d_type == TYPES[i].type) {
-			memset(st, 0, sizeof *st);
-			st->st_mode = TYPES[i].mode;
-			st->st_nlink = 1; /* "stat succeeded" for the loop below */
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Reads every entry of an open directory with its lstat-like attributes
- * (only the type, when the walker skips stats and readdir knows it). */
-static int list_directory(struct walker *wk, int fd, const char *dir_path, struct entry **out,
-                          size_t *n_out, char **names_out)
-{
-	int dup_fd = dup(fd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-	if (!d) {
-		if (dup_fd >= 0)
-			close(dup_fd);
-		add_problem(wk, dir_path, NULL, strerror(errno));
+	*out = NULL;
+	*n_out = 0;
+	int rc = source_dir_list(dir, wk->stat_files, listing);
+	if (rc == -ENOMEM) {
+		wk->oom = true;
 		return -1;
 	}
-	size_t cap = 0, n = 0, n_stat = 0, names_cap = 0, names_used = 0;
-	struct entry *ents = NULL;
-	char *names = NULL;
-	for (;;) {
-		errno = 0;
-		struct dirent *e = readdir(d);
-		if (!e) {
-			if (errno)
-				add_problem(wk, dir_path, NULL, strerror(errno));
-			break;
-		}
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		size_t len = strlen(e->d_name);
-		if (grow_array((void **)&ents, &cap, n + 1, sizeof *ents) != 0 ||
-		    grow_array((void **)&names, &names_cap, names_used + len + 1, 1) != 0) {
-			wk->oom = true;
-			break;
-		}
-		memcpy(names + names_used, e->d_name, len + 1);
-		ents[n].name = (const char *)(uintptr_t)names_used; /* fixed up below */
-		ents[n].len = len;
-		ents[n].type = e->d_type;
-		ents[n].need_stat = wk->stat_files || !type_from_readdir(e, &ents[n].st);
-		n_stat += ents[n].need_stat;
-		names_used += len + 1;
-		n++;
+	if (rc != 0) {
+		add_problem(wk, dir_path, NULL, strerror(-rc));
+		return -1;
 	}
-	closedir(d);
-	for (size_t i = 0; i < n; i++)
-		ents[i].name = names + (uintptr_t)ents[i].name;
-	stat_all_entries(fd, ents, n, n_stat);
-	size_t kept = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (ents[i].st.st_nlink == 0) {
-			/* Vanished between readdir and stat, or unreadable: not fatal. */
-			int err = (int)ents[i].st.st_mode;
-			if (err != ENOENT)
-				add_problem(wk, dir_path, ents[i].name, strerror(err));
+	if (listing->read_error)
+		add_problem(wk, dir_path, NULL, strerror(listing->read_error));
+	struct entry *ents = listing->n ? malloc(listing->n * sizeof *ents) : NULL;
+	if (listing->n && !ents) {
+		wk->oom = true;
+		return -1;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < listing->n; i++) {
+		const struct source_entry *e = &listing->entries[i];
+		if (e->error) {
+			/* Vanished between listing and stat, or unreadable: not fatal. */
+			if (e->error != ENOENT)
+				add_problem(wk, dir_path, e->name, strerror(e->error));
 			continue;
 		}
-		ents[kept++] = ents[i];
+		ents[n++] = (struct entry){e->name, e->len, e->type, e->facts};
 	}
-	n = kept;
 	if (n > 1)
 		qsort(ents, n, sizeof *ents, compare_entries);
 	*out = ents;
 	*n_out = n;
-	*names_out = names;
 	return wk->oom ? -1 : 0;
 }
 
@@ -288,29 +185,29 @@ static int add_file(struct walker *wk, int32_t dir, const struct entry *e, enum 
 	const char *name = arena_copy(&w->arena, e->name, e->len);
 	if (!name)
 		return -1;
-	w->files[w->n_files++] = (struct walk_file){
-	    .name = name,
-	    .name_len = (uint16_t)e->len,
-	    .kind = (uint8_t)kind,
-	    .dir = dir,
-	    .size = (uint64_t)e->st.st_size,
-	    .mtime_ns = (int64_t)e->st.st_mtim.tv_sec * 1000000000 + e->st.st_mtim.tv_nsec,
-	    .ino = (uint64_t)e->st.st_ino};
+	w->files[w->n_files++] = (struct walk_file){.name = name,
+	                                            .name_len = (uint16_t)e->len,
+	                                            .kind = (uint8_t)kind,
+	                                            .dir = dir,
+	                                            .size = e->facts.size,
+	                                            .mtime_ns = e->facts.mtime_ns,
+	                                            .ino = e->facts.ino};
 	return 0;
 }
 
 static void note_special_entry(struct walker *wk, const char *dir_path, const struct entry *e)
 {
-	const char *what = S_ISLNK(e->st.st_mode)    ? "symbolic link: not followed"
-	                   : S_ISFIFO(e->st.st_mode) ? "FIFO: skipped"
-	                   : S_ISSOCK(e->st.st_mode) ? "socket: skipped"
-	                                             : "device or special file: skipped";
+	const char *what = e->type == SOURCE_LINK     ? "symbolic link: not followed"
+	                   : e->type == SOURCE_FIFO   ? "FIFO: skipped"
+	                   : e->type == SOURCE_SOCKET ? "socket: skipped"
+	                                              : "device or special file: skipped";
 	add_problem(wk, dir_path, e->name, what);
 }
 
-static int walk_directory(struct walker *wk, int fd, int32_t self, int depth);
+static int walk_directory(struct walker *wk, struct source_dir *dir, int32_t self, int depth);
 
-static int descend(struct walker *wk, int fd, int32_t self, const struct entry *e, int depth)
+static int descend(struct walker *wk, struct source_dir *dir, int32_t self, const struct entry *e,
+                   int depth)
 {
 	struct walk *w = wk->w;
 	const struct walk_dir *d = &w->dirs[self];
@@ -334,33 +231,34 @@ static int descend(struct walker *wk, int fd, int32_t self, const struct entry *
 		add_problem(wk, path, NULL, "folder nested too deep: skipped");
 		return 0;
 	}
-	int child_fd = openat(fd, e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (child_fd < 0) {
-		if (errno != ENOENT) {
+	struct source_dir *child_dir;
+	int opened = source_dir_open(dir, e->name, &child_dir);
+	if (opened != 0) {
+		if (opened != -ENOENT) {
 			path[path_len] = '\0';
-			add_problem(wk, path, NULL, strerror(errno));
+			add_problem(wk, path, NULL, strerror(-opened));
 		}
-		return 0;
+		return opened == -ENOMEM ? -1 : 0;
 	}
 	int child = add_dir(wk, self, path, path_len, name_off);
-	int rc = child < 0 ? -1 : walk_directory(wk, child_fd, child, depth + 1);
-	close(child_fd);
+	int rc = child < 0 ? -1 : walk_directory(wk, child_dir, child, depth + 1);
+	source_dir_close(child_dir);
 	return rc;
 }
 
-static int walk_directory(struct walker *wk, int fd, int32_t self, int depth)
+static int walk_directory(struct walker *wk, struct source_dir *dir, int32_t self, int depth)
 {
 	struct walk *w = wk->w;
 	struct entry *ents = NULL;
-	char *names = NULL;
+	struct source_listing listing = {0};
 	size_t n = 0;
-	if (list_directory(wk, fd, w->dirs[self].path, &ents, &n, &names) != 0 && wk->oom)
+	if (list_directory(wk, dir, w->dirs[self].path, &listing, &ents, &n) != 0 && wk->oom)
 		goto fail;
 	w->dirs[self].first_file = (uint32_t)w->n_files;
 	for (size_t i = 0; i < n; i++) {
 		const struct entry *e = &ents[i];
-		if (!S_ISREG(e->st.st_mode)) {
-			if (!S_ISDIR(e->st.st_mode))
+		if (e->type != SOURCE_FILE) {
+			if (e->type != SOURCE_DIR)
 				note_special_entry(wk, w->dirs[self].path, e);
 			continue;
 		}
@@ -374,14 +272,14 @@ static int walk_directory(struct walker *wk, int fd, int32_t self, int depth)
 	}
 	w->dirs[self].n_files = (uint32_t)(w->n_files - w->dirs[self].first_file);
 	for (size_t i = 0; i < n; i++)
-		if (S_ISDIR(ents[i].st.st_mode) && descend(wk, fd, self, &ents[i], depth) != 0)
+		if (ents[i].type == SOURCE_DIR && descend(wk, dir, self, &ents[i], depth) != 0)
 			goto fail;
 	free(ents);
-	free(names);
+	source_listing_free(&listing);
 	return wk->oom ? -1 : 0;
 fail:
 	free(ents);
-	free(names);
+	source_listing_free(&listing);
 	wk->oom = true;
 	return -1;
 }
@@ -496,29 +394,24 @@ oom:
 	return -1;
 }
 
-int walk_tree(int source_fd, bool stat_files, struct walk *w, char *err, size_t errlen)
+int walk_tree(struct source *src, bool stat_files, struct walk *w, char *err, size_t errlen)
 {
 	memset(w, 0, sizeof *w);
 	struct walker wk = {.w = w, .stat_files = stat_files, .err = err, .errlen = errlen};
-	char source_name[256] = "";
-	char link[64];
-	char real[4096];
-	snprintf(link, sizeof link, "/proc/self/fd/%d", source_fd);
-	ssize_t n = readlink(link, real, sizeof real - 1);
-	if (n > 0) {
-		real[n] = '\0';
-		const char *slash = strrchr(real, '/');
-		const char *base = slash ? slash + 1 : real;
-		size_t len =
-		    strlen(base) < sizeof source_name ? strlen(base) : sizeof source_name - 1;
-		memcpy(source_name, base, len);
-		source_name[len] = '\0';
+	struct source_dir *root;
+	int opened = source_dir_root(src, &root);
+	if (opened != 0) {
+		snprintf(err, errlen, "cannot read SOURCE: %s", strerror(-opened));
+		return -1;
 	}
 	if (add_dir(&wk, -1, "", 0, 0) != 0)
+		wk.oom = true;
+	else
+		walk_directory(&wk, root, 0, 0);
+	source_dir_close(root);
+	if (wk.oom)
 		goto oom;
-	if (walk_directory(&wk, source_fd, 0, 0) != 0 && wk.oom)
-		goto oom;
-	mark_photos_roots(w, source_name);
+	mark_photos_roots(w, source_name(src));
 	if (assign_groups(&wk) != 0)
 		goto oom;
 	return 0;

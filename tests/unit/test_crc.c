@@ -21,7 +21,7 @@
 #define BIG (24 * 1024 * 1024 + 123) /* several chunks, not a multiple */
 
 static char dir[64], db_path[96];
-static int src_fd;
+static struct source *src;
 static struct crc_svc *svc;
 static int64_t big_size, big_mtime;
 
@@ -122,20 +122,21 @@ static int conflicts_in_store(void)
 
 static void test_checked_open(void)
 {
-	int fd = crc_open_source(src_fd, "sub/big.jpg", big_size, big_mtime);
+	struct source_file f;
+	int fd = source_open_checked(src, "sub/big.jpg", big_size, big_mtime, &f) == 0 ? f.fd : -1;
 	CHECK(fd >= 0);
 	if (fd >= 0)
-		close(fd);
-	CHECK_INT(crc_open_source(src_fd, "sub/big.jpg", big_size + 1, big_mtime), -EIO);
-	CHECK_INT(crc_open_source(src_fd, "sub/big.jpg", big_size, big_mtime + 1), -EIO);
+		source_close(&f);
+	CHECK_INT(source_open_checked(src, "sub/big.jpg", big_size + 1, big_mtime, &f), -EIO);
+	CHECK_INT(source_open_checked(src, "sub/big.jpg", big_size, big_mtime + 1, &f), -EIO);
 	char from[160], to[160];
 	snprintf(from, sizeof from, "%s/src/link", dir);
 	snprintf(to, sizeof to, "%s/src/sub", dir);
 	CHECK_INT(symlink(to, from), 0);
-	int rc = crc_open_source(src_fd, "link/big.jpg", big_size, big_mtime);
+	int rc = source_open_checked(src, "link/big.jpg", big_size, big_mtime, &f);
 	CHECK_MSG(rc == -ELOOP || rc == -EXDEV || rc == -ENOTDIR, "a link was followed: %d", rc);
-	if (rc >= 0)
-		close(rc);
+	if (rc == 0)
+		source_close(&f);
 	unlink(from);
 }
 
@@ -168,10 +169,9 @@ int main(void)
 		store_close(db);
 	}
 	snprintf(path, sizeof path, "%s/src", dir);
-	src_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	CHECK(src_fd >= 0);
+	CHECK_INT(source_open_folder(path, &src), 0);
 
-	svc = crc_start(db_path, src_fd, false, NULL);
+	svc = crc_start(db_path, src, false, NULL);
 	CHECK(svc != NULL);
 	if (!svc)
 		CHECK_DONE();
@@ -201,7 +201,7 @@ int main(void)
 	CHECK(stored_crc(2) == (int64_t)a_crc);
 	CHECK_INT(conflicts_in_store(), 2);
 
-	close(src_fd);
+	source_free(src);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -1,0 +1,43 @@
+/* What a backend of source/ provides (private to source/): source.c checks
+ * arguments and does what is the same for every backend (reads of bytes that
+ * sit contiguously in a file, the checked open's comparison), then calls
+ * these. A backend's struct source, source_dir and source_reader begin with
+ * the common part below, so source.c can find the operations.
+ * Errors: 0 or a negative errno, as in source/source.h. */
+#ifndef TFS_SOURCE_BACKEND_H
+#define TFS_SOURCE_BACKEND_H
+
+#include "source/source.h"
+
+struct source_ops {
+	void (*free)(struct source *s);
+	int (*dir_root)(struct source *s, struct source_dir **out);
+	int (*dir_open)(struct source_dir *parent, const char *name, struct source_dir **out);
+	void (*dir_close)(struct source_dir *d);
+	int (*dir_list)(struct source_dir *d, bool facts, struct source_listing *out);
+	struct source_reader *(*reader_new)(struct source *s);
+	void (*reader_free)(struct source_reader *r);
+	int (*open_in)(struct source_reader *r, const char *dir_path, const char *name,
+	               struct source_file *f);
+	int (*stat_in)(struct source_reader *r, const char *dir_path, const char *name,
+	               struct source_facts *out);
+	int (*open_path)(struct source *s, const char *path, struct source_file *f);
+	/* For files with fd -1 only (bytes not contiguous anywhere). */
+	ssize_t (*pread)(const struct source_file *f, void *buf, size_t len, uint64_t off);
+	void (*close)(struct source_file *f);
+};
+
+struct source {
+	const struct source_ops *ops;
+	char name[256]; /* source_name */
+};
+
+struct source_dir {
+	struct source *src;
+};
+
+struct source_reader {
+	struct source *src;
+};
+
+#endif
