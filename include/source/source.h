@@ -63,6 +63,25 @@ struct source_listing {
 /* Opens the extracted folder at path as a SOURCE. 0, or -ENOTDIR when path
  * is not a folder, or another negative errno. */
 int source_open_folder(const char *path, struct source **out);
+
+/* Opens path as a SOURCE the way a user gives it: a folder (an extracted
+ * Takeout, or a folder holding archive parts and extracted parts side by side)
+ * or one archive part. Each .zip part at the top of the folder is shown as the
+ * folder its extraction makes, named after it without the extension; a part
+ * present both as an archive and extracted is taken once (the folder). An
+ * archive that cannot be read is a problem (source_problems), not a failure.
+ * 0, or a negative errno (-EINVAL: neither a folder nor a zip archive). */
+int source_open(const char *path, struct source **out);
+
+/* What opening SOURCE found wrong without failing: members refused (a name
+ * leaving the tree, encryption, an unsupported method), parts that cannot be
+ * read, a part present twice. path is relative to SOURCE ("" for SOURCE
+ * itself); both are NUL-terminated text fit to print. */
+struct source_problem {
+	char *path;
+	char *what;
+};
+size_t source_problems(const struct source *s, const struct source_problem **out);
 void source_free(struct source *s);
 
 /* The last component of SOURCE's real path ("" when unknown): a SOURCE that
@@ -95,6 +114,7 @@ struct source_file {
 	uint64_t base;
 	bool passthrough; /* fd is the file itself (base 0): the kernel may serve it */
 	const struct source *src;
+	void *priv; /* the backend's state of this open (a compressed member's reader) */
 };
 
 struct source_reader *source_reader_new(struct source *s);

@@ -30,7 +30,19 @@ struct source_ops {
 struct source {
 	const struct source_ops *ops;
 	char name[256]; /* source_name */
+	struct source_problem *problems;
+	size_t n_problems, problems_cap;
 };
+
+/* Adds a problem (copies path and what). 0 or -ENOMEM. */
+int source_note_problem(struct source *s, const char *path, const char *what);
+
+struct span_cache;
+
+/* The zip backend (source/zip_part.c): takes fd over. 0, or a negative errno
+ * with err set to the reason (a line for status.json). */
+int source_open_zip(int fd, const char *name, struct span_cache *cache, struct source **out,
+                    char *err, size_t errlen);
 
 struct source_dir {
 	struct source *src;

@@ -6,14 +6,43 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "source/backend.h"
+#include "util/growbuf.h"
 
 void source_free(struct source *s)
 {
-	if (s)
-		s->ops->free(s);
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_problems; i++) {
+		free(s->problems[i].path);
+		free(s->problems[i].what);
+	}
+	free(s->problems);
+	s->ops->free(s);
+}
+
+int source_note_problem(struct source *s, const char *path, const char *what)
+{
+	if (grow_array((void **)&s->problems, &s->problems_cap, s->n_problems + 1,
+	               sizeof *s->problems) != 0)
+		return -ENOMEM;
+	struct source_problem p = {strdup(path), strdup(what)};
+	if (!p.path || !p.what) {
+		free(p.path);
+		free(p.what);
+		return -ENOMEM;
+	}
+	s->problems[s->n_problems++] = p;
+	return 0;
+}
+
+size_t source_problems(const struct source *s, const struct source_problem **out)
+{
+	*out = s->problems;
+	return s->n_problems;
 }
 
 const char *source_name(const struct source *s)
@@ -92,6 +121,11 @@ ssize_t source_pread(const struct source_file *f, void *buf, size_t len, uint64_
 {
 	if (f->fd < 0)
 		return f->src->ops->pread(f, buf, len, off);
+	/* The fd may hold more than the file (a stored member inside its archive). */
+	if (off >= f->facts.size)
+		return 0;
+	if (len > f->facts.size - off)
+		len = (size_t)(f->facts.size - off);
 	size_t got = 0;
 	while (got < len) {
 		ssize_t n =

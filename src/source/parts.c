@@ -1,0 +1,479 @@
+/* SOURCE as a user gives it (source_open in source/source.h): a folder that
+ * may hold archive parts beside extracted ones, or one archive part. The top
+ * folder's archives are shown as the folders their extraction makes, each
+ * served by its own backend (source/zip_part.c); everything else is the folder
+ * backend's. Paths are routed by their first component.
+ * Owns: which top-level files are parts, their folder names, and the rule that
+ * a part present both as an archive and extracted is taken once.
+ * Must not: parse an archive itself, or look for archives below the top
+ * folder (an archive inside a Takeout is an ordinary file). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive/span_cache.h"
+#include "source/backend.h"
+#include "util/growbuf.h"
+
+struct part {
+	char name[256]; /* the folder it is shown as */
+	char file[256]; /* the archive's own name in the top folder ("" when given alone) */
+	struct source *src;
+};
+
+struct parts {
+	struct source base;
+	struct source *folder; /* NULL when SOURCE is one archive */
+	struct part *parts;
+	size_t n_parts, cap;
+	struct span_cache *cache;
+};
+
+/* A folder of the tree: the top, or one of a backend's. */
+struct parts_dir {
+	struct source_dir base;
+	struct source_dir *inner; /* NULL for the top */
+};
+
+struct parts_reader {
+	struct source_reader base;
+	struct source_reader *folder;
+	struct source_reader **parts; /* made on first use */
+};
+
+static const struct source_ops PARTS_OPS;
+
+/* The folder name of an archive part: its name without ".zip". */
+static void part_name(const char *file, char *out, size_t cap)
+{
+	size_t len = strlen(file);
+	if (len > 4 && strcasecmp(file + len - 4, ".zip") == 0)
+		len -= 4;
+	snprintf(out, cap, "%.*s", (int)len, file);
+}
+
+/* True when fd starts like a zip archive (a local header, or the end record
+ * of an empty archive). */
+static bool looks_like_zip(int fd)
+{
+	unsigned char magic[4];
+	if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic)
+		return false;
+	return magic[0] == 'P' && magic[1] == 'K' &&
+	       ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6));
+}
+
+static const struct part *find_part(const struct parts *p, const char *name, size_t len)
+{
+	for (size_t i = 0; i < p->n_parts; i++)
+		if (strlen(p->parts[i].name) == len && memcmp(p->parts[i].name, name, len) == 0)
+			return &p->parts[i];
+	return NULL;
+}
+
+/* Opens the archive fd (taken over) shown as the folder name; an archive that
+ * cannot be read is a problem. 0 or -ENOMEM. */
+static int add_part(struct parts *p, int fd, const char *file, const char *name, bool in_folder)
+{
+	char err[200];
+	struct source *src;
+	int rc = source_open_zip(fd, name, p->cache, &src, err, sizeof err);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc != 0) {
+		char what[300];
+		snprintf(what, sizeof what, "cannot read this zip archive: %s", err);
+		return source_note_problem(&p->base, file, what);
+	}
+	if (grow_array((void **)&p->parts, &p->cap, p->n_parts + 1, sizeof *p->parts) != 0) {
+		source_free(src);
+		return -ENOMEM;
+	}
+	struct part *pt = &p->parts[p->n_parts++];
+	snprintf(pt->name, sizeof pt->name, "%s", name);
+	snprintf(pt->file, sizeof pt->file, "%s", in_folder ? file : "");
+	pt->src = src;
+	const struct source_problem *probs;
+	size_t n = source_problems(src, &probs);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s%s%s", name, *probs[i].path ? "/" : "",
+		         probs[i].path);
+		rc = source_note_problem(&p->base, path, probs[i].what);
+	}
+	return rc;
+}
+
+/* The archives at the top of the folder. 0 or a negative errno. */
+static int find_parts(struct parts *p)
+{
+	struct source_dir *root;
+	int rc = source_dir_root(p->folder, &root);
+	if (rc != 0)
+		return rc;
+	struct source_listing l;
+	rc = source_dir_list(root, false, &l);
+	struct source_reader *r = rc == 0 ? source_reader_new(p->folder) : NULL;
+	if (rc == 0 && !r)
+		rc = -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		const struct source_entry *e = &l.entries[i];
+		if (e->type != SOURCE_FILE && e->type != 0)
+			continue;
+		struct source_file f;
+		if (source_open_in(r, "", e->name, &f) != 0)
+			continue; /* not a regular file, or unreadable: the walker says so */
+		bool zip = looks_like_zip(f.fd);
+		int fd = zip ? dup(f.fd) : -1;
+		source_close(&f);
+		if (!zip)
+			continue;
+		if (fd < 0) {
+			rc = -errno;
+			break;
+		}
+		char name[256];
+		part_name(e->name, name, sizeof name);
+		bool extracted = false;
+		for (size_t j = 0; j < l.n; j++)
+			extracted |=
+			    l.entries[j].type == SOURCE_DIR && strcmp(l.entries[j].name, name) == 0;
+		if (extracted || find_part(p, name, strlen(name))) {
+			close(fd);
+			char what[400];
+			snprintf(
+			    what, sizeof what,
+			    "the part %s is here twice, as this archive and as the folder %s: the "
+			    "folder is used",
+			    name, name);
+			rc = source_note_problem(&p->base, e->name, what);
+			continue;
+		}
+		rc = add_part(p, fd, e->name, name, true);
+	}
+	source_reader_free(r);
+	source_listing_free(&l);
+	source_dir_close(root);
+	return rc;
+}
+
+int source_open(const char *path, struct source **out)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -errno;
+	struct parts *p = calloc(1, sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	p->base.ops = &PARTS_OPS;
+	p->cache = span_cache_new(SPAN_CACHE_DEFAULT_BYTES);
+	int rc = p->cache ? 0 : -ENOMEM;
+	if (rc == 0 && S_ISDIR(st.st_mode)) {
+		rc = source_open_folder(path, &p->folder);
+		if (rc == 0) {
+			snprintf(p->base.name, sizeof p->base.name, "%s", source_name(p->folder));
+			rc = find_parts(p);
+		}
+	} else if (rc == 0) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			rc = -errno;
+		else if (!S_ISREG(st.st_mode) || !looks_like_zip(fd)) {
+			close(fd);
+			rc = -EINVAL;
+		} else {
+			const char *slash = strrchr(path, '/');
+			const char *file = slash ? slash + 1 : path;
+			char name[256];
+			part_name(file, name, sizeof name);
+			rc = add_part(p, fd, file, name, false);
+			if (rc == 0 && p->n_parts == 0)
+				rc = -EIO; /* the one archive given cannot be read */
+		}
+	}
+	if (rc != 0) {
+		source_free(&p->base);
+		return rc;
+	}
+	*out = &p->base;
+	return 0;
+}
+
+static void parts_free(struct source *s)
+{
+	struct parts *p = (struct parts *)s;
+	for (size_t i = 0; i < p->n_parts; i++)
+		source_free(p->parts[i].src);
+	free(p->parts);
+	source_free(p->folder);
+	span_cache_free(p->cache);
+	free(p);
+}
+
+/* --- listing --- */
+
+static int wrap_dir(struct source *s, struct source_dir *inner, struct source_dir **out)
+{
+	struct parts_dir *d = malloc(sizeof *d);
+	if (!d) {
+		source_dir_close(inner);
+		return -ENOMEM;
+	}
+	*d = (struct parts_dir){.base.src = s, .inner = inner};
+	*out = &d->base;
+	return 0;
+}
+
+static int parts_dir_root(struct source *s, struct source_dir **out)
+{
+	return wrap_dir(s, NULL, out);
+}
+
+static int parts_dir_open(struct source_dir *parent, const char *name, struct source_dir **out)
+{
+	struct parts *p = (struct parts *)parent->src;
+	struct source_dir *inner_parent = ((struct parts_dir *)parent)->inner, *inner;
+	int rc;
+	if (inner_parent) {
+		rc = source_dir_open(inner_parent, name, &inner);
+	} else {
+		const struct part *pt = find_part(p, name, strlen(name));
+		if (pt) {
+			rc = source_dir_root(pt->src, &inner);
+		} else if (p->folder) {
+			struct source_dir *root;
+			rc = source_dir_root(p->folder, &root);
+			if (rc == 0) {
+				rc = source_dir_open(root, name, &inner);
+				source_dir_close(root);
+			}
+		} else {
+			rc = -ENOENT;
+		}
+	}
+	return rc != 0 ? rc : wrap_dir(parent->src, inner, out);
+}
+
+static void parts_dir_close(struct source_dir *d)
+{
+	source_dir_close(((struct parts_dir *)d)->inner);
+	free(d);
+}
+
+static bool is_part_file(const struct parts *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_parts; i++)
+		if (strcmp(p->parts[i].file, name) == 0)
+			return true;
+	return false;
+}
+
+/* The top folder: the folder's entries, each archive part shown as a folder
+ * in the archive's place (with the archive file's facts). */
+static int list_top(struct parts *p, bool facts, struct source_listing *out)
+{
+	struct source_listing l = {0};
+	if (p->folder) {
+		struct source_dir *root;
+		int rc = source_dir_root(p->folder, &root);
+		if (rc == 0) {
+			rc = source_dir_list(root, facts, &l);
+			source_dir_close(root);
+		}
+		if (rc != 0) {
+			source_listing_free(&l);
+			return rc;
+		}
+	}
+	size_t names = 1;
+	for (size_t i = 0; i < l.n; i++)
+		names += l.entries[i].len + 1;
+	for (size_t i = 0; i < p->n_parts; i++)
+		names += strlen(p->parts[i].name) + 1;
+	out->entries = calloc(l.n + p->n_parts + 1, sizeof *out->entries);
+	out->names = malloc(names);
+	if (!out->entries || !out->names) {
+		source_listing_free(&l);
+		return -ENOMEM;
+	}
+	out->read_error = l.read_error;
+	size_t at = 0, n = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		struct source_entry e = l.entries[i];
+		if (e.type != SOURCE_DIR && is_part_file(p, e.name)) {
+			e.type = SOURCE_DIR;
+			char name[256];
+			part_name(e.name, name, sizeof name);
+			memcpy(out->names + at, name, strlen(name) + 1);
+			e.len = strlen(name);
+		} else {
+			memcpy(out->names + at, e.name, e.len + 1);
+		}
+		e.name = out->names + at;
+		at += e.len + 1;
+		out->entries[n++] = e;
+	}
+	for (size_t i = 0; i < p->n_parts; i++) {
+		if (p->parts[i].file[0])
+			continue; /* listed in its archive's place above */
+		size_t len = strlen(p->parts[i].name);
+		memcpy(out->names + at, p->parts[i].name, len + 1);
+		out->entries[n++] =
+		    (struct source_entry){.name = out->names + at, .len = len, .type = SOURCE_DIR};
+		at += len + 1;
+	}
+	out->n = n;
+	source_listing_free(&l);
+	return 0;
+}
+
+static int parts_dir_list(struct source_dir *dir, bool facts, struct source_listing *out)
+{
+	struct source_dir *inner = ((struct parts_dir *)dir)->inner;
+	if (inner)
+		return source_dir_list(inner, facts, out);
+	return list_top((struct parts *)dir->src, facts, out);
+}
+
+/* --- files --- */
+
+static struct source_reader *parts_reader_new(struct source *s)
+{
+	struct parts *p = (struct parts *)s;
+	struct parts_reader *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->base.src = s;
+	r->parts = calloc(p->n_parts + 1, sizeof *r->parts);
+	r->folder = p->folder ? source_reader_new(p->folder) : NULL;
+	if (!r->parts || (p->folder && !r->folder)) {
+		free(r->parts);
+		source_reader_free(r->folder);
+		free(r);
+		return NULL;
+	}
+	return &r->base;
+}
+
+static void parts_reader_free(struct source_reader *base)
+{
+	struct parts_reader *r = (struct parts_reader *)base;
+	struct parts *p = (struct parts *)base->src;
+	for (size_t i = 0; i < p->n_parts; i++)
+		source_reader_free(r->parts[i]);
+	free(r->parts);
+	source_reader_free(r->folder);
+	free(r);
+}
+
+/* Splits path at its first component: the part it names (and *rest, the
+ * path inside it), or NULL for the folder's. */
+static const struct part *route(const struct parts *p, const char *path, const char **rest)
+{
+	const char *slash = strchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : strlen(path);
+	const struct part *pt = find_part(p, path, len);
+	*rest = pt ? (slash ? slash + 1 : "") : path;
+	return pt;
+}
+
+/* The reader of dir_path's backend, and dir_path inside it. NULL: -ENOENT or
+ * -ENOMEM in *rc. */
+static struct source_reader *reader_for(struct parts_reader *r, const char *dir_path,
+                                        const char *name, const char **inner_dir,
+                                        const char **inner_name, int *rc)
+{
+	struct parts *p = (struct parts *)r->base.src;
+	const struct part *pt = route(p, *dir_path ? dir_path : name, inner_dir);
+	*inner_name = name;
+	*rc = -ENOENT;
+	if (!pt) {
+		*inner_dir = dir_path;
+		return r->folder;
+	}
+	if (!*dir_path)
+		return NULL; /* the part's folder itself: not a file */
+	size_t i = (size_t)(pt - p->parts);
+	if (!r->parts[i])
+		r->parts[i] = source_reader_new(pt->src);
+	*rc = -ENOMEM;
+	return r->parts[i];
+}
+
+/* Calls the backend's open directly: the open belongs to it (its pread and
+ * close), not to this one. */
+static int open_with(struct source_reader *inner, const char *dir_path, const char *name,
+                     struct source_file *f)
+{
+	*f = (struct source_file){.fd = -1, .src = inner->src};
+	int rc = inner->src->ops->open_in(inner, dir_path, name, f);
+	if (rc != 0)
+		*f = (struct source_file){.fd = -1};
+	return rc;
+}
+
+static int parts_open_in(struct source_reader *base, const char *dir_path, const char *name,
+                         struct source_file *f)
+{
+	const char *d, *n;
+	int rc;
+	struct source_reader *inner =
+	    reader_for((struct parts_reader *)base, dir_path, name, &d, &n, &rc);
+	return inner ? open_with(inner, d, n, f) : rc;
+}
+
+static int parts_stat_in(struct source_reader *base, const char *dir_path, const char *name,
+                         struct source_facts *out)
+{
+	const char *d, *n;
+	int rc;
+	struct source_reader *inner =
+	    reader_for((struct parts_reader *)base, dir_path, name, &d, &n, &rc);
+	return inner ? source_stat_in(inner, d, n, out) : rc;
+}
+
+static int parts_open_path(struct source *s, const char *path, struct source_file *f)
+{
+	struct parts *p = (struct parts *)s;
+	const char *rest;
+	const struct part *pt = route(p, path, &rest);
+	struct source *inner = pt ? pt->src : p->folder;
+	if (!inner || !*rest)
+		return -ENOENT;
+	*f = (struct source_file){.fd = -1, .src = inner};
+	int rc = inner->ops->open_path(inner, rest, f);
+	if (rc != 0)
+		*f = (struct source_file){.fd = -1};
+	return rc;
+}
+
+static ssize_t parts_pread(const struct source_file *f, void *buf, size_t len, uint64_t off)
+{
+	(void)f, (void)buf, (void)len, (void)off;
+	return -EBADF; /* every open belongs to the backend that made it */
+}
+
+static void parts_close(struct source_file *f)
+{
+	(void)f; /* likewise */
+}
+
+static const struct source_ops PARTS_OPS = {
+    .free = parts_free,
+    .dir_root = parts_dir_root,
+    .dir_open = parts_dir_open,
+    .dir_close = parts_dir_close,
+    .dir_list = parts_dir_list,
+    .reader_new = parts_reader_new,
+    .reader_free = parts_reader_free,
+    .open_in = parts_open_in,
+    .stat_in = parts_stat_in,
+    .open_path = parts_open_path,
+    .pread = parts_pread,
+    .close = parts_close,
+};

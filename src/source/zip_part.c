@@ -1,0 +1,432 @@
+/* The zip backend of source/ (source/source.h): one .zip part of a Takeout,
+ * shown as the folders its extraction makes. The central directory is read
+ * once, at open (archive/zip.h); an archive whose end records are missing (a
+ * download cut short) is read by walking its local headers as far as they are
+ * intact. Stored members are read straight from the archive at their data
+ * offset (the descriptor and base offset are handed up, so the FUSE layer can
+ * splice); deflated members through an inflate reader (archive/inflate_index.h)
+ * whose spans the source's span cache keeps.
+ * Owns: the members' facts and the mapping from their names to their bytes.
+ * Must not: write to the archive, follow a member that is a link, or serve a
+ * byte of a member beyond the size its directory entry declares. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "archive/inflate_index.h"
+#include "archive/member_path.h"
+#include "archive/zip.h"
+#include "source/archive_part.h"
+#include "source/backend.h"
+#include "source/member_tree.h"
+#include "util/growbuf.h"
+#include "util/hash.h"
+
+#define CD_MAX ((uint64_t)1 << 31) /* a central directory larger is refused */
+
+struct zip_member {
+	uint64_t local_offset, comp_size, size;
+	int64_t mtime_ns;
+	uint32_t crc;
+	uint16_t method;
+};
+
+struct zip_part {
+	struct source base;
+	struct archive_part part; /* fd, facts, problems, span cache */
+	uint64_t data_limit;      /* member data must end before this (the directory) */
+	struct zip_member *members;
+	size_t n_members, cap;
+	struct member_tree tree;
+};
+
+struct zip_dir {
+	struct source_dir base;
+	int64_t node;
+};
+
+/* A deflated member's open state. */
+struct zip_open {
+	struct archive_stream stream; /* read_at over the member's compressed bytes */
+	struct inflate_index *idx;
+	struct inflate_reader *reader;
+};
+
+static const struct source_ops ZIP_OPS;
+
+static ssize_t read_archive(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	return archive_part_pread(ctx, buf, len, off);
+}
+
+/* unzip's reading of a DOS time: the writer's local time, in ours. */
+static int64_t dos_time_local(const struct zip_dos_time *t)
+{
+	struct tm tm = {.tm_year = t->year - 1900,
+	                .tm_mon = t->month - 1,
+	                .tm_mday = t->day,
+	                .tm_hour = t->hour,
+	                .tm_min = t->minute,
+	                .tm_sec = t->second,
+	                .tm_isdst = -1};
+	if (t->month < 1 || t->day < 1)
+		return zip_dos_time_as_utc(t);
+	time_t s = mktime(&tm);
+	return s == (time_t)-1 ? zip_dos_time_as_utc(t) : (int64_t)s;
+}
+
+/* Adds one member of the directory (or of the walk) to the tree, or notes
+ * why it cannot be served. 0 or -ENOMEM. */
+static int take_entry(struct zip_part *z, const struct zip_entry *e)
+{
+	char shown[ZIP_NAME_CAP];
+	archive_shown_name(e->name, e->name_len, shown, sizeof shown);
+	if (e->problem.code != ARC_OK)
+		return source_note_problem(&z->base, shown, e->problem.msg);
+	if (e->is_symlink)
+		return source_note_problem(&z->base, shown, "a symbolic link (not followed)");
+	struct member_path mp;
+	struct arc_problem p;
+	if (member_path_clean(e->name, e->name_len, &mp, &p) != 0) {
+		if (p.code == ARC_NAME_EMPTY && e->is_dir)
+			return 0; /* "./": the archive's own top folder */
+		return source_note_problem(&z->base, shown, p.msg);
+	}
+	if (e->is_dir || mp.is_dir) {
+		int rc = member_tree_add(&z->tree, mp.path, mp.len, true, -1);
+		if (rc == -ENOMEM)
+			return rc;
+		return rc ? source_note_problem(&z->base, shown, "a folder where a file is") : 0;
+	}
+	if (grow_array((void **)&z->members, &z->cap, z->n_members + 1, sizeof *z->members) != 0)
+		return -ENOMEM;
+	int64_t secs = e->has_unix_mtime ? e->mtime_unix : dos_time_local(&e->dos_time);
+	z->members[z->n_members] = (struct zip_member){
+	    .local_offset = e->local_offset,
+	    .comp_size = e->comp_size,
+	    .size = e->size,
+	    .mtime_ns = secs * 1000000000,
+	    .crc = e->crc32,
+	    .method = e->method,
+	};
+	int rc = member_tree_add(&z->tree, mp.path, mp.len, false, (int64_t)z->n_members);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc == -EEXIST)
+		return source_note_problem(&z->base, shown,
+		                           "the same path twice in one part (the first is kept)");
+	if (rc != 0)
+		return source_note_problem(&z->base, shown, "below a path that is a file");
+	z->n_members++;
+	return 0;
+}
+
+/* The members from the central directory. 0, 1 when there is no end record
+ * (walk instead), or a negative errno. */
+static int read_directory(struct zip_part *z)
+{
+	struct zip_end end;
+	struct arc_problem p;
+	if (zip_end_locate(read_archive, &z->part, z->part.facts.size, &end, &p) != 0) {
+		if (p.code == ARC_NO_END)
+			return 1;
+		if (p.code == ARC_NOMEM)
+			return -ENOMEM;
+		return archive_part_fail(&z->part, p.msg);
+	}
+	if (end.cd_size > CD_MAX)
+		return archive_part_fail(&z->part, "central directory too large");
+	uint8_t *cd = malloc(end.cd_size ? end.cd_size : 1);
+	if (!cd)
+		return -ENOMEM;
+	ssize_t got = archive_part_pread(&z->part, cd, end.cd_size, end.cd_offset);
+	if (got != (ssize_t)end.cd_size) {
+		free(cd);
+		return archive_part_fail(&z->part, "cannot read the central directory");
+	}
+	z->data_limit = end.cd_offset;
+	struct zip_cd_iter it;
+	zip_cd_begin(&it, cd, end.cd_size, &end);
+	struct zip_entry *e = malloc(sizeof *e);
+	int rc = e ? 0 : -ENOMEM;
+	while (rc == 0) {
+		int more = zip_cd_next(&it, e, &p);
+		if (more < 0) /* the members read so far stay */
+			rc = source_note_problem(&z->base, "", p.msg);
+		if (more <= 0)
+			break;
+		rc = take_entry(z, e);
+	}
+	free(e);
+	free(cd);
+	return rc;
+}
+
+/* A part cut short: its local headers, as far as they are intact. */
+static int walk_local_headers(struct zip_part *z)
+{
+	struct zip_walk w;
+	struct arc_problem p;
+	z->data_limit = z->part.facts.size;
+	if (zip_walk_begin(&w, read_archive, &z->part, z->part.facts.size, &p) != 0) {
+		zip_walk_end(&w);
+		return -ENOMEM;
+	}
+	int rc = source_note_problem(&z->base, "",
+	                             "no central directory (a download cut short?): the members "
+	                             "are read from their local headers");
+	struct zip_entry *e = malloc(sizeof *e);
+	if (!e)
+		rc = -ENOMEM;
+	while (rc == 0) {
+		int more = zip_walk_next(&w, e);
+		if (more < 0)
+			rc = source_note_problem(&z->base, "", w.stop.msg);
+		if (more <= 0)
+			break;
+		rc = take_entry(z, e);
+	}
+	free(e);
+	zip_walk_end(&w);
+	return rc;
+}
+
+int source_open_zip(int fd, const char *name, struct span_cache *cache, struct source **out,
+                    char *err, size_t errlen)
+{
+	struct zip_part *z = calloc(1, sizeof *z);
+	if (!z) {
+		close(fd);
+		return -ENOMEM;
+	}
+	z->base.ops = &ZIP_OPS;
+	snprintf(z->base.name, sizeof z->base.name, "%s", name);
+	int rc = archive_part_init(&z->part, fd, cache);
+	if (rc == 0)
+		rc = member_tree_init(&z->tree);
+	if (rc == 0) {
+		rc = read_directory(z);
+		if (rc == 1)
+			rc = walk_local_headers(z);
+	}
+	if (rc == 0)
+		rc = member_tree_finish(&z->tree);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s", z->part.fatal[0] ? z->part.fatal : strerror(-rc));
+		source_free(&z->base);
+		return rc;
+	}
+	*out = &z->base;
+	return 0;
+}
+
+static void zip_free(struct source *s)
+{
+	struct zip_part *z = (struct zip_part *)s;
+	member_tree_free(&z->tree);
+	free(z->members);
+	archive_part_release(&z->part);
+	free(z);
+}
+
+/* --- listing --- */
+
+static struct source_facts node_facts(const void *ctx, const struct member_node *n)
+{
+	const struct zip_part *z = ctx;
+	if (n->member < 0)
+		return archive_part_dir_facts(&z->part, n->path, n->path_len);
+	const struct zip_member *m = &z->members[n->member];
+	return archive_part_member_facts(&z->part, m->size, m->mtime_ns, (uint64_t)n->member);
+}
+
+static int new_dir(struct source *s, int64_t node, struct source_dir **out)
+{
+	struct zip_dir *d = malloc(sizeof *d);
+	if (!d)
+		return -ENOMEM;
+	*d = (struct zip_dir){.base.src = s, .node = node};
+	*out = &d->base;
+	return 0;
+}
+
+static int zip_dir_root(struct source *s, struct source_dir **out)
+{
+	return new_dir(s, 0, out);
+}
+
+static int zip_dir_open(struct source_dir *parent, const char *name, struct source_dir **out)
+{
+	struct zip_part *z = (struct zip_part *)parent->src;
+	int64_t node = member_tree_child(&z->tree, ((struct zip_dir *)parent)->node, name);
+	if (node < 0)
+		return -ENOENT;
+	return z->tree.nodes[node].is_dir ? new_dir(parent->src, node, out) : -ENOTDIR;
+}
+
+static void zip_dir_close(struct source_dir *d)
+{
+	free(d);
+}
+
+static int zip_dir_list(struct source_dir *dir, bool facts, struct source_listing *out)
+{
+	(void)facts; /* the directory gave every fact already */
+	struct zip_part *z = (struct zip_part *)dir->src;
+	const struct member_node *d = &z->tree.nodes[((struct zip_dir *)dir)->node];
+	return archive_list_children(&z->tree, d, out, node_facts, z);
+}
+
+/* --- files --- */
+
+static struct source_reader *zip_reader_new(struct source *s)
+{
+	struct source_reader *r = malloc(sizeof *r);
+	if (r)
+		r->src = s;
+	return r;
+}
+
+static void zip_reader_free(struct source_reader *r)
+{
+	free(r);
+}
+
+/* The member at path, its data offset checked against its local header. */
+static int find_member(struct zip_part *z, const char *path, size_t len,
+                       const struct zip_member **out, uint64_t *data_offset)
+{
+	int64_t node = member_tree_find(&z->tree, path, len);
+	if (node < 0)
+		return -ENOENT;
+	if (z->tree.nodes[node].is_dir)
+		return -EINVAL;
+	const struct zip_member *m = &z->members[z->tree.nodes[node].member];
+	uint8_t head[ZIP_LOCAL_HEADER_SIZE];
+	struct zip_local l;
+	struct arc_problem p;
+	ssize_t got = archive_part_pread(&z->part, head, sizeof head, m->local_offset);
+	if (got < 0)
+		return (int)got;
+	if (zip_local_parse(head, (size_t)got, m->local_offset, &l, &p) != 0 ||
+	    l.method != m->method || l.data_offset > z->data_limit ||
+	    m->comp_size > z->data_limit - l.data_offset)
+		return -EIO; /* the directory and the member disagree: serve nothing */
+	*out = m;
+	*data_offset = l.data_offset;
+	return 0;
+}
+
+static int open_member(struct zip_part *z, const char *path, size_t len, struct source_file *f)
+{
+	const struct zip_member *m;
+	uint64_t data_offset;
+	int rc = find_member(z, path, len, &m, &data_offset);
+	if (rc != 0)
+		return rc;
+	f->facts =
+	    archive_part_member_facts(&z->part, m->size, m->mtime_ns, (uint64_t)(m - z->members));
+	f->passthrough = false;
+	if (m->method == ZIP_METHOD_STORED) {
+		if (m->comp_size != m->size)
+			return -EIO;
+		f->fd = z->part.fd; /* shared: zip_close leaves it open */
+		f->base = data_offset;
+		return 0;
+	}
+	struct zip_open *o = calloc(1, sizeof *o);
+	if (!o)
+		return -ENOMEM;
+	o->stream = (struct archive_stream){&z->part, data_offset, m->comp_size};
+	o->idx = inflate_index_single(m->comp_size, m->size, m->crc);
+	uint64_t stream_id = hash_mix64(z->part.ident ^ data_offset);
+	o->reader = o->idx ? inflate_reader_new(o->idx, archive_stream_read, &o->stream,
+	                                        z->part.cache, stream_id)
+	                   : NULL;
+	if (!o->reader) {
+		inflate_index_free(o->idx);
+		free(o);
+		return -ENOMEM;
+	}
+	f->fd = -1;
+	f->priv = o;
+	return 0;
+}
+
+/* dir_path/name as one path ("" for the top folder). 0 or -ENAMETOOLONG. */
+static int join_path(const char *dir_path, const char *name, char *out, size_t cap, size_t *len)
+{
+	int n = *dir_path ? snprintf(out, cap, "%s/%s", dir_path, name)
+	                  : snprintf(out, cap, "%s", name);
+	if (n < 0 || (size_t)n >= cap)
+		return -ENAMETOOLONG;
+	*len = (size_t)n;
+	return 0;
+}
+
+static int zip_open_in(struct source_reader *r, const char *dir_path, const char *name,
+                       struct source_file *f)
+{
+	char path[MEMBER_PATH_MAX];
+	size_t len;
+	int rc = join_path(dir_path, name, path, sizeof path, &len);
+	return rc ? rc : open_member((struct zip_part *)r->src, path, len, f);
+}
+
+static int zip_stat_in(struct source_reader *r, const char *dir_path, const char *name,
+                       struct source_facts *out)
+{
+	struct zip_part *z = (struct zip_part *)r->src;
+	char path[MEMBER_PATH_MAX];
+	size_t len;
+	int rc = join_path(dir_path, name, path, sizeof path, &len);
+	if (rc != 0)
+		return rc;
+	int64_t node = member_tree_find(&z->tree, path, len);
+	if (node < 0)
+		return -ENOENT;
+	*out = node_facts(z, &z->tree.nodes[node]);
+	return 0;
+}
+
+static int zip_open_path(struct source *s, const char *path, struct source_file *f)
+{
+	return open_member((struct zip_part *)s, path, strlen(path), f);
+}
+
+static ssize_t zip_pread(const struct source_file *f, void *buf, size_t len, uint64_t off)
+{
+	struct zip_open *o = f->priv;
+	return inflate_reader_read(o->reader, buf, len, off);
+}
+
+static void zip_close(struct source_file *f)
+{
+	struct zip_open *o = f->priv;
+	if (o) {
+		inflate_reader_free(o->reader);
+		inflate_index_free(o->idx);
+		free(o);
+	}
+	f->priv = NULL; /* a stored member's fd is the part's own */
+}
+
+static const struct source_ops ZIP_OPS = {
+    .free = zip_free,
+    .dir_root = zip_dir_root,
+    .dir_open = zip_dir_open,
+    .dir_close = zip_dir_close,
+    .dir_list = zip_dir_list,
+    .reader_new = zip_reader_new,
+    .reader_free = zip_reader_free,
+    .open_in = zip_open_in,
+    .stat_in = zip_stat_in,
+    .open_path = zip_open_path,
+    .pread = zip_pread,
+    .close = zip_close,
+};
