@@ -73,6 +73,10 @@ int source_open_folder(const char *path, struct source **out);
  * 0, or a negative errno (-EINVAL: neither a folder nor a zip archive). */
 int source_open(const char *path, struct source **out);
 
+/* True when path is a file that starts like a zip archive (what source_open
+ * takes as a part). */
+bool source_looks_like_zip(const char *path);
+
 /* What opening SOURCE found wrong without failing: members refused (a name
  * leaving the tree, encryption, an unsupported method), parts that cannot be
  * read, a part present twice. path is relative to SOURCE ("" for SOURCE

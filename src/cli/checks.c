@@ -51,20 +51,28 @@ int cli_check_source(const char *source, char **real, char *err, size_t errlen)
 			         strerror(e));
 		return -1;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		if (looks_like_archive(source))
-			snprintf(err, errlen,
-			         "%s: is an archive, not a folder; extract it first (unzip or tar "
-			         "xf, all parts into one folder) and give that folder",
-			         source);
+	bool zip = S_ISREG(st.st_mode) && source_looks_like_zip(source);
+	if (!S_ISDIR(st.st_mode) && !zip) {
+		if (ends_with(source, ".zip"))
+			snprintf(
+			    err, errlen,
+			    "%s: not a zip archive (no zip header: a download cut at its start?); "
+			    "give a .zip part, or the folder holding the parts",
+			    source);
+		else if (looks_like_archive(source))
+			snprintf(
+			    err, errlen,
+			    "%s: is an archive takeoutfs cannot read yet (it reads .zip parts); "
+			    "extract it first (tar xf) and give that folder",
+			    source);
 		else
 			snprintf(err, errlen,
 			         "%s: not a folder; give the folder of the extracted Takeout (the "
-			         "one holding Takeout/)",
+			         "one holding Takeout/), or its .zip parts",
 			         source);
 		return -1;
 	}
-	if (access(source, R_OK | X_OK) != 0) {
+	if (access(source, zip ? R_OK : R_OK | X_OK) != 0) {
 		snprintf(err, errlen, "%s: %s; give a folder takeoutfs can read", source,
 		         strerror(errno));
 		return -1;
@@ -546,7 +554,7 @@ void cli_count_folder(const char *path, uint64_t limit, struct cli_folder_census
 	memset(c, 0, sizeof *c);
 	struct source *src;
 	struct source_dir *root;
-	if (source_open_folder(path, &src) != 0)
+	if (source_open(path, &src) != 0)
 		return;
 	if (source_dir_root(src, &root) == 0) {
 		count_into(root, 0, limit, c);

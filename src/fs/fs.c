@@ -31,11 +31,17 @@
 #define TIMEOUT_S   86400.0 /* the view of an unchanged store never changes */
 #define MAX_THREADS 8
 #define PATH_BUF    4096
-/* fi->fh of a media open: the source file's descriptor, or FH_PASSTHROUGH
- * when the kernel reads the file itself; FH_IN_TABLE marks the opens that
- * must be released from the passthrough table (FH_PASSTHROUGH has it too). */
+/* fi->fh of a media open: FH_PASSTHROUGH when the kernel reads the file
+ * itself (and it is in the passthrough table), else a struct media_open. */
 #define FH_PASSTHROUGH UINT64_MAX
-#define FH_IN_TABLE    (1ULL << 32)
+
+/* A media open this daemon serves: the source file (its own descriptor, or
+ * an archive's at a base offset, or a compressed member read by pread), and
+ * whether the open must also be released from the passthrough table. */
+struct media_open {
+	struct source_file f;
+	bool in_table;
+};
 
 struct conn {
 	sqlite3 *db;
@@ -316,22 +322,13 @@ static void tfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t o
 }
 
 /* Opens the source file, only while it is still the file the store
- * describes (source_open_checked). Returns its fd or a negative errno. */
-static int open_source(struct fs *fs, struct views *v, int64_t file_id)
+ * describes (source_open_checked). 0 or a negative errno. */
+static int open_source(struct fs *fs, struct views *v, int64_t file_id, struct source_file *f)
 {
 	char path[PATH_BUF];
 	int64_t size, mtime_ns;
 	int rc = views_source_info(v, file_id, path, sizeof path, &size, &mtime_ns);
-	struct source_file f;
-	if (rc == 0)
-		rc = source_open_checked(fs->src, path, size, mtime_ns, &f);
-	if (rc != 0)
-		return rc;
-	/* fi->fh holds only an fd: every file of the folder backend is its own
-	 * fd. Members of an archive (a base offset, no passthrough) will need a
-	 * record per open. */
-	assert(f.passthrough && f.base == 0 && f.fd >= 0);
-	return f.fd;
+	return rc != 0 ? rc : source_open_checked(fs->src, path, size, mtime_ns, f);
 }
 
 /* Renders a .meta, computing its CRC first when the store has none yet (an
@@ -400,9 +397,10 @@ static void read_status(fuse_req_t req, struct fs *fs, size_t size, off_t off)
 	jbuf_free(&doc);
 }
 
-static int media_fd(const struct fuse_file_info *fi)
+static struct media_open *media_open_of(const struct fuse_file_info *fi)
 {
-	return (int)(uint32_t)fi->fh;
+	assert(fi->fh != FH_PASSTHROUGH);
+	return (struct media_open *)(uintptr_t)fi->fh;
 }
 
 /* Ends a media open (other opens hold nothing). */
@@ -410,39 +408,53 @@ static void release_media(struct fs *fs, fuse_ino_t ino, struct fuse_file_info *
 {
 	if (ino_tag(ino) != INO_MEDIA)
 		return;
-	if (fi->fh != FH_PASSTHROUGH)
-		close(media_fd(fi));
-	if (fi->fh & FH_IN_TABLE)
+	if (fi->fh == FH_PASSTHROUGH) {
 		passthrough_release(fs->pt, ino);
+		return;
+	}
+	struct media_open *m = media_open_of(fi);
+	if (m->in_table)
+		passthrough_release(fs->pt, ino);
+	source_close(&m->f);
+	free(m);
 }
 
 /* How the reads of an open media file are served: by the kernel from the
- * source file (passthrough), else by this daemon from fd; cached when
- * passthrough is off for the whole mount, uncached when it is on, as the
- * kernel refuses cached and passthrough opens of one inode at the same time.
- * Sets *backing_id to the id to mark the open reply with, or 0. Returns 0,
- * or -ENOMEM with fd closed. */
-static int choose_media_reads(struct fs *fs, fuse_ino_t ino, int fd, struct fuse_file_info *fi,
-                              int32_t *backing_id)
+ * source file (passthrough), else by this daemon; cached when passthrough is
+ * off for the whole mount or impossible for the file (an archive member),
+ * uncached when it is on, as the kernel refuses cached and passthrough opens
+ * of one inode at the same time. Sets *backing_id to the id to mark the open
+ * reply with, or 0. Returns 0, or -ENOMEM with f closed. */
+static int choose_media_reads(struct fs *fs, fuse_ino_t ino, struct source_file *f,
+                              struct fuse_file_info *fi, int32_t *backing_id)
 {
 	*backing_id = 0;
-	fi->fh = (uint64_t)fd;
-	switch (passthrough_acquire(fs->pt, ino, fd, backing_id)) {
+	bool in_table = false;
+	switch (f->passthrough ? passthrough_acquire(fs->pt, ino, f->fd, backing_id) : PT_NEVER) {
 	case PT_USE:
-		close(fd); /* the kernel holds the source file now */
+		source_close(f); /* the kernel holds the source file now */
 		fi->fh = FH_PASSTHROUGH;
-		break;
+		return 0;
 	case PT_NOT_THIS:
 		fi->direct_io = 1;
-		fi->fh |= FH_IN_TABLE;
+		in_table = true;
 		break;
 	case PT_NEVER:
 		fi->keep_cache = 1; /* SOURCE is immutable while mounted */
 		break;
 	case PT_NO_MEMORY:
-		close(fd);
+		source_close(f);
 		return -ENOMEM;
 	}
+	struct media_open *m = malloc(sizeof *m);
+	if (!m) {
+		if (in_table)
+			passthrough_release(fs->pt, ino);
+		source_close(f);
+		return -ENOMEM;
+	}
+	*m = (struct media_open){.f = *f, .in_table = in_table};
+	fi->fh = (uint64_t)(uintptr_t)m;
 	return 0;
 }
 
@@ -461,11 +473,13 @@ static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	int rc = 0;
 	int32_t backing_id = 0;
 	switch (ino_tag(ino)) {
-	case INO_MEDIA:
-		rc = open_source(fs, v, ino_id(ino));
-		if (rc >= 0)
-			rc = choose_media_reads(fs, ino, rc, fi, &backing_id);
+	case INO_MEDIA: {
+		struct source_file f;
+		rc = open_source(fs, v, ino_id(ino), &f);
+		if (rc == 0)
+			rc = choose_media_reads(fs, ino, &f, fi, &backing_id);
 		break;
+	}
 	case INO_META:
 		/* Not keep_cache: the lazy CRC may fill in the crc32 field. */
 		rc = check_meta(fs, v, ino_id(ino));
@@ -501,6 +515,34 @@ static void reply_slice(fuse_req_t req, const char *text, size_t len, size_t siz
 	fuse_reply_buf(req, text + off, n);
 }
 
+/* Bytes that sit in a file are spliced from it (an archive member's from
+ * the archive, never past the member's end); a compressed member's are
+ * inflated into a buffer. */
+static void read_media(fuse_req_t req, const struct source_file *f, size_t size, off_t off)
+{
+	if (off < 0 || (uint64_t)off >= f->facts.size) {
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
+	if (size > f->facts.size - (uint64_t)off)
+		size = (size_t)(f->facts.size - (uint64_t)off);
+	if (f->fd >= 0) {
+		struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
+		buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+		buf.buf[0].fd = f->fd;
+		buf.buf[0].pos = (off_t)f->base + off;
+		fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+		return;
+	}
+	char *buf = malloc(size ? size : 1);
+	ssize_t n = buf ? source_pread(f, buf, size, (uint64_t)off) : -ENOMEM;
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+	free(buf);
+}
+
 static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                      struct fuse_file_info *fi)
 {
@@ -511,11 +553,7 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			fuse_reply_err(req, EIO);
 			return;
 		}
-		struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
-		buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-		buf.buf[0].fd = media_fd(fi);
-		buf.buf[0].pos = off;
-		fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+		read_media(req, &media_open_of(fi)->f, size, off);
 		return;
 	}
 	case INO_META: {
@@ -753,7 +791,7 @@ static int mount_and_serve(struct fs *fs, struct fuse_args *args)
 int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 {
 	struct fs fs = {.cfg = cfg, .uid = getuid(), .gid = getgid()};
-	int opened = source_open_folder(cfg->source, &fs.src);
+	int opened = source_open(cfg->source, &fs.src);
 	if (opened != 0) {
 		fprintf(stderr, "takeoutfs: cannot open SOURCE %s: %s\n", cfg->source,
 		        strerror(-opened));

@@ -512,9 +512,9 @@ static const char *current_tz(void)
 static struct source *open_source(const char *source, char *err, size_t errlen)
 {
 	struct source *src = NULL;
-	int rc = source_open_folder(source, &src);
-	if (rc == -ENOTDIR)
-		snprintf(err, errlen, "SOURCE %s is not a folder", source);
+	int rc = source_open(source, &src);
+	if (rc == -EINVAL)
+		snprintf(err, errlen, "SOURCE %s is neither a folder nor a zip archive", source);
 	else if (rc != 0)
 		snprintf(err, errlen, "SOURCE %s: %s", source, strerror(-rc));
 	return rc == 0 ? src : NULL;

@@ -409,6 +409,11 @@ int walk_tree(struct source *src, bool stat_files, struct walk *w, char *err, si
 	else
 		walk_directory(&wk, root, 0, 0);
 	source_dir_close(root);
+	/* What the source found opening SOURCE (archive members it refused). */
+	const struct source_problem *sp;
+	size_t n_sp = source_problems(src, &sp);
+	for (size_t i = 0; i < n_sp && !wk.oom; i++)
+		add_problem(&wk, sp[i].path, NULL, sp[i].what);
 	if (wk.oom)
 		goto oom;
 	mark_photos_roots(w, source_name(src));

@@ -68,6 +68,16 @@ static bool looks_like_zip(int fd)
 	       ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6));
 }
 
+bool source_looks_like_zip(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	bool zip = looks_like_zip(fd);
+	close(fd);
+	return zip;
+}
+
 static const struct part *find_part(const struct parts *p, const char *name, size_t len)
 {
 	for (size_t i = 0; i < p->n_parts; i++)

@@ -85,9 +85,12 @@ expect "fuse loop option" 2 "-o max_threads=8: fuse's loop options .* are set by
 expect "SOURCE missing" 1 "$T/nope: no such folder; give the folder of the extracted Takeout" -- \
 	"$BIN" "$T/nope" "$T/mnt"
 touch "$T/file.txt" "$T/takeout-20240101T000000Z-001.zip"
+touch "$T/takeout-20240101T000000Z-001.tgz"
 expect "SOURCE a file" 1 "file.txt: not a folder; give the folder" -- "$BIN" "$T/file.txt" "$T/mnt"
-expect "SOURCE an archive" 1 "001.zip: is an archive, not a folder; extract it first" -- \
+expect "SOURCE an empty .zip" 1 "001.zip: not a zip archive \(no zip header" -- \
 	"$BIN" --index-only "$T/takeout-20240101T000000Z-001.zip"
+expect "SOURCE a .tgz" 1 "001.tgz: is an archive takeoutfs cannot read yet \(it reads .zip parts\)" -- \
+	"$BIN" --index-only "$T/takeout-20240101T000000Z-001.tgz"
 no_store "SOURCE checks"
 
 # --- MOUNTPOINT (exit 1) ---

@@ -331,7 +331,15 @@ static void test_source_checks(void)
 	FILE *f = fopen(path, "w");
 	fclose(f);
 	CHECK_INT(cli_check_source(path, &real, err, sizeof err), -1);
-	CHECK_MSG(strstr(err, "is an archive, not a folder; extract it first"), "%s", err);
+	CHECK_MSG(strstr(err, "not a zip archive (no zip header"), "%s", err);
+	/* A real zip part is a SOURCE. */
+	f = fopen(path, "w");
+	fwrite("PK\5\6", 1, 4, f); /* the end record of an empty archive */
+	fwrite((char[18]){0}, 1, 18, f);
+	fclose(f);
+	CHECK_INT(cli_check_source(path, &real, err, sizeof err), 0);
+	CHECK(real && strstr(real, "takeout-001.zip"));
+	free(real);
 }
 
 static void test_store_checks(void)
