@@ -26,6 +26,8 @@ struct extract_media_result {
 	uint64_t size;  /* from fstat of the opened file */
 	int64_t mtime_ns;
 	uint64_t ino;
+	bool has_crc; /* crc32 is the file's CRC-32, known without a read (a zip member) */
+	uint32_t crc32;
 	char problem[160]; /* non-empty: unreadable, vanished, damaged... */
 	bool vanished;     /* the file disappeared since the walk */
 };

@@ -118,7 +118,9 @@ struct source_file {
 	uint64_t base;
 	bool passthrough; /* fd is the file itself (base 0): the kernel may serve it */
 	const struct source *src;
-	void *priv; /* the backend's state of this open (a compressed member's reader) */
+	void *priv;     /* the backend's state of this open (a compressed member's reader) */
+	bool crc_known; /* crc is the CRC-32 of the whole file, known without reading it */
+	uint32_t crc;   /* (a zip member's, from the central directory) */
 };
 
 struct source_reader *source_reader_new(struct source *s);

@@ -144,6 +144,8 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
 	out->size = facts.size;
 	out->mtime_ns = facts.mtime_ns;
 	out->ino = facts.ino;
+	out->has_crc = f.crc_known;
+	out->crc32 = f.crc;
 	size_t want = out->size < MEDIA_HEAD_BYTES ? (size_t)out->size : MEDIA_HEAD_BYTES;
 	ssize_t head_len = source_pread(&f, ctx->head, want, 0);
 	if (head_len < 0) {

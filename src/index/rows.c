@@ -139,7 +139,7 @@ static const char SQL_PUT_FILE[] =
     " focal_length, gps_lat, gps_lon, gps_alt, container_time, crc32, problem)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?11, ?12, ?13, ?14, ?15, ?16,"
     " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,"
-    " NULL, ?34)";
+    " ?35, ?34)";
 
 static void bind_int_if(sqlite3_stmt *st, int i, bool has, int64_t v)
 {
@@ -194,6 +194,7 @@ int row_put_file(struct writer *w, void *arg)
 	bind_double_if(st, 32, mi->has & MI_GPS_ALT, mi->gps_alt);
 	bind_int_if(st, 33, mi->has & MI_CONTAINER_TIME, mi->container_time);
 	bind_text_or_null(st, 34, r->x.problem[0] ? r->x.problem : NULL);
+	bind_int_if(st, 35, r->x.has_crc, r->x.crc32);
 	return step_done(st);
 }
 

@@ -23,11 +23,14 @@
 struct part {
 	char name[256]; /* the folder it is shown as */
 	char file[256]; /* the archive's own name in the top folder ("" when given alone) */
+	char *path;     /* the archive's path as SOURCE was given, to see it replaced */
+	struct stat st; /* the archive as opened */
 	struct source *src;
 };
 
 struct parts {
 	struct source base;
+	char *path;            /* SOURCE as given */
 	struct source *folder; /* NULL when SOURCE is one archive */
 	struct part *parts;
 	size_t n_parts, cap;
@@ -92,7 +95,21 @@ static int add_part(struct parts *p, int fd, const char *file, const char *name,
 {
 	char err[200];
 	struct source *src;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return source_note_problem(&p->base, file, "cannot read this zip archive");
+	}
+	char *path = in_folder ? malloc(strlen(p->path) + strlen(file) + 2) : strdup(p->path);
+	if (!path) {
+		close(fd);
+		return -ENOMEM;
+	}
+	if (in_folder)
+		sprintf(path, "%s/%s", p->path, file);
 	int rc = source_open_zip(fd, name, p->cache, &src, err, sizeof err);
+	if (rc != 0)
+		free(path);
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc != 0) {
@@ -102,9 +119,12 @@ static int add_part(struct parts *p, int fd, const char *file, const char *name,
 	}
 	if (grow_array((void **)&p->parts, &p->cap, p->n_parts + 1, sizeof *p->parts) != 0) {
 		source_free(src);
+		free(path);
 		return -ENOMEM;
 	}
 	struct part *pt = &p->parts[p->n_parts++];
+	pt->path = path;
+	pt->st = st;
 	snprintf(pt->name, sizeof pt->name, "%s", name);
 	snprintf(pt->file, sizeof pt->file, "%s", in_folder ? file : "");
 	pt->src = src;
@@ -181,8 +201,9 @@ int source_open(const char *path, struct source **out)
 	if (!p)
 		return -ENOMEM;
 	p->base.ops = &PARTS_OPS;
+	p->path = strdup(path);
 	p->cache = span_cache_new(SPAN_CACHE_DEFAULT_BYTES);
-	int rc = p->cache ? 0 : -ENOMEM;
+	int rc = p->cache && p->path ? 0 : -ENOMEM;
 	if (rc == 0 && S_ISDIR(st.st_mode)) {
 		rc = source_open_folder(path, &p->folder);
 		if (rc == 0) {
@@ -217,9 +238,12 @@ int source_open(const char *path, struct source **out)
 static void parts_free(struct source *s)
 {
 	struct parts *p = (struct parts *)s;
-	for (size_t i = 0; i < p->n_parts; i++)
+	for (size_t i = 0; i < p->n_parts; i++) {
 		source_free(p->parts[i].src);
+		free(p->parts[i].path);
+	}
 	free(p->parts);
+	free(p->path);
 	source_free(p->folder);
 	span_cache_free(p->cache);
 	free(p);
@@ -381,6 +405,16 @@ static void parts_reader_free(struct source_reader *base)
 	free(r);
 }
 
+/* True while the archive at the part's path is still the one opened. */
+static bool part_unchanged(const struct part *pt)
+{
+	struct stat st;
+	return stat(pt->path, &st) == 0 && st.st_dev == pt->st.st_dev &&
+	       st.st_ino == pt->st.st_ino && st.st_size == pt->st.st_size &&
+	       st.st_mtim.tv_sec == pt->st.st_mtim.tv_sec &&
+	       st.st_mtim.tv_nsec == pt->st.st_mtim.tv_nsec;
+}
+
 /* Splits path at its first component: the part it names (and *rest, the
  * path inside it), or NULL for the folder's. */
 static const struct part *route(const struct parts *p, const char *path, const char **rest)
@@ -455,6 +489,8 @@ static int parts_open_path(struct source *s, const char *path, struct source_fil
 	struct source *inner = pt ? pt->src : p->folder;
 	if (!inner || !*rest)
 		return -ENOENT;
+	if (pt && !part_unchanged(pt))
+		return -EIO; /* never bytes of an archive that was replaced or rewritten */
 	*f = (struct source_file){.fd = -1, .src = inner};
 	int rc = inner->ops->open_path(inner, rest, f);
 	if (rc != 0)

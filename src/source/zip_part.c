@@ -332,6 +332,8 @@ static int open_member(struct zip_part *z, const char *path, size_t len, struct 
 	f->facts =
 	    archive_part_member_facts(&z->part, m->size, m->mtime_ns, (uint64_t)(m - z->members));
 	f->passthrough = false;
+	f->crc_known = true;
+	f->crc = m->crc;
 	if (m->method == ZIP_METHOD_STORED) {
 		if (m->comp_size != m->size)
 			return -EIO;

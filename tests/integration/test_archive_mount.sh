@@ -153,5 +153,48 @@ else
 	bad "mount for parallel reads"
 fi
 
+# A part replaced under a running mount: its files fail to open with EIO,
+# never serve bytes of another archive; the other parts still serve.
+cp -r "$W/zip-infozip" "$W/swap"
+if mount_as swap "$W/swap"; then
+	mapfile -t files < <(find "$MNT/originals" -type f ! -name '*.meta' | LC_ALL=C sort)
+	in1=() in2=()
+	for f in "${files[@]}"; do
+		case $f in
+		*-001/*) in1+=("$f") ;;
+		*-002/*) in2+=("$f") ;;
+		esac
+	done
+	check "swap: a file of part 1 reads" cat "${in1[0]}"
+	# Rewritten in place with its layout intact: one byte of a stored JPEG changes.
+	victim=$(python3 - "$W"/swap/*-001.zip <<'EOF'
+import sys, zipfile
+path = sys.argv[1]
+info = next(i for i in zipfile.ZipFile(path).infolist()
+            if i.filename.lower().endswith(".jpg") and i.compress_type == zipfile.ZIP_STORED
+            and i.file_size > 100 and i.filename.isascii())
+with open(path, "r+b") as f:
+    f.seek(info.header_offset + 26)
+    skip = int.from_bytes(f.read(2), "little") + int.from_bytes(f.read(2), "little")
+    f.seek(info.header_offset + 30 + skip + info.compress_size // 2)
+    b = f.read(1)
+    f.seek(-1, 1)
+    f.write(bytes([b[0] ^ 0xFF]))
+print(info.filename)
+EOF
+)
+	check "swap: a member rewritten in place ($victim)" test -n "$victim"
+	victim=$(ls -d "$MNT"/originals/*-001)/$victim
+	if cat "$victim" >/dev/null 2>"$W/swap.err"; then
+		bad "swap: a file of a rewritten part still opens"
+	else
+		check "swap: the open fails with EIO" grep -q "Input/output error" "$W/swap.err"
+	fi
+	check "swap: the other parts still read" cat "${in2[0]}"
+	tfs_unmount
+else
+	bad "mount for the swap"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
