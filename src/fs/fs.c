@@ -23,6 +23,7 @@
 
 #include "fs/crc.h"
 #include "fs/passthrough.h"
+#include "fs/read_verify.h"
 #include "source/source.h"
 #include "store/store.h"
 #include "views/meta.h"
@@ -36,11 +37,13 @@
 #define FH_PASSTHROUGH UINT64_MAX
 
 /* A media open this daemon serves: the source file (its own descriptor, or
- * an archive's at a base offset, or a compressed member read by pread), and
- * whether the open must also be released from the passthrough table. */
+ * an archive's at a base offset, or a compressed member read by pread),
+ * whether the open must also be released from the passthrough table, and the
+ * check of a complete read against a known CRC-32. */
 struct media_open {
 	struct source_file f;
 	bool in_table;
+	struct read_verify verify;
 };
 
 struct conn {
@@ -416,6 +419,7 @@ static void release_media(struct fs *fs, fuse_ino_t ino, struct fuse_file_info *
 	if (m->in_table)
 		passthrough_release(fs->pt, ino);
 	source_close(&m->f);
+	read_verify_destroy(&m->verify);
 	free(m);
 }
 
@@ -454,6 +458,7 @@ static int choose_media_reads(struct fs *fs, fuse_ino_t ino, struct source_file 
 		return -ENOMEM;
 	}
 	*m = (struct media_open){.f = *f, .in_table = in_table};
+	read_verify_init(&m->verify, f->crc_known, f->crc, f->facts.size);
 	fi->fh = (uint64_t)(uintptr_t)m;
 	return 0;
 }
@@ -517,16 +522,23 @@ static void reply_slice(fuse_req_t req, const char *text, size_t len, size_t siz
 
 /* Bytes that sit in a file are spliced from it (an archive member's from
  * the archive, never past the member's end); a compressed member's are
- * inflated into a buffer. */
-static void read_media(fuse_req_t req, const struct source_file *f, size_t size, off_t off)
+ * inflated into a buffer, and so are the bytes of a read being checked
+ * against the file's known CRC-32 (fs/read_verify.h). */
+static void read_media(fuse_req_t req, struct media_open *m, size_t size, off_t off)
 {
-	if (off < 0 || (uint64_t)off >= f->facts.size) {
+	const struct source_file *f = &m->f;
+	if (read_verify_failed(&m->verify)) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	bool verify = off >= 0 && read_verify_wants(&m->verify, (uint64_t)off);
+	if (off < 0 || ((uint64_t)off >= f->facts.size && !verify)) {
 		fuse_reply_buf(req, NULL, 0);
 		return;
 	}
 	if (size > f->facts.size - (uint64_t)off)
 		size = (size_t)(f->facts.size - (uint64_t)off);
-	if (f->fd >= 0) {
+	if (f->fd >= 0 && !verify) {
 		struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
 		buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 		buf.buf[0].fd = f->fd;
@@ -536,6 +548,11 @@ static void read_media(fuse_req_t req, const struct source_file *f, size_t size,
 	}
 	char *buf = malloc(size ? size : 1);
 	ssize_t n = buf ? source_pread(f, buf, size, (uint64_t)off) : -ENOMEM;
+	if (n >= 0 && verify && read_verify_bytes(&m->verify, buf, (size_t)n, (uint64_t)off) != 0) {
+		fprintf(stderr, "takeoutfs: a read of an archive member does not match its CRC-32: "
+		                "the archive is damaged\n");
+		n = -EIO;
+	}
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else
@@ -553,7 +570,7 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			fuse_reply_err(req, EIO);
 			return;
 		}
-		read_media(req, &media_open_of(fi)->f, size, off);
+		read_media(req, media_open_of(fi), size, off);
 		return;
 	}
 	case INO_META: {
