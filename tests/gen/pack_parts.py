@@ -7,6 +7,7 @@ Usage: pack_parts.py SRC OUT FORMAT
   FORMAT  how to pack, each with the tool people's archives come from:
     zip-infozip     Info-ZIP zip: media stored (-n), sidecars deflated, directory entries
     zip64-infozip   Info-ZIP zip -fz: ZIP64 records and extra fields forced on every member
+    zip-deflated    Info-ZIP zip: every member deflated, media too
     zip-python      Python zipfile: members stored or deflated by turns, no directory entries,
                     DOS times only
     zip-stream      Info-ZIP zip reading from a pipe: every member has a data descriptor (bit 3)
@@ -46,9 +47,10 @@ def zip_python(part, dest):
             z.write(full, rel, compress_type=method)
 
 
-def infozip(part, dest, *flags):
-    subprocess.run(["zip", "-q", "-r", *flags, "-n", ":".join(MEDIA), os.path.abspath(dest), "."],
-                   cwd=part, check=True)
+def infozip(part, dest, *flags, store_media=True):
+    store = ["-n", ":".join(MEDIA)] if store_media else []
+    subprocess.run(["zip", "-q", "-r", *flags, *store, os.path.abspath(dest), "."], cwd=part,
+                   check=True)
 
 
 def zip_stream(part, dest):
@@ -95,6 +97,8 @@ def main():
             infozip(part, base + ".zip")
         elif fmt == "zip64-infozip":
             infozip(part, base + ".zip", "-fz")
+        elif fmt == "zip-deflated":
+            infozip(part, base + ".zip", store_media=False)
         elif fmt == "zip-python":
             zip_python(part, base + ".zip")
         elif fmt == "zip-stream":
