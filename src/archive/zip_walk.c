@@ -163,6 +163,9 @@ static int read_descriptor(struct zip_walk *w, struct zip_entry *e, uint64_t off
 		arc_note(&e->problem, ARC_BAD_CRC,
 		         "member '%s': CRC-32 %08x of its data, %08x in its descriptor", e->name,
 		         crc, zip_le32(d + at));
+	} else if (*len == 0 && (size_t)n < sizeof d) {
+		return arc_fail(&w->stop, ARC_TRUNCATED,
+		                "archive ends inside the data descriptor of '%s'", e->name);
 	} else if (*len == 0) {
 		return arc_fail(&w->stop, ARC_BAD_DESCRIPTOR,
 		                "member '%s': no data descriptor at %llu agrees with its data",
