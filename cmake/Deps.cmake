@@ -18,3 +18,10 @@ tfs_require(MAGIC libmagic libmagic-dev)
 tfs_require(SQLITE3 "sqlite3>=3.35" libsqlite3-dev)
 tfs_require(CJSON libcjson libcjson-dev)
 tfs_require(UTF8PROC libutf8proc libutf8proc-dev)
+
+# Programs only the tests run: the archive tests make zips with Info-ZIP zip.
+find_program(TFS_ZIP_PROGRAM zip)
+if(NOT TFS_ZIP_PROGRAM)
+  message(WARNING "the archive tests need Info-ZIP zip: install the Debian package 'zip' "
+                  "(or run 'make deps' as root)")
+endif()

@@ -5,6 +5,7 @@
 #ifndef TFS_TESTS_ARCHIVE_FIXTURES_H
 #define TFS_TESTS_ARCHIVE_FIXTURES_H
 
+#include <dirent.h>
 #include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "archive/zip.h"
 
 struct fx_buf {
 	uint8_t *p;
@@ -69,17 +72,6 @@ static inline struct fx_buf fx_read(const char *path)
 	return b;
 }
 
-/* read_at over a buffer (ctx is a struct fx_buf), with an optional cut. */
-static inline ssize_t fx_read_at(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	const struct fx_buf *b = ctx;
-	if (off >= b->len)
-		return 0;
-	size_t n = b->len - off < len ? (size_t)(b->len - off) : len;
-	memcpy(buf, b->p + off, n);
-	return (ssize_t)n;
-}
-
 #define FX_MAX_FIELDS 12
 
 /* One listing line split on tabs (in place). */
@@ -123,6 +115,56 @@ static inline int fx_listing(const char *path, struct fx_line **lines, size_t *c
 	*lines = l;
 	*count = n;
 	return 0;
+}
+
+/* An archive and its reference listing, loaded. */
+struct fx_archive {
+	struct fx_buf a, text;
+	struct fx_line *lines;
+	size_t count;
+};
+
+/* Loads dir/name and dir/name.list. 0 or -1. */
+static inline int fx_load(const char *dir, const char *name, struct fx_archive *x)
+{
+	char path[1024], list[1100];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(list, sizeof list, "%s.list", path);
+	x->a = fx_read(path);
+	x->lines = NULL;
+	x->count = 0;
+	return x->a.p != NULL && fx_listing(list, &x->lines, &x->count, &x->text) == 0 ? 0 : -1;
+}
+
+static inline void fx_unload(struct fx_archive *x)
+{
+	free(x->lines);
+	free(x->text.p);
+	free(x->a.p);
+}
+
+/* Calls fn(dir, name, ctx) for every file of tmp/fx/kind ("zip", "tar")
+ * named *.kind. Returns how many. */
+static inline int fx_each(const char *tmp, const char *kind,
+                          void (*fn)(const char *dir, const char *name, void *ctx), void *ctx)
+{
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/fx/%s", tmp, kind);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+	size_t klen = strlen(kind);
+	while (d && (de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len <= klen + 1 || de->d_name[len - klen - 1] != '.' ||
+		    strcmp(de->d_name + len - klen, kind) != 0)
+			continue;
+		fn(dir, de->d_name, ctx);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
 }
 
 /* CRC-32 and length of the content of a stored (0) or deflated (8) member

@@ -72,6 +72,15 @@ int zip_end_read64(const uint8_t *rec, size_t len, uint64_t archive_size, struct
  * read_at returns the number of bytes read (short only at the end), or -1.
  * 0 or -1 with *p (also ARC_IO, ARC_NOMEM). */
 typedef ssize_t (*zip_read_at_fn)(void *ctx, void *buf, size_t len, uint64_t off);
+
+/* Bytes in memory (a mapped archive, a test's buffer) as a read_at source:
+ * pass zip_mem_read_at with a struct zip_mem as ctx. Never fails; short
+ * only at the end. */
+struct zip_mem {
+	const uint8_t *p;
+	size_t len;
+};
+ssize_t zip_mem_read_at(void *ctx, void *buf, size_t len, uint64_t off);
 int zip_end_locate(zip_read_at_fn read_at, void *ctx, uint64_t archive_size, struct zip_end *end,
                    struct arc_problem *p);
 

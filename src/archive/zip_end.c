@@ -4,6 +4,7 @@
  * Owns: the checks that the directory they point at lies inside the archive
  * and before the end records. Must not: read the directory itself. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "problem_set.h"
 #include "zip_format.h"
@@ -150,4 +151,14 @@ int zip_end_locate(zip_read_at_fn read_at, void *ctx, uint64_t archive_size, str
 			rc = zip_end_read64(rec, sizeof rec, archive_size, end, p);
 	}
 	return rc;
+}
+
+ssize_t zip_mem_read_at(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	const struct zip_mem *m = ctx;
+	if (off >= m->len)
+		return 0;
+	size_t n = m->len - off < len ? (size_t)(m->len - off) : len;
+	memcpy(buf, m->p + off, n);
+	return (ssize_t)n;
 }

@@ -8,30 +8,15 @@
 #include "archive/member_path.h"
 #include "archive/zip.h"
 
-struct mem {
-	const uint8_t *p;
-	size_t len;
-};
-
-static ssize_t mem_read_at(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	const struct mem *m = ctx;
-	if (off >= m->len)
-		return 0;
-	size_t n = m->len - off < len ? (size_t)(m->len - off) : len;
-	memcpy(buf, m->p + off, n);
-	return (ssize_t)n;
-}
-
 static struct zip_entry entry;
 static struct member_path path;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mem m = {data, size};
+	struct zip_mem m = {data, size};
 	struct zip_walk w;
 	struct arc_problem p;
-	if (zip_walk_begin(&w, mem_read_at, &m, size, &p) < 0) {
+	if (zip_walk_begin(&w, zip_mem_read_at, &m, size, &p) < 0) {
 		zip_walk_end(&w);
 		return 0;
 	}

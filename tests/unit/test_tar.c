@@ -5,8 +5,6 @@
  * the content's. Each stream is also cut at every block boundary: the parser
  * yields the members whose header is present and says whether the stream
  * could end there. */
-#include <dirent.h>
-
 #include "archive/tar.h"
 #include "archive_fixtures.h"
 #include "check.h"
@@ -107,15 +105,14 @@ static size_t feed(const struct fx_buf *a, size_t cut, const struct fx_line *lin
 	return n;
 }
 
-static void check_archive(const char *dir, const char *tname, struct seen *seen)
+static void check_archive(const char *dir, const char *tname, void *ctx)
 {
-	char path[1024], list[1100];
-	snprintf(path, sizeof path, "%s/%s", dir, tname);
-	snprintf(list, sizeof list, "%s.list", path);
-	struct fx_buf a = fx_read(path), text;
-	struct fx_line *lines = NULL;
-	size_t count = 0;
-	CHECK_INT(fx_listing(list, &lines, &count, &text), 0);
+	struct seen *seen = ctx;
+	struct fx_archive x;
+	CHECK_INT(fx_load(dir, tname, &x), 0);
+	struct fx_buf a = x.a;
+	struct fx_line *lines = x.lines;
+	size_t count = x.count;
 	enum tar_step step;
 	CHECK_INT(feed(&a, a.len, lines, count, tname, seen, &step), count);
 	CHECK_INT(step, TAR_END);
@@ -125,9 +122,7 @@ static void check_archive(const char *dir, const char *tname, struct seen *seen)
 			expect++;
 		CHECK_INT(feed(&a, cut, lines, count, tname, NULL, &step), expect);
 	}
-	free(lines);
-	free(text.p);
-	free(a.p);
+	fx_unload(&x);
 }
 
 int main(void)
@@ -136,21 +131,8 @@ int main(void)
 	CHECK(tmp != NULL);
 	if (tmp == NULL)
 		CHECK_DONE();
-	char dir[600];
-	snprintf(dir, sizeof dir, "%s/fx/tar", tmp);
-	DIR *d = opendir(dir);
-	struct dirent *de;
 	struct seen seen = {0};
-	int archives = 0;
-	while (d && (de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (len < 4 || strcmp(de->d_name + len - 4, ".tar") != 0)
-			continue;
-		check_archive(dir, de->d_name, &seen);
-		archives++;
-	}
-	if (d)
-		closedir(d);
+	int archives = fx_each(tmp, "tar", check_archive, &seen);
 	CHECK_INT(archives, 5);
 	CHECK(seen.long_names >= 4); /* ustar prefix, GNU 'L', PAX path */
 	CHECK(seen.long_links >= 3); /* GNU 'K', PAX linkpath */

@@ -71,19 +71,19 @@ static void check_entry(const struct fx_buf *a, const struct zip_end *end,
 	CHECK_INT(size, e->size);
 }
 
-static void check_archive(const char *dir, const char *zname, struct seen *seen)
+static void check_archive(const char *dir, const char *zname, void *ctx)
 {
-	char path[1024], list[1100];
-	snprintf(path, sizeof path, "%s/%s", dir, zname);
-	snprintf(list, sizeof list, "%s.list", path);
-	struct fx_buf a = fx_read(path), text;
-	struct fx_line *lines = NULL;
-	size_t count = 0;
-	CHECK(a.p != NULL);
-	CHECK_INT(fx_listing(list, &lines, &count, &text), 0);
+	struct seen *seen = ctx;
+	struct fx_archive x;
+	CHECK_INT(fx_load(dir, zname, &x), 0);
+	struct fx_buf a = x.a;
+	struct fx_line *lines = x.lines;
+	size_t count = x.count;
 	struct zip_end end;
 	struct arc_problem p;
-	CHECK_MSG(zip_end_locate(fx_read_at, &a, a.len, &end, &p) == 0, "%s: %s", zname, p.msg);
+	CHECK_MSG(zip_end_locate(zip_mem_read_at, &(struct zip_mem){a.p, a.len}, a.len, &end, &p) ==
+	              0,
+	          "%s: %s", zname, p.msg);
 	CHECK_INT(end.entries, count);
 	CHECK_INT(end.trailing, 0);
 	seen->zip64_end += end.zip64;
@@ -108,9 +108,7 @@ static void check_archive(const char *dir, const char *zname, struct seen *seen)
 	CHECK_INT(zip_spans_mark_overlaps(spans, n < count ? n : count), 0);
 	free(spans);
 	free(e);
-	free(lines);
-	free(text.p);
-	free(a.p);
+	fx_unload(&x);
 }
 
 int main(void)
@@ -119,21 +117,8 @@ int main(void)
 	CHECK(tmp != NULL);
 	if (tmp == NULL)
 		CHECK_DONE();
-	char dir[600];
-	snprintf(dir, sizeof dir, "%s/fx/zip", tmp);
-	DIR *d = opendir(dir);
-	struct dirent *de;
 	struct seen seen = {0};
-	int archives = 0;
-	while (d && (de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (len < 4 || strcmp(de->d_name + len - 4, ".zip") != 0)
-			continue;
-		check_archive(dir, de->d_name, &seen);
-		archives++;
-	}
-	if (d)
-		closedir(d);
+	int archives = fx_each(tmp, "zip", check_archive, &seen);
 	CHECK_INT(archives, 11);
 	/* Each feature the fixtures are made for was met. */
 	CHECK_INT(seen.zip64_end, 1);  /* py_many: 70,000 entries */

@@ -160,8 +160,8 @@ static struct arc_problem prob;
 
 static int locate(struct zb *z)
 {
-	struct fx_buf b = {z->p, z->len};
-	return zip_end_locate(fx_read_at, &b, z->len, &end, &prob);
+	struct zip_mem b = {z->p, z->len};
+	return zip_end_locate(zip_mem_read_at, &b, z->len, &end, &prob);
 }
 
 static void test_member_problems(void)
@@ -240,9 +240,9 @@ static void test_member_problems(void)
 		CHECK_INT(spans[i].overlaps, spans[i].index == 7 || spans[i].index == 9);
 
 	/* The walk sees the same members from their local headers. */
-	struct fx_buf b = {z.p, z.len};
+	struct zip_mem b = {z.p, z.len};
 	struct zip_walk w;
-	CHECK_INT(zip_walk_begin(&w, fx_read_at, &b, z.len, &prob), 0);
+	CHECK_INT(zip_walk_begin(&w, zip_mem_read_at, &b, z.len, &prob), 0);
 	enum arc_code walk_want[] = {
 	    ARC_OK, ARC_OK, ARC_NAME_NUL, ARC_ENCRYPTED, ARC_UNSUPPORTED_METHOD,
 	    ARC_OK, ARC_OK, ARC_OK,       ARC_OK};
@@ -410,10 +410,10 @@ static void test_zip64(void)
 static void expect_walk(struct zb *z, const char *const *names, const enum arc_code *codes, int rc,
                         enum arc_code stop, uint64_t max_size)
 {
-	struct fx_buf b = {z->p, z->len};
+	struct zip_mem b = {z->p, z->len};
 	struct zip_walk w;
 	static struct zip_entry e;
-	CHECK_INT(zip_walk_begin(&w, fx_read_at, &b, z->len, &prob), 0);
+	CHECK_INT(zip_walk_begin(&w, zip_mem_read_at, &b, z->len, &prob), 0);
 	if (max_size)
 		w.max_member_size = max_size;
 	size_t k = 0;

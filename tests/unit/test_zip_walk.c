@@ -4,8 +4,6 @@
  * in order, each with the name, CRC-32, sizes and data offset zipfile
  * reports (and the bytes there must be the content), then stop: at the
  * central directory for a whole archive, with ARC_TRUNCATED for a cut one. */
-#include <dirent.h>
-
 #include "archive/zip.h"
 #include "archive_fixtures.h"
 #include "check.h"
@@ -23,11 +21,11 @@ static int walked_members, walked_descriptors;
 static void walk_cut(const struct fx_buf *whole, uint64_t cut, const struct member *m, size_t count,
                      uint64_t cd_offset, const char *zname)
 {
-	struct fx_buf a = {whole->p, (size_t)cut};
+	struct zip_mem a = {whole->p, (size_t)cut};
 	struct zip_walk w;
 	struct arc_problem p;
 	struct zip_entry *e = malloc(sizeof *e);
-	CHECK_INT(zip_walk_begin(&w, fx_read_at, &a, cut, &p), 0);
+	CHECK_INT(zip_walk_begin(&w, zip_mem_read_at, &a, cut, &p), 0);
 	size_t n = 0;
 	int rc;
 	while ((rc = zip_walk_next(&w, e)) == 1) {
@@ -70,18 +68,18 @@ static void walk_cut(const struct fx_buf *whole, uint64_t cut, const struct memb
 	free(e);
 }
 
-static void check_archive(const char *dir, const char *zname)
+static void check_archive(const char *dir, const char *zname, void *ctx)
 {
-	char path[1024], list[1100];
-	snprintf(path, sizeof path, "%s/%s", dir, zname);
-	snprintf(list, sizeof list, "%s.list", path);
-	struct fx_buf a = fx_read(path), text;
-	struct fx_line *lines = NULL;
-	size_t count = 0;
-	CHECK_INT(fx_listing(list, &lines, &count, &text), 0);
+	(void)ctx;
+	struct fx_archive x;
+	CHECK_INT(fx_load(dir, zname, &x), 0);
+	struct fx_buf a = x.a;
+	struct fx_line *lines = x.lines;
+	size_t count = x.count;
 	struct zip_end end;
 	struct arc_problem p;
-	CHECK_INT(zip_end_locate(fx_read_at, &a, a.len, &end, &p), 0);
+	CHECK_INT(zip_end_locate(zip_mem_read_at, &(struct zip_mem){a.p, a.len}, a.len, &end, &p),
+	          0);
 	struct member *m = calloc(count, sizeof *m);
 	for (size_t i = 0; i < count; i++) {
 		m[i].name = lines[i].f[0];
@@ -118,9 +116,7 @@ static void check_archive(const char *dir, const char *zname)
 		walk_cut(&a, m[i].offset + 40, m, count, end.cd_offset, zname);
 	}
 	free(m);
-	free(lines);
-	free(text.p);
-	free(a.p);
+	fx_unload(&x);
 }
 
 int main(void)
@@ -129,20 +125,7 @@ int main(void)
 	CHECK(tmp != NULL);
 	if (tmp == NULL)
 		CHECK_DONE();
-	char dir[600];
-	snprintf(dir, sizeof dir, "%s/fx/zip", tmp);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int archives = 0;
-	while (d && (de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (len < 4 || strcmp(de->d_name + len - 4, ".zip") != 0)
-			continue;
-		check_archive(dir, de->d_name);
-		archives++;
-	}
-	if (d)
-		closedir(d);
+	int archives = fx_each(tmp, "zip", check_archive, NULL);
 	CHECK_INT(archives, 11);
 	CHECK(walked_descriptors >= 100); /* the bit-3 members, whole and cut */
 	printf("%d members walked (%d with descriptors)\n", walked_members, walked_descriptors);
