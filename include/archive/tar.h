@@ -64,10 +64,9 @@ struct tar_parser {
 	uint64_t offset; /* stream offset of the next block expected */
 	/* An extension record being gathered (typeflag L, K, x or g). */
 	char ext_type;
-	uint64_t ext_left;   /* bytes of its data still to come */
-	uint64_t ext_header; /* offset of its header block */
-	bool ext_oversize;   /* more than TAR_EXT_MAX: consumed, not kept */
-	char *ext;           /* its data so far */
+	uint64_t ext_left; /* bytes of its data still to come */
+	bool ext_oversize; /* more than TAR_EXT_MAX: consumed, not kept */
+	char *ext;         /* its data so far */
 	size_t ext_len, ext_cap;
 	/* What the extensions say about the next member. */
 	char *long_name, *long_link; /* GNU L, K */

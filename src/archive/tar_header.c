@@ -335,7 +335,6 @@ enum tar_step tar_parser_feed(struct tar_parser *tp, const uint8_t block[TAR_BLO
 		tp->ext_type = flag;
 		tp->ext_left = (uint64_t)size;
 		tp->ext_len = 0;
-		tp->ext_header = off;
 		tp->ext_oversize = (uint64_t)size > TAR_EXT_MAX;
 		if (size == 0 && apply_extension(tp) < 0) {
 			arc_fail(p, ARC_NOMEM, "out of memory");

@@ -35,11 +35,13 @@ int zip_local_parse(const uint8_t *buf, size_t len, uint64_t header_offset, stru
 		const uint8_t *d;
 		size_t n;
 		l->name = buf + ZIP_LOCAL_HEADER_SIZE;
-		l->zip64 = zip_extra_find(extra, l->extra_len, ZIP_EXTRA_ZIP64, &d, &n);
 		struct arc_problem ignored = {0};
-		/* Sizes only matter here without a directory (the walk); there a
-		 * missing ZIP64 extra leaves 0xFFFFFFFF, which the walk refuses. */
-		zip_apply_zip64(extra, l->extra_len, &l->size, &l->comp_size, NULL, &ignored);
+		/* Sizes only matter here without a directory (the walk): there a
+		 * missing or short ZIP64 extra leaves 0xFFFFFFFF and zip64 false,
+		 * which the walk refuses. */
+		l->zip64 = zip_extra_find(extra, l->extra_len, ZIP_EXTRA_ZIP64, &d, &n) &&
+		           zip_apply_zip64(extra, l->extra_len, &l->size, &l->comp_size, NULL,
+		                           &ignored) == 0;
 	}
 	return 0;
 }

@@ -164,6 +164,28 @@ static int locate(struct zb *z)
 	return zip_end_locate(zip_mem_read_at, &b, z->len, &end, &prob);
 }
 
+/* z := member m, `headers` directory headers for it (with overrides o), and
+ * an end record claiming `entries` with the given directory offset (0: the
+ * real one). Returns the directory's offset. */
+static uint64_t single(struct zb *z, struct zm *m, const struct cdo *o, int headers,
+                       uint16_t entries, uint64_t cd_claimed)
+{
+	z->len = 0;
+	add_member(z, m);
+	uint64_t cd = z->len;
+	for (int i = 0; i < headers; i++)
+		add_central(z, m, o);
+	add_eocd(z, entries, cd_claimed ? cd_claimed : cd, z->len - cd, 0);
+	return cd;
+}
+
+/* Locates z's directory and starts iterating it. */
+static void iterate(struct zb *z, struct zip_cd_iter *it)
+{
+	CHECK_INT(locate(z), 0);
+	zip_cd_begin(it, z->p + end.cd_offset, (size_t)end.cd_size, &end);
+}
+
 static void test_member_problems(void)
 {
 	static struct zb z;
@@ -287,37 +309,23 @@ static void test_end_records(void)
 	CHECK_INT(end.cd_offset, cd);
 	CHECK_INT(end.trailing, 0);
 	/* Trailing bytes after the record. */
-	z.len = 0;
-	add_member(&z, &m);
-	add_central(&z, &m, NULL);
-	add_eocd(&z, 1, cd, z.len - cd, 0);
+	single(&z, &m, NULL, 1, 1, 0);
 	put(&z, "junk", 4);
 	CHECK_INT(locate(&z), 0);
 	CHECK_INT(end.trailing, 4);
 	/* A directory offset past the end record. */
-	z.len = 0;
-	add_member(&z, &m);
-	add_central(&z, &m, NULL);
-	add_eocd(&z, 1, 0x7FFFFFF0, z.len - cd, 0);
+	single(&z, &m, NULL, 1, 1, 0x7FFFFFF0);
 	CHECK_INT(locate(&z), -1);
 	CHECK_INT(prob.code, ARC_BAD_END);
 	/* More entries claimed than the directory can hold. */
-	z.len = 0;
-	add_member(&z, &m);
-	add_central(&z, &m, NULL);
-	add_eocd(&z, 2, cd, z.len - cd, 0);
+	single(&z, &m, NULL, 1, 2, 0);
 	CHECK_INT(locate(&z), -1);
 	CHECK_INT(prob.code, ARC_BAD_END);
 	/* A count that lies the other way: 1 claimed, 2 present. */
-	z.len = 0;
-	add_member(&z, &m);
-	add_central(&z, &m, NULL);
-	add_central(&z, &m, NULL);
-	add_eocd(&z, 1, cd, z.len - cd, 0);
-	CHECK_INT(locate(&z), 0);
+	single(&z, &m, NULL, 2, 1, 0);
 	struct zip_cd_iter it;
 	static struct zip_entry e;
-	zip_cd_begin(&it, z.p + end.cd_offset, (size_t)end.cd_size, &end);
+	iterate(&z, &it);
 	CHECK_INT(zip_cd_next(&it, &e, &prob), 1);
 	CHECK_INT(zip_cd_next(&it, &e, &prob), 1);
 	CHECK_INT(zip_cd_next(&it, &e, &prob), -1);
@@ -329,14 +337,11 @@ static void test_end_records(void)
 	CHECK_INT(zip_cd_next(&it, &e, &prob), -1);
 	CHECK_INT(prob.code, ARC_TRUNCATED);
 	z.p[cd] = 'X';
-	zip_cd_begin(&it, z.p + end.cd_offset, (size_t)end.cd_size, &end);
+	iterate(&z, &it);
 	CHECK_INT(zip_cd_next(&it, &e, &prob), -1);
 	CHECK_INT(prob.code, ARC_BAD_SIGNATURE);
 	/* Several disks. */
-	z.len = 0;
-	add_member(&z, &m);
-	add_central(&z, &m, NULL);
-	add_eocd(&z, 1, cd, z.len - cd, 0);
+	single(&z, &m, NULL, 1, 1, 0);
 	z.p[z.len - 22 + 4] = 1;
 	CHECK_INT(locate(&z), -1);
 	CHECK_INT(prob.code, ARC_MULTIDISK);
@@ -393,15 +398,11 @@ static void test_zip64(void)
 	CHECK_INT(locate(&z), -1);
 	CHECK_INT(prob.code, ARC_BAD_END);
 	/* Sizes of 0xFFFFFFFF without a ZIP64 extra. */
-	z.len = 0;
-	add_member(&z, &m);
 	struct cdo sat = {.set_comp = 1, .comp = 0xFFFFFFFFu};
-	add_central(&z, &m, &sat);
-	add_eocd(&z, 1, cd, z.len - cd, 0);
-	CHECK_INT(locate(&z), 0);
+	single(&z, &m, &sat, 1, 1, 0);
 	struct zip_cd_iter it;
 	static struct zip_entry e;
-	zip_cd_begin(&it, z.p + end.cd_offset, (size_t)end.cd_size, &end);
+	iterate(&z, &it);
 	CHECK_INT(zip_cd_next(&it, &e, &prob), 1);
 	CHECK_INT(e.problem.code, ARC_BAD_EXTRA);
 }
