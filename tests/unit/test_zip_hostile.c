@@ -118,6 +118,10 @@ struct cdo {
 	uint32_t comp;
 	int set_method;
 	uint16_t method;
+	int set_size;
+	uint32_t size;
+	const uint8_t *extra;
+	uint16_t extra_len;
 };
 
 static void add_central(struct zb *z, const struct zm *m, const struct cdo *o)
@@ -131,15 +135,17 @@ static void add_central(struct zb *z, const struct zm *m, const struct cdo *o)
 	put16(z, 0x5721);
 	put32(z, m->crc);
 	put32(z, o && o->set_comp ? o->comp : (uint32_t)m->comp);
-	put32(z, (uint32_t)m->size);
+	put32(z, o && o->set_size ? o->size : (uint32_t)m->size);
 	put16(z, (uint16_t)name_len(m));
-	put16(z, 0);
+	put16(z, o ? o->extra_len : 0);
 	put16(z, 0);
 	put16(z, 0);
 	put16(z, 0);
 	put32(z, 0100644u << 16);
 	put32(z, o && o->set_offset ? o->offset : (uint32_t)m->offset);
 	put(z, m->name, name_len(m));
+	if (o && o->extra_len)
+		put(z, o->extra, o->extra_len);
 }
 
 static void add_eocd(struct zb *z, uint16_t entries, uint64_t cd_off, uint64_t cd_size,
@@ -398,6 +404,52 @@ static void test_zip64(void)
 	CHECK_INT(locate(&z), -1);
 	CHECK_INT(prob.code, ARC_BAD_END);
 	/* Sizes of 0xFFFFFFFF without a ZIP64 extra. */
+	/* The ZIP64 extra holds only the overflowed fields, in their order. */
+	struct zb x = {0};
+	struct zm big = {.name = "b", .content = "0123456789"};
+	z.len = 0;
+	put(&z, "0123456789abcdef", 16); /* the member starts at 16 */
+	add_member(&z, &big);
+	put16(&x, 0x0001);
+	put16(&x, 8);
+	put64(&x, 16);
+	struct cdo offset_only = {
+	    .set_offset = 1, .offset = 0xFFFFFFFFu, .extra = x.p, .extra_len = (uint16_t)x.len};
+	uint64_t cd2 = z.len;
+	add_central(&z, &big, &offset_only);
+	x.len = 0;
+	put16(&x, 0x0001);
+	put16(&x, 16);
+	put64(&x, 10); /* uncompressed size, then (no compressed size) the offset */
+	put64(&x, 16);
+	struct cdo size_offset = {.set_offset = 1,
+	                          .offset = 0xFFFFFFFFu,
+	                          .set_size = 1,
+	                          .size = 0xFFFFFFFFu,
+	                          .extra = x.p,
+	                          .extra_len = (uint16_t)x.len};
+	add_central(&z, &big, &size_offset);
+	struct cdo short_extra = size_offset;
+	short_extra.extra_len = 12;
+	x.p[2] = 8; /* the record says 8 bytes: one field for two */
+	add_central(&z, &big, &short_extra);
+	add_eocd(&z, 3, cd2, z.len - cd2, 0);
+	struct zip_cd_iter it2;
+	static struct zip_entry e2;
+	iterate(&z, &it2);
+	CHECK_INT(zip_cd_next(&it2, &e2, &prob), 1);
+	CHECK_INT(e2.problem.code, ARC_OK);
+	CHECK_INT(e2.local_offset, 16);
+	CHECK_INT(e2.size, 10);
+	CHECK_INT(zip_cd_next(&it2, &e2, &prob), 1);
+	CHECK_INT(e2.problem.code, ARC_OK);
+	CHECK_INT(e2.local_offset, 16);
+	CHECK_INT(e2.size, 10);
+	CHECK_INT(e2.comp_size, 10);
+	CHECK_INT(zip_cd_next(&it2, &e2, &prob), 1);
+	CHECK_INT(e2.problem.code, ARC_BAD_EXTRA);
+	CHECK_INT(zip_cd_next(&it2, &e2, &prob), 0);
+
 	struct cdo sat = {.set_comp = 1, .comp = 0xFFFFFFFFu};
 	single(&z, &m, &sat, 1, 1, 0);
 	struct zip_cd_iter it;
