@@ -67,10 +67,8 @@ int zip_end_find(const uint8_t *tail, size_t len, uint64_t archive_size, struct 
 int zip_end_read64(const uint8_t *rec, size_t len, uint64_t archive_size, struct zip_end *end,
                    struct arc_problem *p);
 
-/* Reads the tail and, when needed, the ZIP64 record through read_at, and
- * calls the two functions above: the usual way to locate the directory.
- * read_at returns the number of bytes read (short only at the end), or -1.
- * 0 or -1 with *p (also ARC_IO, ARC_NOMEM). */
+/* Reads up to len bytes at archive offset off into buf: the number read
+ * (short only at the end of the archive), or -1 on an error. */
 typedef ssize_t (*zip_read_at_fn)(void *ctx, void *buf, size_t len, uint64_t off);
 
 /* Bytes in memory (a mapped archive, a test's buffer) as a read_at source:
@@ -81,6 +79,10 @@ struct zip_mem {
 	size_t len;
 };
 ssize_t zip_mem_read_at(void *ctx, void *buf, size_t len, uint64_t off);
+
+/* Reads the tail and, when needed, the ZIP64 record through read_at, and
+ * calls the two functions above: the usual way to locate the directory.
+ * 0 or -1 with *p (also ARC_IO, ARC_NOMEM). */
 int zip_end_locate(zip_read_at_fn read_at, void *ctx, uint64_t archive_size, struct zip_end *end,
                    struct arc_problem *p);
 
@@ -163,7 +165,7 @@ struct zip_local {
 	uint16_t version_needed, flags, method;
 	uint32_t crc32;           /* 0 when flags has ZIP_FLAG_DESCRIPTOR */
 	uint64_t comp_size, size; /* likewise; ZIP64 applied */
-	bool zip64;               /* a ZIP64 extra was present */
+	bool zip64;               /* a complete ZIP64 extra was present (and applied) */
 	const uint8_t *name;      /* inside the buffer given, NULL when not in it */
 	size_t name_len, extra_len;
 	uint64_t data_offset; /* the member's first data byte */
@@ -224,8 +226,12 @@ int zip_walk_begin(struct zip_walk *w, zip_read_at_fn read_at, void *ctx, uint64
  * a central directory or end record signature (w->stop is ARC_OK), -1 when it
  * stopped at damage or at the end of the data (w->stop says where and why:
  * ARC_TRUNCATED, ARC_BAD_SIGNATURE, ARC_BAD_DATA, ARC_BAD_DESCRIPTOR,
- * ARC_TOO_BIG, ARC_ENCRYPTED or ARC_UNSUPPORTED_METHOD with a descriptor,
- * ARC_IO, ARC_NOMEM). After 0 or -1, further calls return the same. */
+ * ARC_TOO_BIG, ARC_BAD_EXTRA, ARC_ENCRYPTED or ARC_UNSUPPORTED_METHOD with a
+ * descriptor, ARC_IO, ARC_NOMEM). After 0 or -1, further calls return the
+ * same. Local headers carry no attributes: a walked entry has version_made_by,
+ * external_attr and unix_mode 0, is_symlink false (a symlink member shows as
+ * a small file holding its target: the caller may refuse what it cannot
+ * tell apart), and is_dir only from a trailing '/'. */
 int zip_walk_next(struct zip_walk *w, struct zip_entry *e);
 
 /* Frees what zip_walk_begin allocated. Safe after a failed begin. */
