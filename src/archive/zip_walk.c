@@ -36,9 +36,12 @@ int zip_walk_begin(struct zip_walk *w, zip_read_at_fn read_at, void *ctx, uint64
 	                       .max_member_size = ZIP_WALK_DEFAULT_MAX};
 	arc_problem_clear(&w->stop);
 	arc_problem_clear(p);
-	w->buf = calloc(1, sizeof *w->buf);
+	/* Not zeroed: the buffers are written before they are read. */
+	w->buf = malloc(sizeof *w->buf);
 	if (w->buf == NULL)
 		return arc_fail(p, ARC_NOMEM, "out of memory");
+	w->buf->zs = (z_stream){0};
+	w->buf->zs_ready = false;
 	if (inflateInit2(&w->buf->zs, -MAX_WBITS) != Z_OK)
 		return arc_fail(p, ARC_NOMEM, "zlib inflater could not start");
 	w->buf->zs_ready = true;
