@@ -19,3 +19,10 @@ tfs_require(SQLITE3 "sqlite3>=3.35" libsqlite3-dev)
 tfs_require(CJSON libcjson libcjson-dev)
 tfs_require(UTF8PROC libutf8proc libutf8proc-dev)
 tfs_require(ISAL libisal libisal-dev)
+
+# Programs only the tests run: the archive tests make zips with Info-ZIP zip.
+find_program(TFS_ZIP_PROGRAM zip)
+if(NOT TFS_ZIP_PROGRAM)
+  message(WARNING "the archive tests need Info-ZIP zip: install the Debian package 'zip' "
+                  "(or run 'make deps' as root)")
+endif()
