@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #define PASS_IN_CHUNK  (1u << 20)
 #define PASS_OUT_CHUNK (1u << 20)
@@ -26,11 +27,15 @@ struct inflate_pass {
 	int err;
 	const char *problem;
 	int eof;
-	uint64_t total;      /* bytes output */
-	uint32_t crc;        /* of all output */
-	uint32_t member_crc; /* of the current gzip member */
+	uint64_t total; /* bytes output */
+	/* The CRC-32 is computed once, for the span since the last point; a
+	 * span never crosses a member (every member starts with a point), and
+	 * the member's and the stream's CRCs are combined from spans. */
+	uint32_t span_crc;
+	uint64_t span_out;
+	uint32_t crc_before;        /* of all output before the span */
+	uint32_t member_crc_before; /* of the member's output before the span */
 	uint64_t member_out;
-	uint32_t span_crc; /* of the output since the last point */
 	uint64_t next_point;
 	int forced; /* the decoder was told to stop after this block */
 	uint32_t members;
@@ -38,6 +43,16 @@ struct inflate_pass {
 	struct inflate_index *idx;
 	unsigned char *pack, *level_buf;
 };
+
+static uint32_t member_crc(const struct inflate_pass *p)
+{
+	return (uint32_t)crc32_combine64(p->member_crc_before, p->span_crc, (z_off64_t)p->span_out);
+}
+
+static uint32_t stream_crc(const struct inflate_pass *p)
+{
+	return (uint32_t)crc32_combine64(p->crc_before, p->span_crc, (z_off64_t)p->span_out);
+}
 
 static int fail(struct inflate_pass *p, int err, const char *why)
 {
@@ -58,7 +73,11 @@ static int record_point(struct inflate_pass *p, uint64_t bit, const unsigned cha
 		t->points[t->npoints - 1].span_crc = p->span_crc;
 	if (inflate_table_add(t, bit, p->total, p->pack, (uint32_t)stored, (uint32_t)wlen))
 		return fail(p, -ENOMEM, "out of memory");
+	p->crc_before =
+	    (uint32_t)crc32_combine64(p->crc_before, p->span_crc, (z_off64_t)p->span_out);
+	p->member_crc_before = member_crc(p);
 	p->span_crc = 0;
+	p->span_out = 0;
 	p->next_point = p->total + p->cfg.spacing;
 	return 0;
 }
@@ -73,7 +92,7 @@ static int record_point_here(struct inflate_pass *p)
 static void start_deflate(struct inflate_pass *p)
 {
 	engine_start(&p->e, 0, NULL, 0);
-	p->member_crc = 0;
+	p->member_crc_before = 0;
 	p->member_out = 0;
 	p->forced = 0;
 	p->state = PS_DEFLATE;
@@ -88,9 +107,8 @@ static int deliver(struct inflate_pass *p, const unsigned char *out, size_t n)
 		over = 1;
 	}
 	if (n) {
-		p->crc = engine_crc32(p->crc, out, n);
 		p->span_crc = engine_crc32(p->span_crc, out, n);
-		p->member_crc = engine_crc32(p->member_crc, out, n);
+		p->span_out += n;
 		p->total += n;
 		p->member_out += n;
 		if (p->cfg.sink && p->cfg.sink(p->cfg.sink_ctx, out, n))
@@ -200,7 +218,7 @@ static int step_trailer(struct inflate_pass *p)
 	if (engine_input_unread(e) < GZIP_TRAILER_SIZE)
 		return p->eof ? fail(p, -EIO, "truncated gzip trailer") : 0;
 	const char *why = NULL;
-	if (gzip_trailer_check(e->in + e->in_pos, p->member_crc, p->member_out, &why))
+	if (gzip_trailer_check(e->in + e->in_pos, member_crc(p), p->member_out, &why))
 		return fail(p, -EIO, why);
 	e->in_pos += GZIP_TRAILER_SIZE;
 	p->members++;
@@ -326,7 +344,7 @@ int inflate_pass_end(struct inflate_pass *p)
 	while (t->npoints > 1 && t->points[t->npoints - 1].out == p->total)
 		t->windows_len = t->points[--t->npoints].window_at;
 	t->out_size = p->total;
-	t->crc = p->crc;
+	t->crc = stream_crc(p);
 	t->comp_size = p->comp_used;
 	return 0;
 }
@@ -366,7 +384,7 @@ const char *inflate_pass_problem(const struct inflate_pass *p)
 void inflate_pass_result(const struct inflate_pass *p, struct inflate_pass_result *r)
 {
 	r->out_size = p->total;
-	r->crc = p->crc;
+	r->crc = stream_crc(p);
 	r->members = p->members;
 	r->comp_used = p->comp_used;
 	r->trailing = p->trailing;
