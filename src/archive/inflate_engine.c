@@ -64,7 +64,8 @@ void engine_input_added(struct engine *e, size_t n)
 void engine_start(struct engine *e, unsigned skip_bits, const unsigned char *window, size_t wlen)
 {
 	assert(wlen <= ENGINE_WINDOW && skip_bits < 8);
-	memmove(e->out + ENGINE_WINDOW - wlen, window, wlen);
+	if (wlen)
+		memmove(e->out + ENGINE_WINDOW - wlen, window, wlen);
 	e->out_pos = ENGINE_WINDOW;
 	e->hist = wlen;
 	isal_inflate_reset(&e->st);
@@ -187,6 +188,8 @@ size_t engine_pack_window(const unsigned char *src, size_t len, unsigned char *d
 
 int engine_unpack_window(const unsigned char *src, size_t zlen, unsigned char *dst, size_t len)
 {
+	if (len == 0)
+		return zlen == 0 ? 0 : -1;
 	if (zlen == len) {
 		memcpy(dst, src, len);
 		return 0;
