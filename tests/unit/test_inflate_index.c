@@ -332,6 +332,36 @@ static struct mem zip_member_data(const struct mem *zip)
 	return m;
 }
 
+/* igzip -0 writes one block for the whole stream: one span of 72 MiB, more
+ * than a reader keeps, so each read inflates it through and checks it. */
+static void huge_block(const struct mem *text)
+{
+	run("for i in 1 2 3 4 5 6 7 8 9 10 11 12; do cat text.bin; done | igzip -0 -c > huge.gz");
+	struct mem c = load("huge.gz");
+	struct inflate_pass_config cfg = {INFLATE_GZIP, SPACING, UINT64_MAX, NULL, NULL};
+	struct inflate_pass *p = inflate_pass_new(&cfg);
+	CHECK_INT(inflate_pass_run(p, mem_read_at, &c, c.n), 0);
+	struct inflate_index *idx = inflate_pass_take_index(p);
+	inflate_pass_free(p);
+	struct inflate_index_info info;
+	inflate_index_info(idx, &info);
+	CHECK_INT(info.out_size, 12 * text->n);
+	CHECK(info.max_span > (64u << 20));
+	struct inflate_reader *r = inflate_reader_new(idx, mem_read_at, &c, NULL, 0);
+	unsigned char buf[1000];
+	int bad = 0;
+	for (int k = 0; k < 3; k++) {
+		uint64_t off = (next_rand() % 12) * text->n + next_rand() % (text->n - sizeof buf);
+		ssize_t got = inflate_reader_read(r, buf, sizeof buf, off);
+		bad += got != (ssize_t)sizeof buf ||
+		       memcmp(buf, text->p + off % text->n, sizeof buf) != 0;
+	}
+	CHECK_INT(bad, 0);
+	inflate_reader_free(r);
+	inflate_index_free(idx);
+	free(c.p);
+}
+
 static const char *PY_MAKE =
     "import zlib, gzip, sys, struct\n"
     "text = open('text.bin','rb').read()\n"
@@ -424,6 +454,15 @@ static void real_tool_streams(const struct mem *text, const struct mem *photo)
 		free(c.p);
 	} else {
 		fprintf(stderr, "  (pigz not installed: skipped)\n");
+	}
+	if (have("igzip")) {
+		run("igzip -c -1 text.bin > igzip1.gz");
+		struct mem c = load("igzip1.gz");
+		check_stream("igzip1.gz", INFLATE_GZIP, &c, text, 1);
+		free(c.p);
+		huge_block(text);
+	} else {
+		fprintf(stderr, "  (igzip not installed: skipped)\n");
 	}
 }
 
