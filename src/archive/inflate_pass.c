@@ -188,11 +188,15 @@ static int step_header(struct inflate_pass *p)
 	struct engine *e = &p->e;
 	size_t n = engine_input_unread(e);
 	const unsigned char *at = e->in + e->in_pos;
-	if (p->members > 0 && (n == 0 || (n == 1 && p->eof) || (n >= 2 && !gzip_magic_at(at, n)))) {
-		if (n == 0 && !p->eof)
+	if (p->members > 0) {
+		/* After a member: another one, or the end; anything else is
+		 * trailing data, not ours. */
+		if (n < 2 && !p->eof && (n == 0 || at[0] == 0x1f))
 			return 0;
-		p->state = PS_DONE; /* what follows the last member is not ours */
-		return 1;
+		if (n < 2 || !gzip_magic_at(at, n)) {
+			p->state = PS_DONE;
+			return 1;
+		}
 	}
 	const char *why = NULL;
 	long h = gzip_header_length(at, n, &why);
@@ -331,6 +335,8 @@ int inflate_pass_feed(struct inflate_pass *p, const void *buf, size_t len)
 
 int inflate_pass_end(struct inflate_pass *p)
 {
+	if (p->eof && p->state == PS_DONE)
+		return 0; /* already ended */
 	p->eof = 1;
 	int rc = process(p);
 	if (rc < 0)

@@ -522,6 +522,19 @@ static void failures(const struct mem *text)
 	CHECK_INT(res.comp_used, gz.n);
 	inflate_pass_free(p);
 	free(junk.p);
+	/* One stray byte, alone in its feed() call, or a lone 0x1f at the end. */
+	const char *strays[] = {"J", "\x1f"};
+	for (int i = 0; i < 2; i++) {
+		p = inflate_pass_new(&cfg);
+		CHECK_INT(inflate_pass_feed(p, gz.p, gz.n), 0);
+		CHECK_INT(inflate_pass_feed(p, strays[i], 1), 0);
+		CHECK_INT(inflate_pass_end(p), 0);
+		CHECK_INT(inflate_pass_end(p), 0);
+		inflate_pass_result(p, &res);
+		CHECK_INT(res.trailing, 1);
+		CHECK_INT(res.members, 1);
+		inflate_pass_free(p);
+	}
 
 	/* A bomb: 20 MB of zeros declared as 1 MB stops at 1 MB. */
 	struct mem bomb = load("zeros.raw");
