@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../mem_source.h"
 #include "archive/inflate_index.h"
 
 /* Stays on in release builds (NDEBUG): a broken promise is a crash. */
@@ -29,29 +30,13 @@ static int collect(void *ctx, const unsigned char *buf, size_t len)
 	return 0;
 }
 
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static ssize_t input_read_at(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	const struct input *in = ctx;
-	if (off >= in->n)
-		return 0;
-	if (len > in->n - off)
-		len = (size_t)(in->n - off);
-	memcpy(buf, in->p + off, len);
-	return (ssize_t)len;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
 	static unsigned char out[LIMIT];
 	struct collected c = {out, 0};
-	struct input in = {data + 1, size - 1};
+	struct mem in = {(unsigned char *)data + 1, size - 1};
 	struct inflate_pass_config cfg = {(data[0] & 1) ? INFLATE_GZIP : INFLATE_RAW, 4096, LIMIT,
 	                                  collect, &c};
 	struct inflate_pass *p = inflate_pass_new(&cfg);
@@ -78,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	inflate_index_free(idx);
 	if (!back)
 		return 0;
-	struct inflate_reader *r = inflate_reader_new(back, input_read_at, &in, NULL, 0);
+	struct inflate_reader *r = inflate_reader_new(back, mem_read_at, &in, NULL, 0);
 	static unsigned char buf[9000];
 	for (uint64_t off = 0; r && off < c.n; off += c.n / 3 + 1) {
 		ssize_t got = inflate_reader_read(r, buf, sizeof buf, off);

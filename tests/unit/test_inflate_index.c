@@ -9,6 +9,7 @@
  * odd chunks. Then the failures: truncation, flipped bytes, a bomb against
  * its limit, a changed archive under a reader, damaged blobs. */
 #include "check.h"
+#include "mem_source.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -24,11 +25,6 @@
 #define SPACING (256u << 10)
 
 static char dir[64];
-
-struct mem {
-	unsigned char *p;
-	size_t n;
-};
 
 static void run(const char *cmd)
 {
@@ -73,17 +69,6 @@ static void save(const char *name, const unsigned char *p, size_t n)
 	FILE *f = fopen(path, "wb");
 	if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0)
 		exit(2);
-}
-
-static ssize_t mem_read_at(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	const struct mem *m = ctx;
-	if (off >= m->n)
-		return 0;
-	if (len > m->n - off)
-		len = (size_t)(m->n - off);
-	memcpy(buf, m->p + off, len);
-	return (ssize_t)len;
 }
 
 static uint64_t rng = 88172645463325252ull;

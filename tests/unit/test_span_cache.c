@@ -6,6 +6,7 @@
  * bytes. Then readers of an indexed gzip stream share a cache: reading it
  * twice in order inflates each span once (the second pass is all hits). */
 #include "check.h"
+#include "mem_source.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -112,22 +113,6 @@ static void threads(void)
 	span_cache_stats(c, &st);
 	CHECK(st.bytes <= 64 * 4096);
 	span_cache_free(c);
-}
-
-struct mem {
-	unsigned char *p;
-	size_t n;
-};
-
-static ssize_t mem_read_at(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	const struct mem *m = ctx;
-	if (off >= m->n)
-		return 0;
-	if (len > m->n - off)
-		len = (size_t)(m->n - off);
-	memcpy(buf, m->p + off, len);
-	return (ssize_t)len;
 }
 
 /* Two readers (two open files) read the stream in order, one after the
