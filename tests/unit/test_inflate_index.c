@@ -323,11 +323,10 @@ static void huge_block(const struct mem *text)
 {
 	run("for i in 1 2 3 4 5 6 7 8 9 10 11 12; do cat text.bin; done | igzip -0 -c > huge.gz");
 	struct mem c = load("huge.gz");
-	struct inflate_pass_config cfg = {INFLATE_GZIP, SPACING, UINT64_MAX, NULL, NULL};
-	struct inflate_pass *p = inflate_pass_new(&cfg);
-	CHECK_INT(inflate_pass_run(p, mem_read_at, &c, c.n), 0);
-	struct inflate_index *idx = inflate_pass_take_index(p);
-	inflate_pass_free(p);
+	struct inflate_index *idx = mem_index(&c, INFLATE_GZIP, SPACING);
+	CHECK(idx != NULL);
+	if (!idx)
+		return;
 	struct inflate_index_info info;
 	inflate_index_info(idx, &info);
 	CHECK_INT(info.out_size, 12 * text->n);
@@ -532,11 +531,7 @@ static void failures(const struct mem *text)
 	free(bomb.p);
 
 	/* The archive changes under an index: reads of the changed span fail. */
-	cfg.format = INFLATE_RAW;
-	p = inflate_pass_new(&cfg);
-	CHECK_INT(inflate_pass_run(p, mem_read_at, &raw, raw.n), 0);
-	struct inflate_index *idx = inflate_pass_take_index(p);
-	inflate_pass_free(p);
+	struct inflate_index *idx = mem_index(&raw, INFLATE_RAW, SPACING);
 	struct inflate_index_info info;
 	inflate_index_info(idx, &info);
 	CHECK(info.points > 4);
