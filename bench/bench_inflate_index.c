@@ -423,6 +423,7 @@ static void spacing_table(const char *kind)
 int main(int argc, char **argv)
 {
 	const char *base = NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--size") && v)

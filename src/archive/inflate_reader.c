@@ -179,12 +179,13 @@ static int span_buffer(struct inflate_reader *r, size_t size)
 	r->span_valid = 0;
 	if (r->span_cap >= size && r->span)
 		return 0;
-	unsigned char *p = realloc(r->span, size ? size : 1);
-	if (!p)
-		return -ENOMEM;
-	r->span = p;
-	r->span_cap = size;
-	return 0;
+	/* Spans differ by up to a block: some room saves most reallocations,
+	 * and the old content need not be copied. */
+	size_t cap = size + size / 8 + 1;
+	free(r->span);
+	r->span = malloc(cap);
+	r->span_cap = r->span ? cap : 0;
+	return r->span ? 0 : -ENOMEM;
 }
 
 /* Serves [pos, pos + want) of span i, inflating it when needed. */
