@@ -9,7 +9,8 @@ SHARED     ?= $(abspath ../shared)
 # Debian 12 packages the build, the tests, the demo and the benchmarks need.
 DEB_PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libfuse3-dev fuse3 libexif-dev zlib1g-dev libmagic-dev libsqlite3-dev sqlite3 \
-	libcjson-dev libutf8proc-dev jq rsync groff-base man-db file python3 valgrind zip
+	libcjson-dev libutf8proc-dev libisal-dev jq rsync groff-base man-db file python3 valgrind zip \
+	isal pigz
 
 # What only the benchmarks need: their baselines.
 BENCH_PACKAGES = libimage-exiftool-perl bindfs
