@@ -28,7 +28,9 @@ struct fx_buf {
 static inline char *fx_make(int many)
 {
 	const char *src = getenv("TFS_SRC");
-	char tmpl[] = "/tmp/tfs-archive-XXXXXX";
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char tmpl[400];
+	snprintf(tmpl, sizeof tmpl, "%s/tfs-archive-XXXXXX", tmp);
 	if (src == NULL || mkdtemp(tmpl) == NULL)
 		return NULL;
 	char out[512], cmd[1200];
