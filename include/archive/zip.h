@@ -88,7 +88,8 @@ int zip_end_locate(zip_read_at_fn read_at, void *ctx, uint64_t archive_size, str
 
 /* Where a member's name came from. */
 enum zip_name_source {
-	ZIP_NAME_UTF8,    /* flag bit 11: the stored bytes are UTF-8 */
+	ZIP_NAME_UTF8,    /* flag bit 11, or unflagged bytes that are well-formed UTF-8
+	                     (Info-ZIP on Unix; unzip writes them as they are) */
 	ZIP_NAME_UNICODE, /* Info-ZIP Unicode Path extra 0x7075 whose CRC matched */
 	ZIP_NAME_CP437,   /* the stored bytes, decoded from code page 437 */
 };

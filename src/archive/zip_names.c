@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "problem_set.h"
+#include "util/ustr.h"
 #include "zip_format.h"
 
 /* Unicode code points of CP437 bytes 0x80..0xFF (below 0x80 it is ASCII). */
@@ -89,6 +90,13 @@ void zip_decode_name(const uint8_t *raw, size_t raw_len, uint16_t flags, const u
 		fits = ulen <= cap;
 		e->name_len = fits ? ulen : cap;
 		memcpy(e->name, u, e->name_len);
+	} else if (ustr_valid_utf8((const char *)raw, raw_len)) {
+		/* Info-ZIP on Unix stores the local (UTF-8) bytes without the flag,
+		 * and unzip writes them back as they are. */
+		e->name_source = ZIP_NAME_UTF8;
+		fits = raw_len <= cap;
+		e->name_len = fits ? raw_len : cap;
+		memcpy(e->name, raw, e->name_len);
 	} else {
 		e->name_source = ZIP_NAME_CP437;
 		fits = zip_cp437_to_utf8(raw, raw_len, e->name, cap, &e->name_len);
