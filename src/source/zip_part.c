@@ -81,13 +81,17 @@ static int64_t dos_time_local(const struct zip_dos_time *t)
 }
 
 /* Adds one member of the directory (or of the walk) to the tree, or notes
- * why it cannot be served. 0 or -ENOMEM. */
-static int take_entry(struct zip_part *z, const struct zip_entry *e)
+ * why it cannot be served (overlapping: its bytes are another member's too,
+ * the trick of zip bombs). 0 or -ENOMEM. */
+static int take_entry(struct zip_part *z, const struct zip_entry *e, bool overlapping)
 {
 	char shown[ZIP_NAME_CAP];
 	archive_shown_name(e->name, e->name_len, shown, sizeof shown);
 	if (e->problem.code != ARC_OK)
 		return source_note_problem(&z->base, shown, e->problem.msg);
+	if (overlapping)
+		return source_note_problem(&z->base, shown,
+		                           "its data overlaps another member's (a zip bomb?)");
 	if (e->is_symlink)
 		return source_note_problem(&z->base, shown, "a symbolic link (not followed)");
 	struct member_path mp;
@@ -126,6 +130,43 @@ static int take_entry(struct zip_part *z, const struct zip_entry *e)
 	return 0;
 }
 
+/* Marks (*out[i] = 1, malloc'd; NULL when none) the entries of the directory
+ * whose bytes, from local header to end of data, share bytes with another's.
+ * 0 or -ENOMEM. */
+static int find_overlaps(const uint8_t *cd, const struct zip_end *end, struct zip_entry *e,
+                         uint8_t **out)
+{
+	struct zip_span *spans = NULL;
+	size_t n = 0, cap = 0;
+	struct zip_cd_iter it;
+	struct arc_problem p;
+	zip_cd_begin(&it, cd, end->cd_size, end);
+	while (zip_cd_next(&it, e, &p) > 0) {
+		if (e->is_dir || e->problem.code != ARC_OK)
+			continue;
+		if (grow_array((void **)&spans, &cap, n + 1, sizeof *spans) != 0) {
+			free(spans);
+			return -ENOMEM;
+		}
+		uint64_t start = e->local_offset;
+		spans[n++] = (struct zip_span){.start = start,
+		                               .end = start + ZIP_LOCAL_HEADER_SIZE +
+		                                      e->raw_name_len + e->comp_size,
+		                               .index = e->index};
+	}
+	int rc = 0;
+	*out = NULL;
+	if (n && zip_spans_mark_overlaps(spans, n) > 0) {
+		*out = calloc(it.index + 1, 1); /* entries are numbered below it.index */
+		rc = *out ? 0 : -ENOMEM;
+		for (size_t i = 0; *out && i < n; i++)
+			if (spans[i].overlaps)
+				(*out)[spans[i].index] = 1;
+	}
+	free(spans);
+	return rc;
+}
+
 /* The members from the central directory. 0, 1 when there is no end record
  * (walk instead), or a negative errno. */
 static int read_directory(struct zip_part *z)
@@ -150,18 +191,20 @@ static int read_directory(struct zip_part *z)
 		return archive_part_fail(&z->part, "cannot read the central directory");
 	}
 	z->data_limit = end.cd_offset;
+	struct zip_entry *e = malloc(sizeof *e);
+	uint8_t *overlapping = NULL;
+	int rc = e ? find_overlaps(cd, &end, e, &overlapping) : -ENOMEM;
 	struct zip_cd_iter it;
 	zip_cd_begin(&it, cd, end.cd_size, &end);
-	struct zip_entry *e = malloc(sizeof *e);
-	int rc = e ? 0 : -ENOMEM;
 	while (rc == 0) {
 		int more = zip_cd_next(&it, e, &p);
 		if (more < 0) /* the members read so far stay */
 			rc = source_note_problem(&z->base, "", p.msg);
 		if (more <= 0)
 			break;
-		rc = take_entry(z, e);
+		rc = take_entry(z, e, overlapping && overlapping[e->index]);
 	}
+	free(overlapping);
 	free(e);
 	free(cd);
 	return rc;
@@ -189,7 +232,7 @@ static int walk_local_headers(struct zip_part *z)
 			rc = source_note_problem(&z->base, "", w.stop.msg);
 		if (more <= 0)
 			break;
-		rc = take_entry(z, e);
+		rc = take_entry(z, e, false); /* walked in order: members cannot overlap */
 	}
 	free(e);
 	zip_walk_end(&w);

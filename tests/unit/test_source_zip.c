@@ -201,8 +201,31 @@ static void check_hostile(void)
 	              "zipfile.ZipFile('twice.zip','w').writestr('Takeout/x.json','{}')\"",
 	              dir, dir, dir),
 	          0);
+	/* Two directory entries sharing one member's bytes (the overlapping-files
+	 * zip bomb): both refused. */
+	CHECK_INT(run("cd %s && python3 - <<'EOF'\n"
+	              "import struct, zipfile\n"
+	              "with zipfile.ZipFile('overlap.zip', 'w') as z:\n"
+	              "    z.writestr('Takeout/a.jpg', 'A' * 1000)\n"
+	              "    z.writestr('Takeout/fine.jpg', 'F' * 10)\n"
+	              "data = bytearray(open('overlap.zip', 'rb').read())\n"
+	              "eocd = data.rfind(b'PK\\x05\\x06')\n"
+	              "n, size, off = struct.unpack('<HII', data[eocd + 10:eocd + 20])\n"
+	              "first = data[off:off + 46 + len('Takeout/a.jpg')]\n"
+	              "twin = first.replace(b'Takeout/a.jpg', b'Takeout/b.jpg')\n"
+	              "cd = data[off:off + size] + twin\n"
+	              "end = data[eocd:eocd + 22]\n"
+	              "end[8:10] = end[10:12] = struct.pack('<H', n + 1)\n"
+	              "end[12:16] = struct.pack('<I', size + len(twin))\n"
+	              "open('overlap.zip', 'wb').write(data[:off] + cd + end)\n"
+	              "EOF",
+	              dir),
+	          0);
 	struct source *s;
 	CHECK_INT(source_open(dir, &s), 0);
+	CHECK(has_problem(s, "overlap/Takeout/a.jpg", "overlaps"));
+	CHECK(has_problem(s, "overlap/Takeout/b.jpg", "overlaps"));
+	CHECK(!has_problem(s, "overlap/Takeout/fine.jpg", ""));
 	CHECK(has_problem(s, "evil/../escape.jpg", ".."));
 	CHECK(has_problem(s, "evil//etc/passwd", "absolute"));
 	CHECK(has_problem(s, "evil/Takeout/a/../../up.jpg", ".."));
