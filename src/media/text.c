@@ -147,4 +147,3 @@ bool media_date_from_iso(char *dst, size_t cap, const char *s, size_t len)
 	media_copy_string(dst, cap, (const uint8_t *)out, o, true);
 	return true;
 }
-
