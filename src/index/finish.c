@@ -14,6 +14,7 @@
 #include "index/sidecar_json.h"
 #include "media/taken.h"
 #include "store/store.h"
+#include "util/growbuf.h"
 
 /* One album per logical folder that holds album metadata and is a plain
  * folder (2020-era exports put a metadata file in year folders too). When
@@ -81,14 +82,8 @@ static bool member_before(const struct member *a, const struct member *b)
 
 static int queue_item_update(int64_t **upd, size_t *n, size_t *cap, int64_t id, int64_t item)
 {
-	if (*n + 2 > *cap) {
-		size_t c = *cap ? *cap * 2 : 1024;
-		int64_t *p = realloc(*upd, c * sizeof *p);
-		if (!p)
-			return -1;
-		*upd = p;
-		*cap = c;
-	}
+	if (grow_array_from((void **)upd, cap, *n + 2, sizeof **upd, 1024) != 0)
+		return -1;
 	(*upd)[(*n)++] = id;
 	(*upd)[(*n)++] = item;
 	return 0;
@@ -205,14 +200,9 @@ static int assign_items(sqlite3 *db, char *err, size_t errlen)
 			n = 0;
 		}
 		group_ident = ident;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct member *p = realloc(g, cap * sizeof *p);
-			if (!p) {
-				rc = -1;
-				break;
-			}
-			g = p;
+		if (grow_array_from((void **)&g, &cap, n + 1, sizeof *g, 16) != 0) {
+			rc = -1;
+			break;
 		}
 		const char *dir = (const char *)sqlite3_column_blob(st, 5);
 		int dlen = sqlite3_column_bytes(st, 5);

@@ -33,6 +33,7 @@
 #include "media/taken.h"
 #include "store/store.h"
 #include "store/writer.h"
+#include "util/growbuf.h"
 #include "util/strmap.h"
 
 #define SIDECAR_TEXT_MAX   (64 * 1024)
@@ -461,14 +462,8 @@ static int submit_relinks_and_deletions(struct pass *p)
 
 int id_list_push(struct id_list *l, int64_t id)
 {
-	if (l->n == l->cap) {
-		size_t c = l->cap ? l->cap * 2 : 64;
-		int64_t *ids = realloc(l->ids, c * sizeof *ids);
-		if (!ids)
-			return -1;
-		l->ids = ids;
-		l->cap = c;
-	}
+	if (grow_array_from((void **)&l->ids, &l->cap, l->n + 1, sizeof *l->ids, 64) != 0)
+		return -1;
 	l->ids[l->n++] = id;
 	return 0;
 }

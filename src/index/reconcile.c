@@ -188,14 +188,8 @@ static void merge_folder(struct pass *p, struct table *t, int32_t dir, bool is_j
 
 static int pending_push(struct pending *l, void *row)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void **rows = realloc(l->rows, cap * sizeof *rows);
-		if (!rows)
-			return -1;
-		l->rows = rows;
-		l->cap = cap;
-	}
+	if (grow_array_from((void **)&l->rows, &l->cap, l->n + 1, sizeof *l->rows, 64) != 0)
+		return -1;
 	l->rows[l->n++] = row;
 	return 0;
 }
@@ -221,22 +215,14 @@ static int reconcile_dirs(struct pass *p, struct strmap *stored)
 		int logical_len, kind;
 		bool seen;
 	} *rows = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, rows_cap = 0, paths_cap = 0;
 	char **paths = NULL;
 	int rc = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			void *a = realloc(rows, cap * sizeof *rows),
-			     *b = realloc(paths, cap * sizeof *paths);
-			if (a)
-				rows = a;
-			if (b)
-				paths = b;
-			if (!a || !b) {
-				rc = -1;
-				break;
-			}
+		if (grow_array((void **)&rows, &rows_cap, n + 1, sizeof *rows) != 0 ||
+		    grow_array((void **)&paths, &paths_cap, n + 1, sizeof *paths) != 0) {
+			rc = -1;
+			break;
 		}
 		int plen = sqlite3_column_bytes(st, 1), llen = sqlite3_column_bytes(st, 2);
 		paths[n] = malloc((size_t)plen + 1);

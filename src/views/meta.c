@@ -13,6 +13,7 @@
 
 #include "index/sidecar.h"
 #include "media/taken.h"
+#include "util/growbuf.h"
 #include "util/ustr.h"
 #include "views/camera.h"
 
@@ -29,17 +30,9 @@ void jbuf_raw(struct jbuf *b, const char *s, size_t len)
 {
 	if (b->oom)
 		return;
-	if (b->len + len + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + len + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
+	if (grow_array_from((void **)&b->p, &b->cap, b->len + len + 1, 1, 1024) != 0) {
+		b->oom = true;
+		return;
 	}
 	memcpy(b->p + b->len, s, len);
 	b->len += len;
