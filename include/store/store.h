@@ -80,6 +80,21 @@ int64_t store_meta_get_int(sqlite3 *db, const char *key, int64_t fallback);
 int store_meta_set(sqlite3 *db, const char *key, const char *value);
 int store_meta_set_int(sqlite3 *db, const char *key, int64_t value);
 
+/* The schema version the store file at path says it has, or -1 (opened
+ * read-only, without store_open's checks). */
+long long store_file_schema_version(const char *path);
+
+/* Whether the store holds no file and no sidecar yet (a first index). */
+bool store_has_no_rows(sqlite3 *db);
+
+/* The largest ids of files, sidecars and dirs (0 for an empty table). */
+void store_max_ids(sqlite3 *db, int64_t *file, int64_t *sidecar, int64_t *dir);
+
+/* Switches the journal: a rollback journal (wal false) for the bulk load of
+ * a first index, WAL (which readers need) after it. A failure (another
+ * connection holds the store) leaves the mode as it was. */
+void store_use_wal(sqlite3 *db, bool wal);
+
 /* Secondary indexes, created after a first bulk load (cheaper than row by row). */
 extern const char STORE_INDEXES_SQL[];
 

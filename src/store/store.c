@@ -368,3 +368,38 @@ int store_meta_set_int(sqlite3 *db, const char *key, int64_t value)
 {
 	return meta_set(db, key, NULL, &value);
 }
+
+long long store_file_schema_version(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long version = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st,
+	                       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return version;
+}
+
+bool store_has_no_rows(sqlite3 *db)
+{
+	return store_query_int(db,
+	                       "SELECT EXISTS (SELECT 1 FROM files)"
+	                       " OR EXISTS (SELECT 1 FROM sidecars)",
+	                       1) == 0;
+}
+
+void store_max_ids(sqlite3 *db, int64_t *file, int64_t *sidecar, int64_t *dir)
+{
+	*file = store_query_int(db, "SELECT MAX(id) FROM files", 0);
+	*sidecar = store_query_int(db, "SELECT MAX(id) FROM sidecars", 0);
+	*dir = store_query_int(db, "SELECT MAX(id) FROM dirs", 0);
+}
+
+void store_use_wal(sqlite3 *db, bool wal)
+{
+	store_exec(db, wal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE", NULL, 0);
+}
