@@ -46,4 +46,8 @@ void store_crc_scan_close(struct store_crc_scan *scan);
 int64_t store_crc_scan_next(struct store_crc_scan *scan, int64_t after, int limit,
                             void (*fn)(void *ctx, const struct store_crc_missing *f), void *ctx);
 
+/* Drops the conflicts whose files no longer both have the CRC they were
+ * found with (the end of an index pass). 0, or -1 with err. */
+int store_crc_drop_stale(sqlite3 *db, char *err, size_t errlen);
+
 #endif

@@ -114,3 +114,14 @@ int64_t store_crc_scan_next(struct store_crc_scan *scan, int64_t after, int limi
 	sqlite3_reset(st); /* no read transaction stays open meanwhile */
 	return last;
 }
+
+/* A conflict stands only while both files keep the CRC it was found with:
+ * a rewritten file is inserted again with crc32 NULL, a removed one is gone. */
+int store_crc_drop_stale(sqlite3 *db, char *err, size_t errlen)
+{
+	return store_exec(db,
+	                  "DELETE FROM crc_conflicts WHERE"
+	                  " file_id NOT IN (SELECT id FROM files WHERE crc32 IS NOT NULL) OR"
+	                  " other_id NOT IN (SELECT id FROM files WHERE crc32 IS NOT NULL);",
+	                  err, errlen);
+}
