@@ -23,7 +23,8 @@ void media_copy_string(char *dst, size_t cap, const uint8_t *s, size_t len, bool
 			len--;
 	size_t o = 0;
 	for (size_t i = 0; i < len;) {
-		size_t n = ustr_utf8_seq_len((const char *)s + i, len - i);
+		/* ASCII, nearly every byte of a camera's strings, needs no decoding. */
+		size_t n = s[i] < 0x80 ? 1 : ustr_utf8_seq_len((const char *)s + i, len - i);
 		if (n) {
 			if (o + n >= cap)
 				break;
