@@ -2,7 +2,10 @@
  * Owns: the schema (below, and in README "The store"), opening with the right
  * pragmas, schema-version checks, and the meta key/value table.
  * Must not: know about FUSE or about indexing policy. Writers go through the
- * indexer's single writer thread; readers open their own connections.
+ * single writer thread (store/writer.h); readers open their own connections.
+ * The statements on these tables live in store/ (rows.h, derive.h, crc.h,
+ * live.h); views/ still reads them to render .meta and serve listings.
+ * Errors: 0 or -1 with SQLite's message in err (store_open: a store_error).
  *
  * Schema, version STORE_SCHEMA_VERSION (paths and names are BLOBs: raw bytes
  * as on disk, which need not be UTF-8):
@@ -38,7 +41,7 @@
  *                                           the items and drops stale pairs)
  *
  * The view tables (vdirs, entries) belong to views/views_build.c, meta_sizes
- * to views/meta_sizes.c.
+ * to views/meta_sizes.c: views/ owns their statements.
  */
 #ifndef TFS_STORE_STORE_H
 #define TFS_STORE_STORE_H

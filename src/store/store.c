@@ -1,7 +1,8 @@
-/* The SQLite store: schema creation, version checks, pragmas and the meta
- * key/value table. Everything else reads or writes the tables directly with
- * its own prepared statements; this file only guarantees the tables exist and
- * that the file is one this version understands. */
+/* The SQLite store: schema creation, version checks, pragmas, the meta
+ * key/value table and a few small queries. The statements of the indexer are
+ * in store/rows.c and store/derive.c, the CRC service's in store/crc.c, the
+ * reads the views are built from in store/live.c; the views' own tables
+ * belong to views/. */
 #include "store/store.h"
 
 #include <errno.h>
