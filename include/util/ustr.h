@@ -23,6 +23,10 @@ size_t ustr_utf8_seq_len(const char *s, size_t len);
 /* Offset of the first byte that breaks UTF-8 well-formedness, or len. */
 size_t ustr_utf8_invalid_offset(const char *s, size_t len);
 
+/* Length of the longest prefix of s[0..len) that is at most max bytes and
+ * does not end inside a UTF-8 sequence (len when it fits). */
+size_t ustr_utf8_cut(const char *s, size_t len, size_t max);
+
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool ustr_valid_utf8(const char *s, size_t len);
 

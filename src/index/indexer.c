@@ -35,6 +35,7 @@
 #include "store/writer.h"
 #include "util/growbuf.h"
 #include "util/strmap.h"
+#include "util/ustr.h"
 
 #define SIDECAR_TEXT_MAX   (64 * 1024)
 #define SIDECAR_PEOPLE_MAX 1000
@@ -147,10 +148,7 @@ static bool shorten_utf8(char *s, size_t max)
 {
 	if (!s || strlen(s) <= max)
 		return false;
-	size_t n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	s[n] = '\0';
+	s[ustr_utf8_cut(s, strlen(s), max)] = '\0';
 	return true;
 }
 

@@ -71,6 +71,16 @@ size_t ustr_utf8_invalid_offset(const char *s, size_t len)
 	return len;
 }
 
+size_t ustr_utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	size_t n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 bool ustr_valid_utf8(const char *s, size_t len)
 {
 	return ustr_utf8_invalid_offset(s, len) == len;
