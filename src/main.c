@@ -9,6 +9,7 @@
 #include "cli/report.h"
 #include "fs/fs.h"
 #include "index/indexer.h"
+#include "util/growbuf.h"
 #include "views/meta_sizes.h"
 #include "views/views.h"
 
@@ -60,13 +61,11 @@ static char *read_small_file(const char *path, size_t *len)
 		if (n == cap) {
 			if (cap >= SMALL_FILE_MAX)
 				break; /* what was read is still usable */
-			char *bigger = realloc(buf, cap *= 2);
-			if (!bigger) {
+			if (grow_array((void **)&buf, &cap, cap + 1, 1) != 0) {
 				free(buf);
 				buf = NULL;
 				break;
 			}
-			buf = bigger;
 		}
 		ssize_t got = read(fd, buf + n, cap - n);
 		if (got < 0 && errno == EINTR)

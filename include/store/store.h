@@ -2,7 +2,10 @@
  * Owns: the schema (below, and in README "The store"), opening with the right
  * pragmas, schema-version checks, and the meta key/value table.
  * Must not: know about FUSE or about indexing policy. Writers go through the
- * indexer's single writer thread; readers open their own connections.
+ * single writer thread (store/writer.h); readers open their own connections.
+ * The statements on these tables live in store/ (rows.h, derive.h, crc.h,
+ * live.h); views/ still reads them to render .meta and serve listings.
+ * Errors: 0 or -1 with SQLite's message in err (store_open: a store_error).
  *
  * Schema, version STORE_SCHEMA_VERSION (paths and names are BLOBs: raw bytes
  * as on disk, which need not be UTF-8):
@@ -38,7 +41,7 @@
  *                                           the items and drops stale pairs)
  *
  * The view tables (vdirs, entries) belong to views/views_build.c, meta_sizes
- * to views/meta_sizes.c.
+ * to views/meta_sizes.c: views/ owns their statements.
  */
 #ifndef TFS_STORE_STORE_H
 #define TFS_STORE_STORE_H
@@ -79,6 +82,21 @@ char *store_meta_get(sqlite3 *db, const char *key);
 int64_t store_meta_get_int(sqlite3 *db, const char *key, int64_t fallback);
 int store_meta_set(sqlite3 *db, const char *key, const char *value);
 int store_meta_set_int(sqlite3 *db, const char *key, int64_t value);
+
+/* The schema version the store file at path says it has, or -1 (opened
+ * read-only, without store_open's checks). */
+long long store_file_schema_version(const char *path);
+
+/* Whether the store holds no file and no sidecar yet (a first index). */
+bool store_has_no_rows(sqlite3 *db);
+
+/* The largest ids of files, sidecars and dirs (0 for an empty table). */
+void store_max_ids(sqlite3 *db, int64_t *file, int64_t *sidecar, int64_t *dir);
+
+/* Switches the journal: a rollback journal (wal false) for the bulk load of
+ * a first index, WAL (which readers need) after it. A failure (another
+ * connection holds the store) leaves the mode as it was. */
+void store_use_wal(sqlite3 *db, bool wal);
 
 /* Secondary indexes, created after a first bulk load (cheaper than row by row). */
 extern const char STORE_INDEXES_SQL[];

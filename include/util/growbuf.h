@@ -1,8 +1,9 @@
-/* Growing arrays and byte buffers for the index-time tables built in memory
- * (walk entries, stored rows, view rows): doubling growth, and text handed
- * out as offsets so a later reallocation cannot leave a pointer dangling.
- * Owns: that growth policy. Must not: be used for anything the daemon keeps
- * while serving (its heap must not grow with the library). */
+/* Growing arrays and byte buffers (walk entries, stored rows, view rows,
+ * rendered documents): doubling growth, and text handed out as offsets so a
+ * later reallocation cannot leave a pointer dangling. Every array of
+ * takeoutfs that grows, grows here.
+ * Owns: that growth policy. Must not: hold anything the daemon keeps while
+ * serving that grows with the library (its heap must not). */
 #ifndef TFS_UTIL_GROWBUF_H
 #define TFS_UTIL_GROWBUF_H
 
@@ -11,6 +12,9 @@
 /* Makes *arr (of *cap elements of elem bytes) hold at least need elements.
  * 0, or -1 when out of memory (*arr is then unchanged). */
 int grow_array(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* The same, starting at first elements when *arr is still empty. */
+int grow_array_from(void **arr, size_t *cap, size_t need, size_t elem, size_t first);
 
 struct textbuf {
 	char *p;

@@ -15,6 +15,18 @@
  * the store and the views all keep names in. */
 int ustr_bytes_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
+/* Length of the well-formed UTF-8 sequence at s[0..len) (1 for any ASCII
+ * byte, NUL included), or 0 when none starts there: no overlongs, no
+ * surrogates, nothing above U+10FFFF. len >= 1. */
+size_t ustr_utf8_seq_len(const char *s, size_t len);
+
+/* Offset of the first byte that breaks UTF-8 well-formedness, or len. */
+size_t ustr_utf8_invalid_offset(const char *s, size_t len);
+
+/* Length of the longest prefix of s[0..len) that is at most max bytes and
+ * does not end inside a UTF-8 sequence (len when it fits). */
+size_t ustr_utf8_cut(const char *s, size_t len, size_t max);
+
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool ustr_valid_utf8(const char *s, size_t len);
 

@@ -301,22 +301,6 @@ static int check_store_folder(const char *db_path, char *err, size_t errlen)
 	return 0;
 }
 
-/* The schema version an existing store says it has, or -1. */
-static long long store_schema_version(const char *db_path)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	long long version = -1;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st,
-	                       NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return version;
-}
-
 /* Adds the advice to a store message that lacks one. */
 static void store_message(const char *msg, char *err, size_t errlen)
 {
@@ -357,7 +341,7 @@ int cli_check_store(const char *db_path, char *err, size_t errlen)
 		    err, errlen,
 		    "store %s: written by a newer takeoutfs (schema %lld, this one knows up to "
 		    "%d); upgrade takeoutfs, or use another -o db=PATH to index again",
-		    db_path, store_schema_version(db_path), STORE_SCHEMA_VERSION);
+		    db_path, store_file_schema_version(db_path), STORE_SCHEMA_VERSION);
 	else
 		store_message(msg, err, errlen);
 	return -1;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "store/crc.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/path.h"
@@ -36,26 +37,6 @@
 #define TFS_IOPRIO_WHO_PROCESS 1
 #define TFS_IOPRIO_CLASS_IDLE  3
 #define TFS_IOPRIO_CLASS_SHIFT 13
-
-static const char CONFLICTS_TABLE_SQL[] =
-    "CREATE TABLE IF NOT EXISTS crc_conflicts(file_id INTEGER NOT NULL,"
-    " other_id INTEGER NOT NULL, PRIMARY KEY(file_id, other_id)) WITHOUT ROWID";
-
-static const char SET_CRC_SQL[] = "UPDATE files SET crc32 = ?2 WHERE id = ?1";
-
-/* Both directions, so each file's row names the copy it must be split from. */
-static const char RECORD_CONFLICTS_SQL[] =
-    "INSERT OR IGNORE INTO crc_conflicts(file_id, other_id)"
-    " SELECT a, b FROM (SELECT ?1 AS a, c.id AS b FROM files f JOIN files c"
-    "  ON c.item_id = COALESCE(f.item_id, f.id) AND c.id <> f.id"
-    "  WHERE f.id = ?1 AND c.crc32 IS NOT NULL AND c.crc32 <> ?2"
-    " UNION ALL SELECT c.id, ?1 FROM files f JOIN files c"
-    "  ON c.item_id = COALESCE(f.item_id, f.id) AND c.id <> f.id"
-    "  WHERE f.id = ?1 AND c.crc32 IS NOT NULL AND c.crc32 <> ?2)";
-
-static const char EAGER_SQL[] =
-    "SELECT f.id, d.path, f.name, f.size, f.mtime_ns FROM files f JOIN dirs d ON d.id = f.dir_id"
-    " WHERE f.crc32 IS NULL AND f.id > ?1 ORDER BY f.id LIMIT ?2";
 
 struct flight {
 	int64_t id;
@@ -108,24 +89,13 @@ static void invalidate_meta(struct crc_svc *s, int64_t id)
 static int store_crc(struct writer *w, void *p)
 {
 	struct crc_row *r = p;
-	sqlite3_stmt *st = writer_stmt(w, SET_CRC_SQL);
-	if (!st)
+	int pairs;
+	if (store_crc_write(w, r->id, r->crc, &pairs) != 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, r->crc);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return -1;
-	if (!(st = writer_stmt(w, RECORD_CONFLICTS_SQL)))
-		return -1;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, r->crc);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return -1;
-	int found = sqlite3_changes(writer_db(w));
-	/* Two rows per collision, one per direction. The other file's .meta
-	 * keeps its size (views/meta.h) and is rendered afresh at each open. */
-	if (found > 0)
-		atomic_fetch_add(&r->s->conflicts, found / 2);
+	/* The other file's .meta keeps its size (views/meta.h) and is
+	 * rendered afresh at each open. */
+	if (pairs > 0)
+		atomic_fetch_add(&r->s->conflicts, pairs);
 	invalidate_meta(r->s, r->id);
 	return 0;
 }
@@ -298,33 +268,21 @@ static void lower_priority(void)
 	        TFS_IOPRIO_CLASS_IDLE << TFS_IOPRIO_CLASS_SHIFT);
 }
 
-static bool row_path(sqlite3_stmt *st, char *buf)
-{
-	return path_join(buf, PATH_BUF, sqlite3_column_blob(st, 1),
-	                 (size_t)sqlite3_column_bytes(st, 1), sqlite3_column_blob(st, 2),
-	                 (size_t)sqlite3_column_bytes(st, 2)) >= 0;
-}
+struct batch {
+	struct pending *rows;
+	size_t n;
+};
 
-/* The next rows still without a CRC after id `after`; the statement is
- * reset before returning so no read transaction stays open meanwhile. */
-static size_t fetch_batch(sqlite3_stmt *st, int64_t after, struct pending *rows, int64_t *last)
+static void add_pending(void *ctx, const struct store_crc_missing *f)
 {
-	size_t n = 0;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int(st, 2, EAGER_BATCH);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		*last = sqlite3_column_int64(st, 0);
-		struct pending *p = &rows[n];
-		if (!row_path(st, p->path))
-			continue; /* unreadable name: lazy reads report it */
-		p->id = *last;
-		p->size = sqlite3_column_int64(st, 3);
-		p->mtime_ns = sqlite3_column_int64(st, 4);
-		n++;
-	}
-	sqlite3_reset(st);
-	return n;
+	struct batch *b = ctx;
+	struct pending *p = &b->rows[b->n];
+	if (path_join(p->path, PATH_BUF, f->dir, f->dir_len, f->name, f->name_len) < 0)
+		return; /* unreadable name: lazy reads report it */
+	p->id = f->id;
+	p->size = f->size;
+	p->mtime_ns = f->mtime_ns;
+	b->n++;
 }
 
 static void pause_between_files(unsigned long us)
@@ -342,20 +300,20 @@ static void *eager_main(void *arg)
 	const char *env = getenv(CRC_EAGER_PAUSE_ENV);
 	unsigned long pause_us = env ? strtoul(env, NULL, 10) : 0;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	struct store_crc_scan *scan = NULL;
 	struct pending *rows = malloc(EAGER_BATCH * sizeof *rows);
 	char err[256];
 	if (!rows || store_open(s->db_path, STORE_READ_ONLY, &db, err, sizeof err) != STORE_OK ||
-	    sqlite3_prepare_v2(db, EAGER_SQL, -1, &st, NULL) != SQLITE_OK)
+	    !(scan = store_crc_scan_open(db)))
 		goto out;
 	int64_t after = 0;
 	while (!atomic_load(&s->stop)) {
-		int64_t last = after;
-		size_t n = fetch_batch(st, after, rows, &last);
+		struct batch b = {.rows = rows};
+		int64_t last = store_crc_scan_next(scan, after, EAGER_BATCH, add_pending, &b);
 		if (last == after)
 			break; /* every file has its CRC */
 		after = last;
-		for (size_t i = 0; i < n && !atomic_load(&s->stop); i++) {
+		for (size_t i = 0; i < b.n && !atomic_load(&s->stop); i++) {
 			uint32_t crc;
 			crc_get_as(s, rows[i].id, rows[i].path, rows[i].size, rows[i].mtime_ns,
 			           true, &crc);
@@ -364,7 +322,7 @@ static void *eager_main(void *arg)
 		}
 	}
 out:
-	sqlite3_finalize(st);
+	store_crc_scan_close(scan);
 	store_close(db);
 	free(rows);
 	return NULL;
@@ -372,28 +330,11 @@ out:
 
 /* --- lifecycle --- */
 
-static void count_at_mount(struct crc_svc *s)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        s->db,
-	        "SELECT COUNT(*), COUNT(crc32), (SELECT COUNT(*) / 2 FROM crc_conflicts)"
-	        " FROM files",
-	        -1, &st, NULL) != SQLITE_OK)
-		return;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		s->total = sqlite3_column_int64(st, 0);
-		s->computed_at_mount = sqlite3_column_int64(st, 1);
-		s->conflicts_at_mount = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-}
-
 static void open_writer(struct crc_svc *s)
 {
 	char err[512];
 	if (store_open(s->db_path, STORE_READ_WRITE, &s->db, err, sizeof err) != STORE_OK ||
-	    store_exec(s->db, CONFLICTS_TABLE_SQL, err, sizeof err) != 0) {
+	    store_crc_prepare(s->db, err, sizeof err) != 0) {
 		store_close(s->db);
 		s->db = NULL;
 		return;
@@ -401,7 +342,7 @@ static void open_writer(struct crc_svc *s)
 	/* Before counting: the count reads the whole files table, and the
 	 * connection lives as long as the mount. */
 	store_use_serving_cache(s->db);
-	count_at_mount(s);
+	store_crc_counts(s->db, &s->total, &s->computed_at_mount, &s->conflicts_at_mount);
 	if (!(s->writer = writer_start(s->db, 256, 4096, err, sizeof err))) {
 		store_close(s->db);
 		s->db = NULL;

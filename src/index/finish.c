@@ -1,6 +1,8 @@
 /* Finishing an index pass: everything derived from more than one row is
- * computed here with set-based SQL over the store, after the workers are
- * done, so the workers never need to see each other's results. */
+ * computed here, after the workers are done, so the workers never need to
+ * see each other's results: set-based statements of the store
+ * (store/derive.h) plus the policy they leave to the indexer (which copy
+ * represents an item, a file's taken time). */
 #include "index/finish.h"
 
 #include <stdbool.h>
@@ -10,53 +12,27 @@
 #include <string.h>
 #include <time.h>
 
+#include "index/classify.h"
 #include "index/sidecar.h"
 #include "index/sidecar_json.h"
 #include "media/taken.h"
+#include "store/crc.h"
+#include "store/derive.h"
 #include "store/store.h"
+#include "util/growbuf.h"
 
-/* One album per logical folder that holds album metadata and is a plain
- * folder (2020-era exports put a metadata file in year folders too). When
- * archive parts hold several copies, the first by path wins: the choice
- * depends on SOURCE alone, not on the order rows were written in. */
-static const char ALBUMS_SQL[] =
-    "DELETE FROM albums;"
-    "INSERT INTO albums(logical, title, description, date, meta_path)"
-    " SELECT logical, title, description, taken, meta_path FROM ("
-    "  SELECT d.logical, s.title, s.description, s.taken,"
-    "   CAST(d.path || (CASE WHEN length(d.path) > 0 THEN '/' ELSE '' END) || s.name AS BLOB)"
-    "    AS meta_path,"
-    "   ROW_NUMBER() OVER (PARTITION BY d.logical ORDER BY d.path, s.name) AS rn"
-    "  FROM sidecars s JOIN dirs d ON d.id = s.dir_id"
-    "  WHERE s.kind = 3 AND d.logical IS NOT NULL AND d.kind = 0)"
-    " WHERE rn = 1;"
-    "UPDATE dirs SET album_id = (SELECT a.id FROM albums a WHERE a.logical = dirs.logical);";
+/* The enum values the store's statements test (store/derive.h). */
+_Static_assert(FOLDER_PLAIN == STORE_FOLDER_PLAIN, "store/derive.h: folder kind");
+_Static_assert(SJ_MEDIA == STORE_SIDECAR_MEDIA && SJ_ALBUM == STORE_SIDECAR_ALBUM,
+               "store/derive.h: sidecar kinds");
+_Static_assert(SC_COPY == STORE_RULE_COPY, "store/derive.h: the copy rule");
 
-/* Rule 9: a file with no sidecar of its own takes the sidecar of a
- * byte-identical copy elsewhere (album copies of year-folder items): the
- * copy matched by the strictest rule, then the first by path. Earlier
- * borrowings are redone, since the copies may have changed. 10 is SC_COPY. */
-#define SC_COPY_VALUE 10
-_Static_assert(SC_COPY == SC_COPY_VALUE, "SC_COPY changed: update BORROW_SQL");
-static const char BORROW_SQL[] =
-    "INSERT OR IGNORE INTO temp.relink SELECT id FROM files WHERE match_rule = 10;"
-    "UPDATE files SET sidecar_id = NULL, match_rule = NULL WHERE match_rule = 10;"
-    "UPDATE files SET match_rule = 10, sidecar_id = ("
-    "  SELECT f2.sidecar_id FROM files f2 JOIN dirs d2 ON d2.id = f2.dir_id"
-    "  WHERE f2.item_id = files.item_id AND f2.sidecar_id IS NOT NULL"
-    "  ORDER BY f2.match_rule, d2.path, f2.name LIMIT 1)"
-    " WHERE sidecar_id IS NULL AND EXISTS (SELECT 1 FROM files f2"
-    "  WHERE f2.item_id = files.item_id AND f2.sidecar_id IS NOT NULL);"
-    "INSERT OR IGNORE INTO temp.relink SELECT id FROM files WHERE match_rule = 10;";
-
-static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
-
-/* A conflict stands only while both files keep the CRC it was found with:
- * a rewritten file is inserted again with crc32 NULL, a removed one is gone. */
-static const char STALE_CONFLICTS_SQL[] =
-    "DELETE FROM crc_conflicts WHERE"
-    " file_id NOT IN (SELECT id FROM files WHERE crc32 IS NOT NULL) OR"
-    " other_id NOT IN (SELECT id FROM files WHERE crc32 IS NOT NULL);";
+/* Every failure of a step reads "cannot finish the index: WHY". */
+static int failed(const char *why, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "cannot finish the index: %s", why);
+	return -1;
+}
 
 /* Byte-identical copies share item_id: the id of the copy in a year (or
  * legacy date) folder if there is one, trash last, then the shortest path,
@@ -81,14 +57,8 @@ static bool member_before(const struct member *a, const struct member *b)
 
 static int queue_item_update(int64_t **upd, size_t *n, size_t *cap, int64_t id, int64_t item)
 {
-	if (*n + 2 > *cap) {
-		size_t c = *cap ? *cap * 2 : 1024;
-		int64_t *p = realloc(*upd, c * sizeof *p);
-		if (!p)
-			return -1;
-		*upd = p;
-		*cap = c;
-	}
+	if (grow_array_from((void **)upd, cap, *n + 2, sizeof **upd, 1024) != 0)
+		return -1;
 	(*upd)[(*n)++] = id;
 	(*upd)[(*n)++] = item;
 	return 0;
@@ -150,253 +120,127 @@ static int settle_group(struct member *g, size_t n, int64_t **upd, size_t *n_upd
 	return rc;
 }
 
-static int apply_item_updates(sqlite3 *db, const int64_t *upd, size_t n)
+/* The members of the identity-key group being read, and the updates. */
+struct grouping {
+	struct member *g;
+	size_t n, cap;
+	int64_t ident;
+	int64_t *upd;
+	size_t n_upd, cap_upd;
+};
+
+static int rank_of(int dir_kind)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "UPDATE files SET item_id=?2 WHERE id=?1", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	int rc = 0;
-	for (size_t i = 0; i + 1 < n && rc == 0; i += 2) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, upd[i]);
-		sqlite3_bind_int64(st, 2, upd[i + 1]);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return dir_kind == FOLDER_YEAR || dir_kind == FOLDER_LEGACY_DATE ? 0
+	       : dir_kind == FOLDER_TRASH                                ? 2
+	                                                                 : 1;
 }
 
-/* The identity keys held by more than one file. Only their files are read
- * one by one; every other file is its own item, which one UPDATE settles (a
- * third of the rows instead of all of them). There is no index on ident: it
- * would cost 20 bytes per item of store for 0.05 s here. */
-#define SHARED_IDENTS_SQL "(SELECT ident FROM temp.shared_idents)"
+static int add_member(void *ctx, const struct store_item_member *m)
+{
+	struct grouping *gr = ctx;
+	if (gr->n && m->ident != gr->ident) {
+		int rc = settle_group(gr->g, gr->n, &gr->upd, &gr->n_upd, &gr->cap_upd);
+		gr->n = 0;
+		if (rc != 0)
+			return -1;
+	}
+	gr->ident = m->ident;
+	if (grow_array_from((void **)&gr->g, &gr->cap, gr->n + 1, sizeof *gr->g, 16) != 0)
+		return -1;
+	char *path = malloc(m->dir_len + m->name_len + 2);
+	if (!path)
+		return -1;
+	memcpy(path, m->dir ? m->dir : "", m->dir_len);
+	path[m->dir_len] = '/';
+	memcpy(path + m->dir_len + 1, m->name ? m->name : "", m->name_len);
+	path[m->dir_len + 1 + m->name_len] = '\0';
+	gr->g[gr->n++] = (struct member){.id = m->id,
+	                                 .item_id = m->item_id,
+	                                 .crc = m->crc,
+	                                 .rank = rank_of(m->dir_kind),
+	                                 .path_len = m->path_len,
+	                                 .path = path};
+	return 0;
+}
 
+/* Byte-identical copies: settles each group the store lists. */
 static int assign_items(sqlite3 *db, char *err, size_t errlen)
 {
-	if (exec(db,
-	         "DROP TABLE IF EXISTS temp.shared_idents;"
-	         "CREATE TEMP TABLE shared_idents(ident INTEGER PRIMARY KEY);"
-	         "INSERT INTO temp.shared_idents SELECT ident FROM files"
-	         " WHERE ident IS NOT NULL GROUP BY ident HAVING COUNT(*) > 1;"
-	         "UPDATE files SET item_id = id"
-	         " WHERE item_id IS NOT id AND ident NOT IN " SHARED_IDENTS_SQL ";",
-	         err, errlen) != 0)
-		return -1;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        db,
-	        "SELECT f.id, f.ident, f.item_id,"
-	        " CASE WHEN d.kind IN (1, 2) THEN 0 WHEN d.kind = 3 THEN 2 ELSE 1 END,"
-	        " length(d.path) + length(f.name), d.path, f.name, COALESCE(f.crc32, -1)"
-	        " FROM files f JOIN dirs d ON d.id = f.dir_id"
-	        " WHERE f.ident IN " SHARED_IDENTS_SQL " ORDER BY f.ident",
-	        -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	struct member *g = NULL;
-	size_t n = 0, cap = 0, n_upd = 0, cap_upd = 0;
-	int64_t *upd = NULL, group_ident = 0;
-	int rc = 0;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t ident = sqlite3_column_int64(st, 1);
-		if (n && ident != group_ident) {
-			rc = settle_group(g, n, &upd, &n_upd, &cap_upd);
-			n = 0;
-		}
-		group_ident = ident;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct member *p = realloc(g, cap * sizeof *p);
-			if (!p) {
-				rc = -1;
-				break;
-			}
-			g = p;
-		}
-		const char *dir = (const char *)sqlite3_column_blob(st, 5);
-		int dlen = sqlite3_column_bytes(st, 5);
-		const char *name = (const char *)sqlite3_column_blob(st, 6);
-		int nlen = sqlite3_column_bytes(st, 6);
-		char *path = malloc((size_t)dlen + (size_t)nlen + 2);
-		if (!path) {
-			rc = -1;
-			break;
-		}
-		memcpy(path, dir ? dir : "", (size_t)dlen);
-		path[dlen] = '/';
-		memcpy(path + dlen + 1, name ? name : "", (size_t)nlen);
-		path[dlen + 1 + nlen] = '\0';
-		g[n++] = (struct member){.id = sqlite3_column_int64(st, 0),
-		                         .item_id = sqlite3_column_int64(st, 2),
-		                         .crc = sqlite3_column_int64(st, 7),
-		                         .rank = sqlite3_column_int(st, 3),
-		                         .path_len = sqlite3_column_int64(st, 4),
-		                         .path = path};
-	}
-	if (rc == 0 && n)
-		rc = settle_group(g, n, &upd, &n_upd, &cap_upd);
+	char why[256] = "";
+	struct grouping gr = {0};
+	int rc = store_items_begin(db, why, sizeof why);
+	if (rc == 0)
+		rc = store_items_scan(db, add_member, &gr, why, sizeof why);
+	if (rc == 0 && gr.n)
+		rc = settle_group(gr.g, gr.n, &gr.upd, &gr.n_upd, &gr.cap_upd);
 	else
-		for (size_t i = 0; i < n; i++)
-			free(g[i].path);
-	sqlite3_finalize(st);
-	free(g);
+		for (size_t i = 0; i < gr.n; i++)
+			free(gr.g[i].path);
+	free(gr.g);
 	if (rc == 0)
-		rc = apply_item_updates(db, upd, n_upd);
-	free(upd);
+		rc = store_items_set(db, gr.upd, gr.n_upd / 2, why, sizeof why);
+	free(gr.upd);
 	if (rc == 0)
-		rc = store_exec(db, "DROP TABLE temp.shared_idents;", NULL, 0);
-	if (rc == 0)
-		return 0;
-fail:
-	snprintf(err, errlen, "cannot finish the index: %s", sqlite3_errmsg(db));
-	return -1;
+		rc = store_items_end(db, why, sizeof why);
+	return rc == 0 ? 0 : failed(why, err, errlen);
 }
 
-static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
-{
-	char msg[256];
-	if (store_exec(db, sql, msg, sizeof msg) == 0)
-		return 0;
-	snprintf(err, errlen, "cannot finish the index: %s", msg);
-	return -1;
-}
+/* Runs one of the store's steps (its message in why_); a failure is the pass's. */
+#define STEP(call)                                                                                 \
+	do {                                                                                       \
+		char why_[256] = "";                                                               \
+		if ((call) != 0)                                                                   \
+			return failed(why_, err, errlen);                                          \
+	} while (0)
 
-static int record_relinked(const struct finish_input *in, char *err, size_t errlen)
+/* The taken time again, from the store's columns (taken_decide's rules). */
+static void decide_taken(void *ctx, const struct store_taken_inputs *in, int64_t *utc,
+                         int *offset_minutes, int *source)
 {
-	if (exec(in->db,
-	         "DROP TABLE IF EXISTS temp.relink;"
-	         "CREATE TEMP TABLE relink(id INTEGER PRIMARY KEY);",
-	         err, errlen) != 0)
-		return -1;
-	if (in->force)
-		return exec(in->db, "INSERT INTO temp.relink SELECT id FROM files;", err, errlen);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(in->db, "INSERT OR IGNORE INTO temp.relink VALUES(?1)", -1, &st,
-	                       NULL) != SQLITE_OK)
-		goto fail;
-	for (size_t i = 0; i < in->n_relinked; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, in->relinked[i]);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_finalize(st);
-			goto fail;
-		}
+	(void)ctx;
+	struct media_info mi;
+	memset(&mi, 0, sizeof mi);
+	snprintf(mi.date_time_original, sizeof mi.date_time_original, "%s", in->date_time_original);
+	snprintf(mi.offset_time_original, sizeof mi.offset_time_original, "%s",
+	         in->offset_time_original);
+	if (in->has_container_time) {
+		mi.has |= MI_CONTAINER_TIME;
+		mi.container_time = in->container_time;
 	}
-	sqlite3_finalize(st);
-	return 0;
-fail:
-	snprintf(err, errlen, "cannot finish the index: %s", sqlite3_errmsg(in->db));
-	return -1;
+	struct taken_inputs tin = {.has_sidecar_taken = in->has_sidecar_taken,
+	                           .sidecar_taken = in->sidecar_taken,
+	                           .mi = &mi,
+	                           .name = in->name,
+	                           .name_len = in->name_len,
+	                           .mtime = in->mtime_ns / 1000000000};
+	struct taken t;
+	taken_decide(&tin, &t);
+	*utc = t.utc;
+	*offset_minutes = t.offset_minutes;
+	*source = (int)t.source;
 }
 
-static void copy_column_text(sqlite3_stmt *st, int col, char *buf, size_t len)
+static void walk_problem(void *ctx, size_t i, const char **path, const char **what)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
-}
-
-/* Taken time again for every file in temp.relink, from the store's columns. */
-static int recompute_taken(sqlite3 *db, char *err, size_t errlen)
-{
-	sqlite3_stmt *sel, *upd;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT f.id, f.name, f.mtime_ns, f.date_time_original,"
-	                       " f.offset_time_original, f.container_time, s.taken"
-	                       " FROM temp.relink r JOIN files f ON f.id = r.id"
-	                       " LEFT JOIN sidecars s ON s.id = f.sidecar_id",
-	                       -1, &sel, NULL) != SQLITE_OK)
-		goto fail;
-	if (sqlite3_prepare_v2(db,
-	                       "UPDATE files SET taken=?2, taken_offset=?3, taken_source=?4"
-	                       " WHERE id=?1",
-	                       -1, &upd, NULL) != SQLITE_OK) {
-		sqlite3_finalize(sel);
-		goto fail;
-	}
-	int rc = 0;
-	while (sqlite3_step(sel) == SQLITE_ROW) {
-		struct media_info mi;
-		memset(&mi, 0, sizeof mi);
-		copy_column_text(sel, 3, mi.date_time_original, sizeof mi.date_time_original);
-		copy_column_text(sel, 4, mi.offset_time_original, sizeof mi.offset_time_original);
-		if (sqlite3_column_type(sel, 5) != SQLITE_NULL) {
-			mi.has |= MI_CONTAINER_TIME;
-			mi.container_time = sqlite3_column_int64(sel, 5);
-		}
-		struct taken_inputs tin = {.has_sidecar_taken =
-		                               sqlite3_column_type(sel, 6) != SQLITE_NULL,
-		                           .sidecar_taken = sqlite3_column_int64(sel, 6),
-		                           .mi = &mi,
-		                           .name = sqlite3_column_blob(sel, 1),
-		                           .name_len = (size_t)sqlite3_column_bytes(sel, 1),
-		                           .mtime = sqlite3_column_int64(sel, 2) / 1000000000};
-		struct taken t;
-		taken_decide(&tin, &t);
-		sqlite3_reset(upd);
-		sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
-		sqlite3_bind_int64(upd, 2, t.utc);
-		sqlite3_bind_int(upd, 3, t.offset_minutes);
-		sqlite3_bind_int(upd, 4, (int)t.source);
-		if (sqlite3_step(upd) != SQLITE_DONE) {
-			rc = -1;
-			break;
-		}
-	}
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
-	if (rc == 0)
-		return 0;
-fail:
-	snprintf(err, errlen, "cannot finish the index: %s", sqlite3_errmsg(db));
-	return -1;
-}
-
-static int record_walk_problems(sqlite3 *db, const struct walk *w, char *err, size_t errlen)
-{
-	if (exec(db, "DELETE FROM problems;", err, errlen) != 0)
-		return -1;
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db, "INSERT INTO problems(path, what) VALUES(?1, ?2)", -1, &st,
-	                            NULL) == SQLITE_OK
-	             ? 0
-	             : -1;
-	for (size_t i = 0; i < w->n_problems && rc == 0; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_blob(st, 1, w->problems[i].path, (int)strlen(w->problems[i].path),
-		                  SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, w->problems[i].what, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = -1;
-	}
-	if (rc)
-		snprintf(err, errlen, "cannot finish the index: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return rc;
+	const struct walk *w = ctx;
+	*path = w->problems[i].path;
+	*what = w->problems[i].what;
 }
 
 static const struct {
 	const char *key;
-	const char *sql;
+	enum store_count what;
 	size_t offset;
 } COUNTS[] = {
-    {"count_media", "SELECT COUNT(*) FROM files", offsetof(struct index_summary, media)},
-    {"count_distinct", "SELECT COUNT(DISTINCT item_id) FROM files",
-     offsetof(struct index_summary, distinct)},
-    {"count_sidecars", "SELECT COUNT(*) FROM sidecars WHERE kind = 2",
-     offsetof(struct index_summary, sidecars)},
-    {"count_matched", "SELECT COUNT(*) FROM files WHERE sidecar_id IS NOT NULL",
-     offsetof(struct index_summary, matched)},
-    {"count_unused_sidecars",
-     "SELECT COUNT(*) FROM sidecars WHERE kind = 2 AND id NOT IN"
-     " (SELECT sidecar_id FROM files WHERE sidecar_id IS NOT NULL)",
+    {"count_media", STORE_COUNT_MEDIA, offsetof(struct index_summary, media)},
+    {"count_distinct", STORE_COUNT_DISTINCT, offsetof(struct index_summary, distinct)},
+    {"count_sidecars", STORE_COUNT_SIDECARS, offsetof(struct index_summary, sidecars)},
+    {"count_matched", STORE_COUNT_MATCHED, offsetof(struct index_summary, matched)},
+    {"count_unused_sidecars", STORE_COUNT_UNUSED_SIDECARS,
      offsetof(struct index_summary, unused_sidecars)},
-    {"count_albums", "SELECT COUNT(*) FROM albums", offsetof(struct index_summary, albums)},
-    {"count_problems",
-     "SELECT (SELECT COUNT(*) FROM problems)"
-     " + (SELECT COUNT(*) FROM files WHERE problem IS NOT NULL)"
-     " + (SELECT COUNT(*) FROM sidecars WHERE problem IS NOT NULL)",
-     offsetof(struct index_summary, problems)},
+    {"count_albums", STORE_COUNT_ALBUMS, offsetof(struct index_summary, albums)},
+    {"count_problems", STORE_COUNT_PROBLEMS, offsetof(struct index_summary, problems)},
 };
 
 static void derive_counts(struct index_summary *sum)
@@ -409,7 +253,7 @@ static int store_counts(sqlite3 *db, struct index_summary *sum)
 {
 	for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++) {
 		uint64_t *field = (uint64_t *)((char *)sum + COUNTS[i].offset);
-		*field = (uint64_t)store_query_int(db, COUNTS[i].sql, 0);
+		*field = (uint64_t)store_count(db, COUNTS[i].what);
 		if (store_meta_set_int(db, COUNTS[i].key, (int64_t)*field) != 0)
 			return -1;
 	}
@@ -440,16 +284,21 @@ static int write_pass_meta(const struct finish_input *in, const struct index_sum
 
 static int derive_everything(const struct finish_input *in, char *err, size_t errlen)
 {
-	if (exec(in->db, STORE_INDEXES_SQL, err, errlen) != 0 ||
-	    exec(in->db, ALBUMS_SQL, err, errlen) != 0 || assign_items(in->db, err, errlen) != 0 ||
-	    record_relinked(in, err, errlen) != 0 || exec(in->db, BORROW_SQL, err, errlen) != 0 ||
-	    recompute_taken(in->db, err, errlen) != 0 ||
-	    record_walk_problems(in->db, in->walk, err, errlen) != 0 ||
-	    exec(in->db, STALE_CONFLICTS_SQL, err, errlen) != 0)
+	sqlite3 *db = in->db;
+	STEP(store_exec(db, STORE_INDEXES_SQL, why_, sizeof why_));
+	STEP(store_build_albums(db, why_, sizeof why_));
+	if (assign_items(db, err, errlen) != 0)
 		return -1;
-	if (in->derive && in->derive(in->db, in->tz, err, errlen) != 0)
+	STEP(store_relink_begin(db, in->force, in->relinked, in->n_relinked, why_, sizeof why_));
+	STEP(store_borrow_copy_sidecars(db, why_, sizeof why_));
+	STEP(store_retake(db, decide_taken, NULL, why_, sizeof why_));
+	STEP(store_replace_problems(db, in->walk->n_problems, walk_problem, (void *)in->walk, why_,
+	                            sizeof why_));
+	STEP(store_crc_drop_stale(db, why_, sizeof why_));
+	if (in->derive && in->derive(db, in->tz, err, errlen) != 0)
 		return -1;
-	return exec(in->db, "DROP TABLE IF EXISTS temp.relink;", err, errlen);
+	STEP(store_relink_end(db, why_, sizeof why_));
+	return 0;
 }
 
 int finish_pass(const struct finish_input *in, struct index_summary *sum, char *err, size_t errlen)
@@ -461,8 +310,7 @@ int finish_pass(const struct finish_input *in, struct index_summary *sum, char *
 		load_counts(in->db, sum);
 		return 0;
 	}
-	if (exec(in->db, "BEGIN IMMEDIATE", err, errlen) != 0)
-		return -1;
+	STEP(store_exec(in->db, "BEGIN IMMEDIATE", why_, sizeof why_));
 	if (derive_everything(in, err, errlen) != 0 || store_counts(in->db, sum) != 0 ||
 	    write_pass_meta(in, sum) != 0) {
 		if (!err[0])
@@ -471,5 +319,6 @@ int finish_pass(const struct finish_input *in, struct index_summary *sum, char *
 		store_exec(in->db, "ROLLBACK", NULL, 0);
 		return -1;
 	}
-	return exec(in->db, "COMMIT", err, errlen);
+	STEP(store_exec(in->db, "COMMIT", why_, sizeof why_));
+	return 0;
 }

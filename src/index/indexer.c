@@ -33,7 +33,9 @@
 #include "media/taken.h"
 #include "store/store.h"
 #include "store/writer.h"
+#include "util/growbuf.h"
 #include "util/strmap.h"
+#include "util/ustr.h"
 
 #define SIDECAR_TEXT_MAX   (64 * 1024)
 #define SIDECAR_PEOPLE_MAX 1000
@@ -146,10 +148,7 @@ static bool shorten_utf8(char *s, size_t max)
 {
 	if (!s || strlen(s) <= max)
 		return false;
-	size_t n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	s[n] = '\0';
+	s[ustr_utf8_cut(s, strlen(s), max)] = '\0';
 	return true;
 }
 
@@ -320,7 +319,7 @@ static void extract_one_media(struct worker *wk, size_t item)
 		if (s->status == ST_CHANGED) {
 			struct delete_row *del = malloc(sizeof *del);
 			if (del)
-				*del = (struct delete_row){DELETE_FILE, s->id};
+				*del = (struct delete_row){STORE_FILES, s->id};
 			submit_batched(wk, row_delete, del);
 		}
 		free(r);
@@ -443,11 +442,11 @@ static int submit_relinks_and_deletions(struct pass *p)
 			return -1;
 	}
 	const struct {
-		enum delete_what what;
+		enum store_table what;
 		const struct id_list *list;
-	} gone[] = {{DELETE_FILE, &p->gone_files},
-	            {DELETE_SIDECAR, &p->gone_sidecars},
-	            {DELETE_DIR, &p->gone_dirs}};
+	} gone[] = {{STORE_FILES, &p->gone_files},
+	            {STORE_SIDECARS, &p->gone_sidecars},
+	            {STORE_DIRS, &p->gone_dirs}};
 	for (size_t t = 0; t < sizeof gone / sizeof gone[0]; t++)
 		for (size_t k = 0; k < gone[t].list->n; k++) {
 			struct delete_row *r = malloc(sizeof *r);
@@ -461,14 +460,8 @@ static int submit_relinks_and_deletions(struct pass *p)
 
 int id_list_push(struct id_list *l, int64_t id)
 {
-	if (l->n == l->cap) {
-		size_t c = l->cap ? l->cap * 2 : 64;
-		int64_t *ids = realloc(l->ids, c * sizeof *ids);
-		if (!ids)
-			return -1;
-		l->ids = ids;
-		l->cap = c;
-	}
+	if (grow_array_from((void **)&l->ids, &l->cap, l->n + 1, sizeof *l->ids, 64) != 0)
+		return -1;
 	l->ids[l->n++] = id;
 	return 0;
 }
@@ -602,7 +595,7 @@ out:
  * another connection holds the store the switch fails and WAL stays. */
 static void use_rollback_journal_for_bulk_load(sqlite3 *db)
 {
-	store_exec(db, "PRAGMA journal_mode=DELETE", NULL, 0);
+	store_use_wal(db, false);
 }
 
 int indexer_run(const struct index_options *opt, struct index_summary *sum, char *err,
@@ -630,10 +623,7 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	report(&p, INDEX_WALK, 0, 0);
 	/* With nothing stored there is nothing to compare, so the walk need not
 	 * stat the files: the workers fstat what they open. */
-	bool first_index = store_query_int(p.db,
-	                                   "SELECT EXISTS (SELECT 1 FROM files)"
-	                                   " OR EXISTS (SELECT 1 FROM sidecars)",
-	                                   1) == 0;
+	bool first_index = store_has_no_rows(p.db);
 	if (first_index)
 		use_rollback_journal_for_bulk_load(p.db);
 	else
@@ -665,9 +655,7 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	free(tz_stored);
 	p.force = opt->reindex || tz_changed || store_meta_get_int(p.db, "index_complete", 1) == 0;
 	p.generation = store_meta_get_int(p.db, "generation", 0) + 1;
-	p.next_file_id = store_query_int(p.db, "SELECT MAX(id) FROM files", 0);
-	p.next_sidecar_id = store_query_int(p.db, "SELECT MAX(id) FROM sidecars", 0);
-	p.next_dir_id = store_query_int(p.db, "SELECT MAX(id) FROM dirs", 0);
+	store_max_ids(p.db, &p.next_file_id, &p.next_sidecar_id, &p.next_dir_id);
 
 	if (reconcile(&p) != 0) {
 		snprintf(err, errlen, "cannot read the store %s: %s", opt->db_path,
@@ -728,7 +716,7 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	}
 	report(&p, INDEX_FINISH, 1, 1);
 	if (first_index)
-		store_exec(p.db, "PRAGMA journal_mode=WAL", NULL, 0); /* else the next open does */
+		store_use_wal(p.db, true); /* else the next open does */
 	sum->seconds = seconds_since(&p.start);
 	result = INDEX_OK;
 out:

@@ -11,6 +11,7 @@
 #include "index/classify.h"
 #include "index/pass.h"
 #include "index/sidecar_json.h"
+#include "store/rows.h"
 #include "util/growbuf.h"
 #include "util/strmap.h"
 #include "util/ustr.h"
@@ -58,49 +59,40 @@ static int compare_stored(const void *a, const void *b, void *table)
 	                      sort_table->text.p + y->name_off, y->name_len);
 }
 
-/* Columns: id, dir_id, name, size, mtime_ns, ino, link, extra[, title]. */
-static int load_table(sqlite3 *db, const char *sql, bool with_title, struct table *t)
+static int keep_row(void *ctx, const struct store_scanned *in)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	struct table *t = ctx;
+	if (grow_array((void **)&t->rows, &t->cap, t->n + 1, sizeof *t->rows) != 0)
 		return -1;
-	int rc = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (grow_array((void **)&t->rows, &t->cap, t->n + 1, sizeof *t->rows) != 0) {
-			rc = -1;
-			break;
-		}
-		struct stored *r = &t->rows[t->n];
-		memset(r, 0, sizeof *r);
-		r->id = sqlite3_column_int64(st, 0);
-		r->dir_id = sqlite3_column_int64(st, 1);
-		r->name_len = (size_t)sqlite3_column_bytes(st, 2);
-		if (keep_text(t, sqlite3_column_blob(st, 2), r->name_len, &r->name_off) != 0) {
-			rc = -1;
-			break;
-		}
-		r->size = (uint64_t)sqlite3_column_int64(st, 3);
-		r->mtime_ns = sqlite3_column_int64(st, 4);
-		r->ino = (uint64_t)sqlite3_column_int64(st, 5);
-		r->has_link = sqlite3_column_type(st, 6) != SQLITE_NULL;
-		r->link = sqlite3_column_int64(st, 6);
-		r->extra = (uint8_t)sqlite3_column_int(st, 7);
-		if (with_title && sqlite3_column_type(st, 8) != SQLITE_NULL) {
-			const unsigned char *title = sqlite3_column_text(st, 8);
-			r->has_title = true;
-			if (keep_text(t, title, strlen((const char *)title), &r->title_off) != 0) {
-				rc = -1;
-				break;
-			}
-		}
-		t->n++;
+	struct stored *r = &t->rows[t->n];
+	*r = (struct stored){.id = in->id,
+	                     .dir_id = in->dir_id,
+	                     .name_len = in->name_len,
+	                     .size = in->size,
+	                     .mtime_ns = in->mtime_ns,
+	                     .ino = in->ino,
+	                     .has_link = in->has_link,
+	                     .link = in->link,
+	                     .extra = (uint8_t)in->extra};
+	if (keep_text(t, in->name, in->name_len, &r->name_off) != 0)
+		return -1;
+	if (in->title) {
+		r->has_title = true;
+		if (keep_text(t, in->title, strlen(in->title), &r->title_off) != 0)
+			return -1;
 	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = -1;
-	sqlite3_finalize(st);
-	if (rc == 0 && t->n > 1) {
+	t->n++;
+	return 0;
+}
+
+/* Reads one table (scan) into t, sorted by (folder, name). */
+static int load_table(sqlite3 *db,
+                      int (*scan)(sqlite3 *, int (*)(void *, const struct store_scanned *), void *),
+                      struct table *t)
+{
+	int rc = scan(db, keep_row, t);
+	if (rc == 0 && t->n > 1)
 		qsort_r(t->rows, t->n, sizeof *t->rows, compare_stored, t);
-	}
 	return rc;
 }
 
@@ -188,14 +180,8 @@ static void merge_folder(struct pass *p, struct table *t, int32_t dir, bool is_j
 
 static int pending_push(struct pending *l, void *row)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void **rows = realloc(l->rows, cap * sizeof *rows);
-		if (!rows)
-			return -1;
-		l->rows = rows;
-		l->cap = cap;
-	}
+	if (grow_array_from((void **)&l->rows, &l->cap, l->n + 1, sizeof *l->rows, 64) != 0)
+		return -1;
 	l->rows[l->n++] = row;
 	return 0;
 }
@@ -208,65 +194,60 @@ static int list_unused(const struct table *t, struct id_list *gone)
 	return 0;
 }
 
-static int reconcile_dirs(struct pass *p, struct strmap *stored)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(p->db, "SELECT id, path, logical, kind, parent FROM dirs", -1, &st,
-	                       NULL) != SQLITE_OK)
-		return -1;
-	/* Keep the rows alive: copy paths into one buffer list. */
+/* The stored folders, by path (stored) and in store order (rows, paths). */
+struct stored_dirs {
 	struct stored_dir {
 		int64_t id, parent;
 		char *logical;
 		int logical_len, kind;
 		bool seen;
-	} *rows = NULL;
-	size_t n = 0, cap = 0;
-	char **paths = NULL;
-	int rc = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			void *a = realloc(rows, cap * sizeof *rows),
-			     *b = realloc(paths, cap * sizeof *paths);
-			if (a)
-				rows = a;
-			if (b)
-				paths = b;
-			if (!a || !b) {
-				rc = -1;
-				break;
-			}
-		}
-		int plen = sqlite3_column_bytes(st, 1), llen = sqlite3_column_bytes(st, 2);
-		paths[n] = malloc((size_t)plen + 1);
-		rows[n].logical =
-		    sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : malloc((size_t)llen + 1);
-		if (!paths[n] || (sqlite3_column_type(st, 2) != SQLITE_NULL && !rows[n].logical)) {
-			free(paths[n]);
-			free(rows[n].logical);
-			rc = -1;
-			break;
-		}
-		if (plen) /* an empty BLOB comes back as NULL */
-			memcpy(paths[n], sqlite3_column_blob(st, 1), (size_t)plen);
-		paths[n][plen] = '\0';
-		if (rows[n].logical && llen)
-			memcpy(rows[n].logical, sqlite3_column_blob(st, 2), (size_t)llen);
-		rows[n].logical_len = llen;
-		rows[n].id = sqlite3_column_int64(st, 0);
-		rows[n].kind = sqlite3_column_int(st, 3);
-		rows[n].parent = sqlite3_column_int64(st, 4);
-		rows[n].seen = false;
-		if (strmap_put(stored, paths[n], (size_t)plen, (int64_t)n) != 0) {
-			free(paths[n]);
-			free(rows[n].logical);
-			rc = -1;
-			break;
-		}
-		n++;
+	} * rows;
+	char **paths;
+	size_t n, rows_cap, paths_cap;
+	struct strmap *stored;
+};
+
+static int keep_dir(void *ctx, const struct store_scanned_dir *d)
+{
+	struct stored_dirs *s = ctx;
+	size_t n = s->n;
+	if (grow_array((void **)&s->rows, &s->rows_cap, n + 1, sizeof *s->rows) != 0 ||
+	    grow_array((void **)&s->paths, &s->paths_cap, n + 1, sizeof *s->paths) != 0)
+		return -1;
+	char *path = malloc(d->path_len + 1);
+	char *logical = d->logical ? malloc(d->logical_len + 1) : NULL;
+	if (!path || (d->logical && !logical)) {
+		free(path);
+		free(logical);
+		return -1;
 	}
-	sqlite3_finalize(st);
+	if (d->path_len) /* an empty BLOB comes back as NULL */
+		memcpy(path, d->path, d->path_len);
+	path[d->path_len] = '\0';
+	if (logical && d->logical_len)
+		memcpy(logical, d->logical, d->logical_len);
+	if (strmap_put(s->stored, path, d->path_len, (int64_t)n) != 0) {
+		free(path);
+		free(logical);
+		return -1;
+	}
+	s->paths[n] = path;
+	s->rows[n] = (struct stored_dir){.id = d->id,
+	                                 .parent = d->parent,
+	                                 .logical = logical,
+	                                 .logical_len = (int)d->logical_len,
+	                                 .kind = d->kind};
+	s->n++;
+	return 0;
+}
+
+static int reconcile_dirs(struct pass *p, struct strmap *stored)
+{
+	struct stored_dirs sd = {.stored = stored};
+	int rc = store_scan_dirs(p->db, keep_dir, &sd);
+	struct stored_dir *rows = sd.rows;
+	char **paths = sd.paths;
+	size_t n = sd.n;
 	for (size_t i = 0; rc == 0 && i < p->walk.n_dirs; i++) {
 		const struct walk_dir *d = &p->walk.dirs[i];
 		int64_t k = strmap_get(stored, d->path, d->path_len, -1);
@@ -289,22 +270,22 @@ static int reconcile_dirs(struct pass *p, struct strmap *stored)
 		if (same)
 			continue;
 		p->group_dirty[d->group] = true;
-		struct dir_row *r = malloc(sizeof *r);
+		struct store_dir_row *r = malloc(sizeof *r);
 		if (!r) {
 			rc = -1;
 			break;
 		}
-		*r = (struct dir_row){.id = p->dir_ids[i],
-		                      .parent = d->parent >= 0 ? p->dir_ids[d->parent] : 0,
-		                      .name = d->path + d->name_off,
-		                      .name_len = d->path_len - d->name_off,
-		                      .path = d->path,
-		                      .path_len = d->path_len,
-		                      .logical = logical,
-		                      .logical_len = llen,
-		                      .kind = d->kind,
-		                      .year = d->year,
-		                      .generation = p->generation};
+		*r = (struct store_dir_row){.id = p->dir_ids[i],
+		                            .parent = d->parent >= 0 ? p->dir_ids[d->parent] : 0,
+		                            .name = d->path + d->name_off,
+		                            .name_len = d->path_len - d->name_off,
+		                            .path = d->path,
+		                            .path_len = d->path_len,
+		                            .logical = logical,
+		                            .logical_len = llen,
+		                            .kind = d->kind,
+		                            .year = d->year,
+		                            .generation = p->generation};
 		if (pending_push(&p->dir_rows, r) != 0) {
 			free(r);
 			rc = -1;
@@ -332,15 +313,9 @@ struct stored_rows {
 
 static int load_stored_rows(sqlite3 *db, struct stored_rows *s)
 {
-	int rc = load_table(db,
-	                    "SELECT id, dir_id, name, size, mtime_ns, ino, sidecar_id, match_rule"
-	                    " FROM files",
-	                    false, &s->files);
+	int rc = load_table(db, store_scan_files, &s->files);
 	if (rc == 0)
-		rc = load_table(db,
-		                "SELECT id, dir_id, name, size, mtime_ns, ino, taken, kind, title"
-		                " FROM sidecars",
-		                true, &s->sidecars);
+		rc = load_table(db, store_scan_sidecars, &s->sidecars);
 	return rc;
 }
 

@@ -35,67 +35,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ustr.h"
+
 /* Timestamps outside years 1800..2200 are absurd (§4.1 pitfalls). */
 #define SJ_MIN_TIME (-5364662400LL) /* 1800-01-01T00:00:00Z */
 #define SJ_END_TIME 7289654400LL    /* 2201-01-01T00:00:00Z */
-
-/* ---- UTF-8 ---------------------------------------------------------------- */
-
-/* Offset of the first byte that breaks UTF-8 well-formedness (no overlongs,
- * no surrogates, nothing above U+10FFFF), or len when all of s is valid.
- * Sidecars are almost all ASCII, so eight bytes are checked at a time first. */
-static size_t utf8_invalid_offset(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		if (i + 8 <= len) {
-			uint64_t word;
-			memcpy(&word, s + i, sizeof word);
-			if ((word & 0x8080808080808080ull) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t need;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0; /* overlong */
-			else if (c == 0xED)
-				hi = 0x9F; /* surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90; /* overlong */
-			else if (c == 0xF4)
-				hi = 0x8F; /* above U+10FFFF */
-		} else {
-			return i;
-		}
-		if (len - i <= need)
-			return i;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (size_t k = 2; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		i += need + 1;
-	}
-	return len;
-}
-
-static bool is_valid_utf8(const char *s, size_t len)
-{
-	return utf8_invalid_offset((const unsigned char *)s, len) == len;
-}
 
 /* ---- parse failures -------------------------------------------------------- */
 
@@ -148,7 +92,7 @@ static cJSON *parse_json(const char *buf, size_t len, struct sj_doc *doc, bool *
 		snprintf(doc->error, sizeof doc->error, "empty file");
 		return NULL;
 	}
-	size_t bad = utf8_invalid_offset((const unsigned char *)buf, len);
+	size_t bad = ustr_utf8_invalid_offset(buf, len);
 	if (bad != len) {
 		snprintf(doc->error, sizeof doc->error, "not valid UTF-8 (byte %zu)", bad);
 		return NULL;
@@ -289,7 +233,7 @@ static int copy_string(const cJSON *item, char **out)
 	if (!cJSON_IsString(item) || !item->valuestring)
 		return 0;
 	size_t len = strlen(item->valuestring); /* stops at a decoded \u0000 */
-	if (!is_valid_utf8(item->valuestring, len))
+	if (!ustr_valid_utf8(item->valuestring, len))
 		return 0;
 	char *copy = malloc(len + 1);
 	if (!copy)

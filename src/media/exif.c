@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "media/media_internal.h"
+#include "media/parsers.h"
+#include "media/text.h"
 
 #define ARENA_BYTES (120 * 1024) /* under glibc's mmap threshold */
 #define ARENA_ALIGN 16
@@ -314,4 +315,37 @@ void exif_parse_block(struct probe_ctx *c, const uint8_t *block, size_t len)
 	copy_tags(ed, exif_ifd_ok, c->out);
 	exif_data_unref(ed);
 	tl_arena = NULL;
+}
+
+uint8_t *probe_exif_buffer(struct probe_ctx *c, size_t len)
+{
+	return probe_grow(c, &c->exif, &c->exif_cap, len) ? c->exif : NULL;
+}
+
+/* libexif reads at most 0xfffe bytes of a block (the APP1 limit), so more is waste. */
+#define EXIF_BLOCK_MAX (0xfffe - EXIF_HEADER_LEN)
+
+void probe_exif_at(struct probe_ctx *c, uint64_t off, size_t len)
+{
+	if (len > EXIF_BLOCK_MAX)
+		len = EXIF_BLOCK_MAX;
+	if (len < 8 || !probe_grow(c, &c->exif, &c->exif_cap, len + EXIF_HEADER_LEN))
+		return;
+	memcpy(c->exif, "Exif\0\0", EXIF_HEADER_LEN);
+	if (!probe_copy(c, off, len, c->exif + EXIF_HEADER_LEN)) {
+		probe_problem(c, "EXIF block outside the file");
+		return;
+	}
+	exif_parse_block(c, c->exif, len + EXIF_HEADER_LEN);
+}
+
+void probe_exif_tiff(struct probe_ctx *c, const uint8_t *tiff, size_t len)
+{
+	if (len > EXIF_BLOCK_MAX)
+		len = EXIF_BLOCK_MAX;
+	if (len < 8 || !probe_grow(c, &c->exif, &c->exif_cap, len + EXIF_HEADER_LEN))
+		return;
+	memcpy(c->exif, "Exif\0\0", EXIF_HEADER_LEN);
+	memcpy(c->exif + EXIF_HEADER_LEN, tiff, len);
+	exif_parse_block(c, c->exif, len + EXIF_HEADER_LEN);
 }

@@ -7,7 +7,8 @@
  * generic recursion) and the number of boxes visited is limited. */
 #include <string.h>
 
-#include "media/media_internal.h"
+#include "media/parsers.h"
+#include "media/text.h"
 
 #define BOX_MAX_VISITS  4096
 #define HEIF_MAX_PROPS  4096

@@ -4,7 +4,7 @@
  * empty, which is ExifTool's priority. */
 #include <string.h>
 
-#include "media/media_internal.h"
+#include "media/parsers.h"
 
 #define JPEG_MAX_SEGMENTS 512
 #define XMP_SIG           "http://ns.adobe.com/xap/1.0/"

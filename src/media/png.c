@@ -5,7 +5,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "media/media_internal.h"
+#include "media/parsers.h"
 
 #define PNG_MAX_CHUNKS 100000
 #define PNG_TAIL       (64 * 1024)

@@ -5,7 +5,7 @@
  * IFDs libexif cannot reach (past 64 KiB) are handed over through shims. */
 #include <string.h>
 
-#include "media/media_internal.h"
+#include "media/parsers.h"
 
 #define TIFF_TAG_SUBFILE_TYPE 0x00fe
 #define TIFF_TAG_WIDTH        0x0100

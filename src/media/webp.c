@@ -3,7 +3,7 @@
  * that some writers add) goes to libexif. */
 #include <string.h>
 
-#include "media/media_internal.h"
+#include "media/parsers.h"
 
 #define WEBP_MAX_CHUNKS 256
 

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "media/media_internal.h"
+#include "media/parsers.h"
+#include "media/text.h"
 
 #define IPTC_MAX_RESOURCES 64
 #define IPTC_MAX_DATASETS  512

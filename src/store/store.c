@@ -1,7 +1,8 @@
-/* The SQLite store: schema creation, version checks, pragmas and the meta
- * key/value table. Everything else reads or writes the tables directly with
- * its own prepared statements; this file only guarantees the tables exist and
- * that the file is one this version understands. */
+/* The SQLite store: schema creation, version checks, pragmas, the meta
+ * key/value table and a few small queries. The statements of the indexer are
+ * in store/rows.c and store/derive.c, the CRC service's in store/crc.c, the
+ * reads the views are built from in store/live.c; the views' own tables
+ * belong to views/. */
 #include "store/store.h"
 
 #include <errno.h>
@@ -367,4 +368,39 @@ int store_meta_set(sqlite3 *db, const char *key, const char *value)
 int store_meta_set_int(sqlite3 *db, const char *key, int64_t value)
 {
 	return meta_set(db, key, NULL, &value);
+}
+
+long long store_file_schema_version(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long version = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st,
+	                       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return version;
+}
+
+bool store_has_no_rows(sqlite3 *db)
+{
+	return store_query_int(db,
+	                       "SELECT EXISTS (SELECT 1 FROM files)"
+	                       " OR EXISTS (SELECT 1 FROM sidecars)",
+	                       1) == 0;
+}
+
+void store_max_ids(sqlite3 *db, int64_t *file, int64_t *sidecar, int64_t *dir)
+{
+	*file = store_query_int(db, "SELECT MAX(id) FROM files", 0);
+	*sidecar = store_query_int(db, "SELECT MAX(id) FROM sidecars", 0);
+	*dir = store_query_int(db, "SELECT MAX(id) FROM dirs", 0);
+}
+
+void store_use_wal(sqlite3 *db, bool wal)
+{
+	store_exec(db, wal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE", NULL, 0);
 }

@@ -1,4 +1,4 @@
-/* Doubling growth for index-time arrays and text (util/growbuf.h). */
+/* Doubling growth for arrays and text (util/growbuf.h). */
 #include "util/growbuf.h"
 
 #include <stdint.h>
@@ -7,9 +7,14 @@
 
 int grow_array(void **arr, size_t *cap, size_t need, size_t elem)
 {
+	return grow_array_from(arr, cap, need, elem, 256);
+}
+
+int grow_array_from(void **arr, size_t *cap, size_t need, size_t elem, size_t first)
+{
 	if (need <= *cap)
 		return 0;
-	size_t n = *cap ? *cap : 256;
+	size_t n = *cap ? *cap : first;
 	while (n < need) {
 		if (n > SIZE_MAX / 2 / elem)
 			return -1;

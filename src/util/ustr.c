@@ -9,10 +9,11 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* Length of the well-formed UTF-8 sequence at s[0..len), or 0 when the first
- * byte does not start one. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t len)
+/* The one UTF-8 decoder of takeoutfs (the probe's strings, the sidecar
+ * reader and the names all use it). */
+size_t ustr_utf8_seq_len(const char *str, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	unsigned char b0 = s[0];
 	if (b0 < 0x80)
 		return 1;
@@ -45,27 +46,50 @@ static size_t utf8_sequence_length(const unsigned char *s, size_t len)
 	return need;
 }
 
-bool ustr_valid_utf8(const char *s, size_t len)
+size_t ustr_utf8_invalid_offset(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < len) {
+		if (i + 8 <= len) { /* mostly ASCII: eight bytes at a time */
+			uint64_t word;
+			memcpy(&word, p + i, sizeof word);
+			if ((word & 0x8080808080808080ull) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;
 		}
-		size_t n = utf8_sequence_length(p + i, len - i);
+		size_t n = ustr_utf8_seq_len(s + i, len - i);
 		if (n == 0)
-			return false;
+			return i;
 		i += n;
 	}
-	return true;
+	return len;
+}
+
+size_t ustr_utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	size_t n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+bool ustr_valid_utf8(const char *s, size_t len)
+{
+	return ustr_utf8_invalid_offset(s, len) == len;
 }
 
 /* UTF-16 units taken by the character at p[0..left), and its byte length in *bytes. */
 static size_t units_of_next_char(const unsigned char *p, size_t left, size_t *bytes)
 {
-	size_t n = utf8_sequence_length(p, left);
+	size_t n = ustr_utf8_seq_len((const char *)p, left);
 	if (n == 0) {
 		*bytes = 1; /* an invalid byte stands for itself: one unit */
 		return 1;
@@ -153,7 +177,7 @@ char *ustr_sanitize_utf8(const char *s, size_t len)
 		return NULL;
 	size_t o = 0, i = 0;
 	while (i < len) {
-		size_t n = p[i] == 0 ? 0 : utf8_sequence_length(p + i, len - i);
+		size_t n = p[i] == 0 ? 0 : ustr_utf8_seq_len((const char *)p + i, len - i);
 		if (n == 0) {
 			memcpy(out + o, replacement, 3);
 			o += 3;

@@ -3,6 +3,7 @@
  * number formats and the fixed-width crc32 field are under our control. */
 #include "views/meta.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 
 #include "index/sidecar.h"
 #include "media/taken.h"
+#include "util/growbuf.h"
 #include "util/ustr.h"
 #include "views/camera.h"
 
@@ -29,17 +31,9 @@ void jbuf_raw(struct jbuf *b, const char *s, size_t len)
 {
 	if (b->oom)
 		return;
-	if (b->len + len + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + len + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
+	if (grow_array_from((void **)&b->p, &b->cap, b->len + len + 1, 1, 1024) != 0) {
+		b->oom = true;
+		return;
 	}
 	memcpy(b->p + b->len, s, len);
 	b->len += len;
@@ -151,67 +145,69 @@ static void jbuf_column(struct jbuf *b, sqlite3_stmt *st, int col)
 
 /* --- .meta --- */
 
-enum {
-	C_NAME,
-	C_DPATH,
-	C_SIZE,
-	C_MIME,
-	C_CRC,
-	C_TAKEN,
-	C_OFFSET,
-	C_TSRC,
-	C_MAKE,
-	C_MODEL,
-	C_LENS,
-	C_DTO,
-	C_CD,
-	C_OTO,
-	C_SSTO,
-	C_ORIENT,
-	C_ISO,
-	C_EXPO,
-	C_FNUM,
-	C_FOCAL,
-	C_LAT,
-	C_LON,
-	C_ALT,
-	C_WIDTH,
-	C_HEIGHT,
-	C_RULE,
-	C_ITEM,
-	C_SC_ID,
-	C_SC_NAME,
-	C_SC_DPATH,
-	C_SC_TITLE,
-	C_SC_DESC,
-	C_SC_TAKEN,
-	C_SC_CREATED,
-	C_SC_LAT,
-	C_SC_LON,
-	C_SC_ALT,
-	C_SC_PEOPLE,
-	C_SC_URL,
-	C_SC_FAV,
-	C_SC_ARCH,
-	C_SC_TRASH,
-	C_HAS_COPIES,
-	C_IN_ALBUM,
-};
+/* The columns of FILE_SQL, in order: the enum of column numbers and the
+ * SELECT list are both generated from this one list, so they cannot drift
+ * apart. FIRST names the first column, NEXT each later one. */
+#define FILE_COLUMNS(FIRST, NEXT)                                                                  \
+	FIRST(C_NAME, "f.name")                                                                    \
+	NEXT(C_DPATH, "d.path")                                                                    \
+	NEXT(C_SIZE, "f.size")                                                                     \
+	NEXT(C_MIME, "f.mime")                                                                     \
+	NEXT(C_CRC, "f.crc32")                                                                     \
+	NEXT(C_TAKEN, "f.taken")                                                                   \
+	NEXT(C_OFFSET, "f.taken_offset")                                                           \
+	NEXT(C_TSRC, "f.taken_source")                                                             \
+	NEXT(C_MAKE, "f.make")                                                                     \
+	NEXT(C_MODEL, "f.model")                                                                   \
+	NEXT(C_LENS, "f.lens_model")                                                               \
+	NEXT(C_DTO, "f.date_time_original")                                                        \
+	NEXT(C_CD, "f.create_date")                                                                \
+	NEXT(C_OTO, "f.offset_time_original")                                                      \
+	NEXT(C_SSTO, "f.subsec_time_original")                                                     \
+	NEXT(C_ORIENT, "f.orientation")                                                            \
+	NEXT(C_ISO, "f.iso")                                                                       \
+	NEXT(C_EXPO, "f.exposure_time")                                                            \
+	NEXT(C_FNUM, "f.f_number")                                                                 \
+	NEXT(C_FOCAL, "f.focal_length")                                                            \
+	NEXT(C_LAT, "f.gps_lat")                                                                   \
+	NEXT(C_LON, "f.gps_lon")                                                                   \
+	NEXT(C_ALT, "f.gps_alt")                                                                   \
+	NEXT(C_WIDTH, "f.width")                                                                   \
+	NEXT(C_HEIGHT, "f.height")                                                                 \
+	NEXT(C_RULE, "f.match_rule")                                                               \
+	NEXT(C_ITEM, "COALESCE(f.item_id, f.id)")                                                  \
+	NEXT(C_SC_ID, "s.id")                                                                      \
+	NEXT(C_SC_NAME, "s.name")                                                                  \
+	NEXT(C_SC_DPATH, "sd.path")                                                                \
+	NEXT(C_SC_TITLE, "s.title")                                                                \
+	NEXT(C_SC_DESC, "s.description")                                                           \
+	NEXT(C_SC_TAKEN, "s.taken")                                                                \
+	NEXT(C_SC_CREATED, "s.created")                                                            \
+	NEXT(C_SC_LAT, "s.geo_lat")                                                                \
+	NEXT(C_SC_LON, "s.geo_lon")                                                                \
+	NEXT(C_SC_ALT, "s.geo_alt")                                                                \
+	NEXT(C_SC_PEOPLE, "s.people")                                                              \
+	NEXT(C_SC_URL, "s.url")                                                                    \
+	NEXT(C_SC_FAV, "s.favorited")                                                              \
+	NEXT(C_SC_ARCH, "s.archived")                                                              \
+	NEXT(C_SC_TRASH, "s.trashed")                                                              \
+	/* Most files have no copy and no album: these spare two queries. */                       \
+	NEXT(C_HAS_COPIES, "EXISTS (SELECT 1 FROM files c"                                         \
+	                   " WHERE c.item_id = COALESCE(f.item_id, f.id) AND c.id <> f.id)")       \
+	NEXT(C_IN_ALBUM, "d.album_id IS NOT NULL")
 
-static const char FILE_SQL[] =
-    "SELECT f.name, d.path, f.size, f.mime, f.crc32, f.taken, f.taken_offset, f.taken_source,"
-    " f.make, f.model, f.lens_model, f.date_time_original, f.create_date,"
-    " f.offset_time_original, f.subsec_time_original, f.orientation, f.iso,"
-    " f.exposure_time, f.f_number, f.focal_length, f.gps_lat, f.gps_lon, f.gps_alt,"
-    " f.width, f.height, f.match_rule, COALESCE(f.item_id, f.id),"
-    " s.id, s.name, sd.path, s.title, s.description, s.taken, s.created,"
-    " s.geo_lat, s.geo_lon, s.geo_alt, s.people, s.url, s.favorited, s.archived, s.trashed,"
-    /* Most files have no copy and no album: these spare two queries. */
-    " EXISTS (SELECT 1 FROM files c WHERE c.item_id = COALESCE(f.item_id, f.id)"
-    "  AND c.id <> f.id), d.album_id IS NOT NULL"
-    " FROM files f JOIN dirs d ON d.id = f.dir_id"
-    " LEFT JOIN sidecars s ON s.id = f.sidecar_id LEFT JOIN dirs sd ON sd.id = s.dir_id"
-    " WHERE f.id = ?1";
+#define COLUMN_NUMBER(name, sql) name,
+#define COLUMN_FIRST(name, sql)  sql
+#define COLUMN_NEXT(name, sql)   ", " sql
+
+enum { FILE_COLUMNS(COLUMN_NUMBER, COLUMN_NUMBER) C_COUNT };
+
+#define FILE_FROM                                                                                  \
+	" FROM files f JOIN dirs d ON d.id = f.dir_id"                                             \
+	" LEFT JOIN sidecars s ON s.id = f.sidecar_id LEFT JOIN dirs sd ON sd.id = s.dir_id"       \
+	" WHERE f.id = ?1"
+
+static const char FILE_SQL[] = "SELECT " FILE_COLUMNS(COLUMN_FIRST, COLUMN_NEXT) FILE_FROM;
 
 static const char COPIES_SQL[] =
     "SELECT d.path, f.name, f.crc32 FROM files f JOIN dirs d ON d.id = f.dir_id"
@@ -248,6 +244,7 @@ struct meta *meta_open(sqlite3 *db, char *err, size_t errlen)
 		meta_close(m);
 		return NULL;
 	}
+	assert(sqlite3_column_count(m->file) == C_COUNT); /* FILE_COLUMNS made both */
 	return m;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/live.h"
 #include "store/store.h"
 #include "views/meta.h"
 
@@ -76,22 +77,6 @@ static void *render_thread(void *arg)
 	}
 	store_close(db);
 	return NULL;
-}
-
-static int read_ids(sqlite3 *db, int64_t **ids, size_t *n)
-{
-	size_t count = (size_t)store_query_int(db, "SELECT COUNT(*) FROM files", 0);
-	*ids = malloc((count ? count : 1) * sizeof **ids);
-	*n = 0;
-	if (!*ids)
-		return -1;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT id FROM files ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	while (*n < count && sqlite3_step(st) == SQLITE_ROW)
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return 0;
 }
 
 static void render_all(struct job *j, int threads)
@@ -160,7 +145,7 @@ int meta_sizes_build(const char *db_path, int threads, char *err, size_t errlen)
 	atomic_init(&j.next, 0);
 	atomic_init(&j.failed, false);
 	int64_t *ids = NULL;
-	int rc = read_ids(db, &ids, &j.n);
+	int rc = store_file_ids(db, &ids, &j.n);
 	j.ids = ids;
 	if (rc == 0 && !(j.sizes = malloc((j.n ? j.n : 1) * sizeof *j.sizes)))
 		rc = -1;

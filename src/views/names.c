@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/ustr.h"
+
 #define EXT_MAX 16
 
 size_t names_ext_start(const char *name, size_t len)
@@ -44,18 +46,6 @@ static size_t clean_byte(unsigned char c, char *out)
 	return 1;
 }
 
-/* Length of the longest prefix of s[0..len) that is at most max bytes and
- * does not end inside a UTF-8 sequence. */
-static size_t utf8_prefix(const char *s, size_t len, size_t max)
-{
-	if (len <= max)
-		return len;
-	size_t n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
-}
-
 /* Cleans name[0..len) into buf without any length limit (buf holds 3*len+16). */
 static size_t clean_unbounded(const char *name, size_t len, char *buf)
 {
@@ -83,7 +73,7 @@ static size_t fit(const char *stem, size_t stem_len, const char *insert, size_t 
 		if (ins_len >= max)
 			ins_len = 0;
 	}
-	size_t keep = utf8_prefix(stem, stem_len, max - ins_len - ext_len);
+	size_t keep = ustr_utf8_cut(stem, stem_len, max - ins_len - ext_len);
 	if (keep == 0 && stem_len > 0)
 		keep = 1 < stem_len ? 1 : stem_len;
 	memcpy(out, stem, keep);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/live.h"
 #include "util/growbuf.h"
 #include "util/ustr.h"
 #include "views/camera.h"
@@ -32,18 +33,11 @@ struct loader {
 		int64_t id;
 		size_t path, len; /* in spath */
 	} * dirs;                 /* by id, for the source paths */
-	size_t n_dirs;
+	size_t n_dirs, dirs_cap;
 };
 
 /* Failures below: -1 is SQLite's (its message says why), this one is ours. */
 #define OUT_OF_MEMORY (-2)
-
-static const char LIVE_FILES_SQL[] =
-    "SELECT f.id, COALESCE(f.item_id, f.id), COALESCE(s.favorited, 0), f.name, f.taken,"
-    " f.taken_offset, f.mtime_ns, f.make, f.model, f.dir_id"
-    " FROM files f JOIN dirs d ON d.id = f.dir_id"
-    " LEFT JOIN sidecars s ON s.id = f.sidecar_id"
-    " WHERE d.kind <> ?1 AND COALESCE(s.trashed, 0) = 0";
 
 void view_month(bool has_taken, int64_t taken, bool has_offset, int64_t offset_minutes,
                 int64_t mtime_ns, char out[8])
@@ -74,78 +68,44 @@ void view_month(bool has_taken, int64_t taken, bool has_offset, int64_t offset_m
 	memcpy(out, ym, sizeof ym);
 }
 
-static int add_row(struct loader *l, sqlite3_stmt *st)
+static int add_row(void *ctx, const struct store_live_file *f)
 {
+	struct loader *l = ctx;
 	if (grow_array((void **)&l->rows, &l->cap, l->n + 1, sizeof *l->rows) != 0)
-		return -1;
+		return OUT_OF_MEMORY;
 	struct row *r = &l->rows[l->n];
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(st, 0);
-	r->item = sqlite3_column_int64(st, 1);
-	r->favorite = sqlite3_column_int(st, 2) != 0;
-	r->has_taken = sqlite3_column_type(st, 4) != SQLITE_NULL;
-	r->taken = sqlite3_column_int64(st, 4);
-	r->dir_id = sqlite3_column_int64(st, 9);
-	view_month(r->has_taken, r->taken, sqlite3_column_type(st, 5) != SQLITE_NULL,
-	           sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6), r->month);
-	size_t name_len = (size_t)sqlite3_column_bytes(st, 3);
+	r->id = f->id;
+	r->item = f->item;
+	r->favorite = f->favorite;
+	r->has_taken = f->has_taken;
+	r->taken = f->taken;
+	r->dir_id = f->dir_id;
+	view_month(r->has_taken, r->taken, f->has_offset, f->offset_minutes, f->mtime_ns, r->month);
+	size_t name_len = f->name_len;
 	if (name_len > UINT16_MAX)
 		name_len =
 		    UINT16_MAX; /* names longer than NAME_MAX are cut by names_clean anyway */
 	char camera[NAMES_MAX + 1];
-	size_t camera_len =
-	    camera_name((const char *)sqlite3_column_text(st, 7),
-	                (const char *)sqlite3_column_text(st, 8), camera, sizeof camera);
-	if (textbuf_add(&l->text, sqlite3_column_blob(st, 3), name_len, &r->name) != 0 ||
+	size_t camera_len = camera_name(f->make, f->model, camera, sizeof camera);
+	if (textbuf_add(&l->text, f->name, name_len, &r->name) != 0 ||
 	    textbuf_add(&l->text, camera, camera_len, &r->camera) != 0)
-		return -1;
+		return OUT_OF_MEMORY;
 	r->name_len = (uint16_t)name_len;
 	r->camera_len = (uint16_t)camera_len;
 	l->n++;
 	return 0;
 }
 
-static int load_rows(sqlite3 *db, int trash_kind, struct loader *l)
+static int add_dir(void *ctx, int64_t id, const void *path, size_t len)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, LIVE_FILES_SQL, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int(st, 1, trash_kind);
-	int rc = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if (add_row(l, st) != 0) {
-			rc = OUT_OF_MEMORY;
-			break;
-		}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = -1;
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int load_dirs(sqlite3 *db, struct loader *l)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT id, path FROM dirs ORDER BY id", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	int rc = 0, step = SQLITE_DONE;
-	size_t cap = 0;
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (grow_array((void **)&l->dirs, &cap, l->n_dirs + 1, sizeof *l->dirs) != 0) {
-			rc = OUT_OF_MEMORY;
-			break;
-		}
-		struct dir_path *d = &l->dirs[l->n_dirs++];
-		d->id = sqlite3_column_int64(st, 0);
-		d->len = (size_t)sqlite3_column_bytes(st, 1);
-		if (textbuf_add(&l->spath, sqlite3_column_blob(st, 1), d->len, &d->path) != 0)
-			rc = OUT_OF_MEMORY;
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = -1;
-	sqlite3_finalize(st);
-	return rc;
+	struct loader *l = ctx;
+	if (grow_array((void **)&l->dirs, &l->dirs_cap, l->n_dirs + 1, sizeof *l->dirs) != 0)
+		return OUT_OF_MEMORY;
+	struct dir_path *d = &l->dirs[l->n_dirs++];
+	d->id = id;
+	d->len = len;
+	return textbuf_add(&l->spath, path, len, &d->path) != 0 ? OUT_OF_MEMORY : 0;
 }
 
 /* The folder dir_id (dirs are in id order), or NULL. */
@@ -262,9 +222,9 @@ int view_items_load(sqlite3 *db, int trash_kind, struct view_items *out, char *e
 {
 	struct loader l = {0};
 	memset(out, 0, sizeof *out);
-	int rc = load_rows(db, trash_kind, &l);
+	int rc = store_scan_live_files(db, trash_kind, add_row, &l);
 	if (rc == 0)
-		rc = load_dirs(db, &l);
+		rc = store_scan_dir_paths(db, add_dir, &l);
 	if (rc == 0) {
 		if (l.n > 1)
 			qsort(l.rows, l.n, sizeof *l.rows, by_item_then_id);

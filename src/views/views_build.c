@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "index/classify.h"
+#include "store/live.h"
 #include "store/store.h"
 #include "util/growbuf.h"
 #include "util/strmap.h"
@@ -29,7 +30,6 @@ static const char VIEW_SCHEMA_SQL[] =
 
 /* The name of an untitled album is its folder's: found by album_id, for the
  * albums of an item in .meta. */
-static const char VIEW_INDEXES_SQL[] = "CREATE INDEX IF NOT EXISTS dirs_album ON dirs(album_id);";
 
 /* The source path of file f in dir d as one BLOB, for the (taken, source
  * path) order of numbering: compared byte by byte like the whole path. */
@@ -679,7 +679,7 @@ int views_build(sqlite3 *db, const char *tz, char *err, size_t errlen)
 	 * item_id); creating them here is a no-op when the indexer already did. */
 	if (store_exec(db, VIEW_SCHEMA_SQL, err, errlen) != 0 ||
 	    store_exec(db, STORE_INDEXES_SQL, err, errlen) != 0 ||
-	    store_exec(db, VIEW_INDEXES_SQL, err, errlen) != 0 ||
+	    store_index_dirs_by_album(db, err, errlen) != 0 ||
 	    store_exec(db, WORK_SQL, err, errlen) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(db,

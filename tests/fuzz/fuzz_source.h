@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "media/media_internal.h"
+#include "media/parsers.h"
 
 struct fuzz_mem {
 	const uint8_t *p;

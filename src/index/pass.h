@@ -18,6 +18,7 @@
 #include "index/sidecar_json.h"
 #include "index/walk.h"
 #include "media/taken.h"
+#include "store/rows.h"
 #include "store/writer.h"
 
 enum status { ST_UNCHANGED = 0, ST_NEW, ST_CHANGED };
@@ -99,15 +100,8 @@ void reconcile_wait(struct pass *p);
 /* Waits for and frees an unused prefetch (error paths; reconcile does it too). */
 void reconcile_discard(struct pass *p);
 
-/* rows.c: writer operations (run on the writer thread; rows are freed after). */
-struct dir_row {
-	int64_t id, parent;
-	const char *name, *path, *logical;
-	size_t name_len, path_len, logical_len;
-	int kind, year;
-	int64_t generation;
-};
-
+/* rows.c: writer operations (run on the writer thread; rows are freed after).
+ * Folder rows are the store's own (struct store_dir_row). */
 struct sidecar_row {
 	int64_t id, dir_id, generation;
 	const char *name;
@@ -132,10 +126,8 @@ struct relink_row {
 	int rule;
 };
 
-enum delete_what { DELETE_FILE, DELETE_SIDECAR, DELETE_DIR };
-
 struct delete_row {
-	enum delete_what what;
+	enum store_table what;
 	int64_t id;
 };
 

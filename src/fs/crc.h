@@ -3,11 +3,11 @@
  * the store's files.crc32 so no later read or mount reads the file again.
  * Owns: the daemon's only write connection (a single writer thread), the
  * single-flight table (one computation per file however many readers ask at
- * once), the eager pass, the crc_conflicts table (file_id, other_id: files
- * grouped as copies by their identity key whose CRCs differ; the next index
- * pass splits them). Source files are read through source/'s checked opens.
- * Must not: write anything but crc32 and crc_conflicts, keep per-file state
- * beyond a small fixed table, or change a .meta's size. */
+ * once) and the eager pass. Source files are read through source/'s checked
+ * opens; the values and the copies they reveal to differ reach the store
+ * through store/crc.h. Must not: write anything but those, keep per-file
+ * state beyond a small fixed table, or change a .meta's size.
+ * Errors: 0 or a negative errno. */
 #ifndef TFS_FS_CRC_H
 #define TFS_FS_CRC_H
 
