@@ -176,11 +176,18 @@ static int find_parts(struct parts *p)
 		if (extracted || find_part(p, name, strlen(name))) {
 			close(fd);
 			char what[400];
-			snprintf(
-			    what, sizeof what,
-			    "the part %s is here twice, as this archive and as the folder %s: the "
-			    "folder is used",
-			    name, name);
+			if (extracted)
+				snprintf(
+				    what, sizeof what,
+				    "the part %s is here twice, as this archive and as the folder "
+				    "%s: the folder is used",
+				    name, name);
+			else
+				snprintf(
+				    what, sizeof what,
+				    "another archive here is shown as the folder %s: this one is "
+				    "left out",
+				    name);
 			rc = source_note_problem(&p->base, e->name, what);
 			continue;
 		}
