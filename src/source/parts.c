@@ -175,7 +175,7 @@ static int find_parts(struct parts *p)
 			    l.entries[j].type == SOURCE_DIR && strcmp(l.entries[j].name, name) == 0;
 		if (extracted || find_part(p, name, strlen(name))) {
 			close(fd);
-			char what[400];
+			char what[640];
 			if (extracted)
 				snprintf(
 				    what, sizeof what,
