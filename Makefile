@@ -4,7 +4,6 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-SHARED     ?= $(abspath ../shared)
 
 # Debian 12 packages the build, the tests, the demo and the benchmarks need.
 DEB_PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
@@ -35,13 +34,13 @@ bench-deps:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)"
 
 $(BUILD)/Makefile:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTFS_SHARED_DIR=$(SHARED)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
 
 build-asan: deps
-	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DTFS_SANITIZE=ON -DTFS_SHARED_DIR=$(SHARED)
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DTFS_SANITIZE=ON
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 
 # The whole suite, then again under AddressSanitizer + UndefinedBehaviorSanitizer.

@@ -4,7 +4,7 @@
  * µs/file per format and size class (best of 5 rounds), and the ratio to
  * JPEG of the same class.
  * Usage: bench_extract [CORPUS_DIR] [ITERATIONS]
- * (default $TFS_SHARED/corpus/real or /work/shared/corpus/real, 2000). */
+ * (default: the repository's tests/corpus, as built in; 2000). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -99,13 +99,7 @@ static bool time_file(const char *path, int iters, struct mime_sniffer *ms, stru
 
 int main(int argc, char **argv)
 {
-	const char *shared = getenv("TFS_SHARED");
-	char dir[4096];
-	if (argc > 1 && argv[1][0])
-		snprintf(dir, sizeof dir, "%s", argv[1]);
-	else
-		snprintf(dir, sizeof dir, "%s/corpus/real",
-		         shared && *shared ? shared : "/work/shared");
+	const char *dir = argc > 1 && argv[1][0] ? argv[1] : TFS_CORPUS_DIR;
 	int iters = argc > 2 ? atoi(argv[2]) : 2000;
 	if (iters < 1)
 		iters = 1;

@@ -14,7 +14,7 @@ run() {
 run bench/bench_index.sh "$build"
 run bash bench/bench_fs.sh "$build" "${ITEMS:-100000}"
 [ -x bench/bench_crc.sh ] || [ -f bench/bench_crc.sh ] && run bash bench/bench_crc.sh "$build"
-run "$build/bench_extract" "${TFS_SHARED:-../shared}/corpus/real" 2000
+run "$build/bench_extract" tests/corpus 2000
 run "$build/bench_sidecar"
 run "$build/bench_sidecar_json"
 exit $status

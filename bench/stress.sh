@@ -18,7 +18,7 @@ BUILD=$(realpath "${1:-build}")
 parts=("$@")
 [ ${#parts[@]} = 0 ] && parts=(crash hostile load valgrind)
 export TFS_SRC=$PWD TFS_BUILD=$BUILD TFS_BIN=$BUILD/takeoutfs TFS_GEN=$BUILD/gen-takeout
-export TFS_SHARED=${TFS_SHARED:-$(realpath ../shared)}
+export TFS_CORPUS=${TFS_CORPUS:-$(realpath tests/corpus)}
 for t in gen_hostile tfs_walkread tfs_load tfs_erofs; do export "TFS_TOOL_$t=$BUILD/$t"; done
 [ -x "$TFS_BIN" ] && [ -x "$TFS_GEN" ] || { echo "stress.sh: build $BUILD first" >&2; exit 2; }
 status=0
@@ -40,7 +40,7 @@ run_load() (
 	readers=${STRESS_READERS:-16}
 	echo "== load: $items items, $readers readers + 2 .meta + 2 stat + walker + find, ${secs}s"
 	t0=$(date +%s.%N)
-	"$TFS_GEN" --out "$RB_T/src" --items "$items" --seed 3 --corpus "$TFS_SHARED/corpus/real" >"$RB_T/gen.log" 2>&1 ||
+	"$TFS_GEN" --out "$RB_T/src" --items "$items" --seed 3 --corpus "$TFS_CORPUS" >"$RB_T/gen.log" 2>&1 ||
 		{ cat "$RB_T/gen.log"; ko "gen-takeout $items"; rb_finish; }
 	echo "     generated in $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-6)s: $(tail -1 "$RB_T/gen.log")"
 	t0=$(date +%s.%N)

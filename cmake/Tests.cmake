@@ -1,11 +1,10 @@
 # Test registration by naming convention (see CMakeLists.txt).
-set(TFS_SHARED_DIR "${CMAKE_SOURCE_DIR}/../shared" CACHE PATH "The project's shared/ folder (corpus)")
 set(TFS_TEST_ENV
     "TFS_BIN=$<TARGET_FILE:takeoutfs>"
     "TFS_GEN=$<TARGET_FILE:gen-takeout>"
     "TFS_SRC=${CMAKE_SOURCE_DIR}"
     "TFS_BUILD=${CMAKE_BINARY_DIR}"
-    "TFS_SHARED=${TFS_SHARED_DIR}"
+    "TFS_CORPUS=${TFS_CORPUS_DIR}"
     "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1"
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 
@@ -24,6 +23,7 @@ foreach(src ${TFS_UNIT_TESTS})
   get_filename_component(name ${src} NAME_WE)
   add_executable(${name} ${src})
   target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+  target_compile_definitions(${name} PRIVATE TFS_CORPUS_DIR="${TFS_CORPUS_DIR}")
   target_link_libraries(${name} PRIVATE tfscore)
   add_test(NAME unit.${name} COMMAND ${name})
   set_tests_properties(unit.${name} PROPERTIES ENVIRONMENT "${TFS_TEST_ENV}" TIMEOUT 300

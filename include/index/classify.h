@@ -29,6 +29,12 @@ enum folder_kind classify_folder(const char *name, size_t len, int *year);
  * "Google Фото", ...). Unknown names are still accepted by content by the walker. */
 bool classify_is_photos_root_name(const char *name, size_t len);
 
+/* Names of an archive part's top folder (§1.1): "Takeout", and the names
+ * unzip tools give later parts extracted beside it: "Takeout 2", "Takeout (2)",
+ * "Takeout2", "Takeout-2", "Takeout_2" (any case, trailing whitespace
+ * tolerated). */
+bool classify_is_takeout_name(const char *name, size_t len);
+
 enum file_kind {
 	FILE_OTHER = 0, /* not indexed (html, txt, ...) */
 	FILE_JUNK,  /* ._AppleDouble, .DS_Store, SYNOFILE_THUMB_*, Thumbs.db: skipped silently */

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 /* No known folder name is longer; longer names are plain whatever they hold. */
@@ -282,6 +283,37 @@ enum folder_kind classify_folder(const char *name, size_t len, int *year)
 	if (year && (kind == FOLDER_YEAR || kind == FOLDER_LEGACY_DATE))
 		*year = y;
 	return kind;
+}
+
+/* ---- the Takeout folder of a part (§1.1) ----------------------------------- */
+
+bool classify_is_takeout_name(const char *name, size_t len)
+{
+	while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+		len--;
+	if (len < 7 || strncasecmp(name, "Takeout", 7) != 0)
+		return false;
+	const char *p = name + 7, *end = name + len;
+	if (p == end)
+		return true;
+	bool paren = false;
+	if (*p == ' ' && p + 1 < end && p[1] == '(') {
+		paren = true;
+		p += 2;
+	} else if (*p == ' ' || *p == '-' || *p == '_') {
+		p++;
+	}
+	const char *digits = p;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	if (p == digits || p - digits > 3)
+		return false;
+	if (paren) {
+		if (p == end || *p != ')')
+			return false;
+		p++;
+	}
+	return p == end;
 }
 
 /* ---- photos root (§1.2) --------------------------------------------------- */

@@ -304,13 +304,9 @@ static bool dir_holds_takeout_content(const struct walk *w, int32_t idx)
 	return false;
 }
 
-static bool is_takeout_folder(const char *name, size_t len)
-{
-	return len == 7 && strncasecmp(name, "Takeout", 7) == 0;
-}
-
-/* A photos root is a folder under a "Takeout" folder with a known localized
- * name or with Takeout content (year folders, media, sidecars). */
+/* A photos root is a folder under a "Takeout" folder (or a later part's
+ * "Takeout 2", "Takeout2", ...) with a known localized name or with Takeout
+ * content (year folders, media, sidecars). */
 static void mark_photos_roots(struct walk *w, const char *source_name)
 {
 	bool any = false;
@@ -322,7 +318,7 @@ static void mark_photos_roots(struct walk *w, const char *source_name)
 			pname = source_name, plen = strlen(source_name);
 		else
 			pname = dir_name(&w->dirs[d->parent], &plen);
-		if (!is_takeout_folder(pname, plen))
+		if (!classify_is_takeout_name(pname, plen))
 			continue;
 		size_t len;
 		const char *name = dir_name(d, &len);

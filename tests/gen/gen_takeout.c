@@ -5,7 +5,7 @@
  * so that it works before the project's own modules do.
  *
  * Usage: gen-takeout --out DIR [--items N] [--seed S] [--corpus DIR]
- *                    [--parts K] [--flat]
+ *                    [--parts K [--part-names numbered|spaced|joined]] [--flat]
  *
  *   --items N   N distinct media items (photos/videos with their own identity).
  *               Album copies, edited copies and motion/live video parts come in
@@ -20,6 +20,10 @@
  *               DIR/takeout-20240525T201456Z-00k/Takeout/Google Photos/...; every
  *               file (media, sidecar, album metadata) lands in a part chosen by a
  *               hash of its path, so a media file and its sidecar are often apart.
+ *   --part-names how the parts are named (default numbered, as above): spaced
+ *               writes DIR/Takeout/..., DIR/Takeout 2/..., DIR/Takeout 3/... (how
+ *               some unzip tools extract later parts into one folder), joined
+ *               writes DIR/Takeout1/..., DIR/Takeout2/...
  *   --flat      DIR itself is the "Google Photos" folder (no Takeout/ wrapper).
  *
  * Manifest DIR/expected.tsv: lines starting with '#' are comments (the first
@@ -932,9 +936,12 @@ struct iset {
 	const char *flags; /* flags for every file of the set */
 };
 
+enum part_names { PARTS_NUMBERED, PARTS_SPACED, PARTS_JOINED };
+
 struct gen {
 	const char *out;
 	int parts;
+	enum part_names part_names;
 	bool flat;
 	long items_target, items_made;
 	uint64_t seed;
@@ -968,16 +975,29 @@ static int part_of(const struct gen *g, const char *logical)
 	return 1 + (int)(hash_bytes(logical, strlen(logical)) % (uint64_t)g->parts);
 }
 
+/* The Takeout folder of a part, relative to DIR (part 0: no parts). */
+static void takeout_folder(const struct gen *g, int part, char *out, size_t cap)
+{
+	if (part == 0)
+		snprintf(out, cap, "Takeout");
+	else if (g->part_names == PARTS_SPACED)
+		snprintf(out, cap, part == 1 ? "Takeout" : "Takeout %d", part);
+	else if (g->part_names == PARTS_JOINED)
+		snprintf(out, cap, "Takeout%d", part);
+	else
+		snprintf(out, cap, PART_NAME "/Takeout", part);
+}
+
 /* Path relative to DIR of a file whose path below the photos root is logical. */
 static void phys_path(const struct gen *g, int part, const char *logical, char *out, size_t cap)
 {
 	int n;
+	char takeout[64];
+	takeout_folder(g, part, takeout, sizeof takeout);
 	if (g->flat)
 		n = snprintf(out, cap, "%s", logical);
-	else if (part == 0)
-		n = snprintf(out, cap, "Takeout/" PHOTOS_ROOT "/%s", logical);
 	else
-		n = snprintf(out, cap, PART_NAME "/Takeout/" PHOTOS_ROOT "/%s", part, logical);
+		n = snprintf(out, cap, "%s/" PHOTOS_ROOT "/%s", takeout, logical);
 	if (n < 0 || (size_t)n >= cap)
 		die("path too long: %s", logical);
 }
@@ -2698,12 +2718,9 @@ static void write_root_files(struct gen *g)
 	buf_printf(&g->notes, "#junk\t%s\n", rel);
 	if (!g->flat) {
 		for (int part = g->parts ? 1 : 0; part <= g->parts; part++) {
-			char path[256];
-			if (part)
-				snprintf(path, sizeof(path),
-				         PART_NAME "/Takeout/archive_browser.html", part);
-			else
-				snprintf(path, sizeof(path), "Takeout/archive_browser.html");
+			char path[256], takeout[64];
+			takeout_folder(g, part, takeout, sizeof takeout);
+			snprintf(path, sizeof(path), "%s/archive_browser.html", takeout);
 			write_rel(g, path, html, sizeof(html) - 1);
 			buf_printf(&g->notes, "#junk\t%s\n", path);
 		}
@@ -2731,7 +2748,8 @@ static void write_root_files(struct gen *g)
 
 static void usage(FILE *f)
 {
-	fputs("usage: gen-takeout --out DIR [--items N] [--seed S] [--corpus DIR] [--parts K] "
+	fputs("usage: gen-takeout --out DIR [--items N] [--seed S] [--corpus DIR] [--parts K "
+	      "[--part-names numbered|spaced|joined]] "
 	      "[--flat]\n"
 	      "Writes a synthetic extracted Google Photos Takeout under DIR and its manifest\n"
 	      "DIR/expected.tsv (columns documented in tests/gen/gen_takeout.c).\n",
@@ -2773,13 +2791,17 @@ int main(int argc, char **argv)
 	const char *corpus = NULL;
 	g->items_target = 200;
 	g->seed = 1;
-	static const struct option opts[] = {
-	    {"out", required_argument, NULL, 'o'},   {"items", required_argument, NULL, 'n'},
-	    {"seed", required_argument, NULL, 's'},  {"corpus", required_argument, NULL, 'c'},
-	    {"parts", required_argument, NULL, 'p'}, {"flat", no_argument, NULL, 'f'},
-	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
+	                                     {"items", required_argument, NULL, 'n'},
+	                                     {"seed", required_argument, NULL, 's'},
+	                                     {"corpus", required_argument, NULL, 'c'},
+	                                     {"parts", required_argument, NULL, 'p'},
+	                                     {"flat", no_argument, NULL, 'f'},
+	                                     {"part-names", required_argument, NULL, 'P'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	int c;
-	while ((c = getopt_long(argc, argv, "o:n:s:c:p:fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:s:c:p:P:fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			g->out = optarg;
@@ -2795,6 +2817,16 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			g->parts = (int)parse_long(optarg, "--parts", 1, 999);
+			break;
+		case 'P':
+			if (strcmp(optarg, "numbered") == 0)
+				g->part_names = PARTS_NUMBERED;
+			else if (strcmp(optarg, "spaced") == 0)
+				g->part_names = PARTS_SPACED;
+			else if (strcmp(optarg, "joined") == 0)
+				g->part_names = PARTS_JOINED;
+			else
+				die("--part-names: numbered, spaced or joined");
 			break;
 		case 'f':
 			g->flat = true;

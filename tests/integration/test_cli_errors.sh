@@ -21,7 +21,7 @@ cases=0
 # A minimal Takeout: one real JPEG with its sidecar.
 PH="$T/src/Takeout/Google Photos/Photos from 2019"
 mkdir -p "$PH"
-cp "$TFS_SHARED/corpus/real/apple_iphone5_1.jpg" "$PH/IMG_0001.jpg"
+cp "$TFS_CORPUS/apple_iphone5_1.jpg" "$PH/IMG_0001.jpg"
 printf '{"title":"IMG_0001.jpg","photoTakenTime":{"timestamp":"1553163330"}}' \
 	>"$PH/IMG_0001.jpg.json"
 SRC=$T/src

@@ -20,7 +20,7 @@ note() { echo "FAIL $*"; fail=1; }
 
 PH="$T/src/Takeout/Google Photos/Photos from 2019"
 mkdir -p "$PH" "$MNT" "$T/bin"
-cp "$TFS_SHARED/corpus/real/apple_iphone5_1.jpg" "$PH/IMG_0001.jpg"
+cp "$TFS_CORPUS/apple_iphone5_1.jpg" "$PH/IMG_0001.jpg"
 printf '{"title":"IMG_0001.jpg","photoTakenTime":{"timestamp":"1553163330"}}' \
 	>"$PH/IMG_0001.jpg.json"
 SRC=$T/src

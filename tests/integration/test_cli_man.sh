@@ -26,5 +26,15 @@ if [ -x "${TFS_BIN:-}" ]; then
 		grep -q -- "$opt" <<<"$text" || { echo "--help has $opt, the man page not"; fail=1; }
 	done
 fi
+# And every -o option the man page and the README list is in --help.
+if [ -x "${TFS_BIN:-}" ]; then
+	help=$("$TFS_BIN" --help | sed "/^FUSE options/q")
+	readme_opts=$(grep -o '^| `-o [a-z]*' "$TFS_SRC/README.md" | sed 's/^| `//')
+	man_opts=$(sed -n '/^OPTIONS$/,/^[A-Z]/p' <<<"$text" | grep -o -- '-o [a-z]*')
+	for opt in $(printf '%s\n' "$readme_opts" "$man_opts" | sed 's/^-o /-o_/' | sort -u); do
+		opt=${opt/_/ }
+		grep -q -- "$opt" <<<"$help" || { echo "the man page or README has $opt, --help not"; fail=1; }
+	done
+fi
 [ $fail = 0 ] && echo "man page OK"
 exit $fail

@@ -22,8 +22,8 @@ ok() { echo "ok   $*"; }
 
 PH="$T/src/Takeout/Google Photos/Photos from 2019"
 mkdir -p "$PH" "$MNT"
-cp "$TFS_SHARED/corpus/real/apple_iphone5_1.jpg" "$PH/IMG_0001.jpg"
-cp "$TFS_SHARED/corpus/real/canon_eos30d_1.jpg" "$PH/IMG_0002.jpg"
+cp "$TFS_CORPUS/apple_iphone5_1.jpg" "$PH/IMG_0001.jpg"
+cp "$TFS_CORPUS/canon_eos30d_1.jpg" "$PH/IMG_0002.jpg"
 printf '{"title":"IMG_0001.jpg","photoTakenTime":{"timestamp":"1553163330"}}' \
 	>"$PH/IMG_0001.jpg.json"
 SRC=$T/src

@@ -22,7 +22,11 @@ check() { # check NAME SQL-returning-mismatch-rows
 	fi
 }
 
-for variant in "--items 400 --seed 3 --parts 3" "--items 300 --seed 11"; do
+# Parts as people extract them: takeout-…-00N/Takeout/, Takeout/ + "Takeout 2/" (unzip
+# tools putting later parts beside the first), Takeout1/ + Takeout2/.
+for variant in "--items 400 --seed 3 --parts 3" "--items 300 --seed 11" \
+	"--items 300 --seed 5 --parts 3 --part-names spaced" \
+	"--items 300 --seed 7 --parts 2 --part-names joined"; do
 	src="$work/src" db="$work/store.sqlite"
 	rm -rf "$src" "$db" "$db-wal" "$db-shm"
 	# shellcheck disable=SC2086

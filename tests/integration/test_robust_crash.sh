@@ -17,7 +17,7 @@ WALK=$(rb_tool tfs_walkread)
 SRC=$RB_T/src
 CLEAN=$RB_T/clean.sqlite
 
-"$TFS_GEN" --out "$SRC" --items "$ITEMS" --seed 11 --corpus "$TFS_SHARED/corpus/real" >"$RB_T/gen.log" 2>&1 ||
+"$TFS_GEN" --out "$SRC" --items "$ITEMS" --seed 11 --corpus "$TFS_CORPUS" >"$RB_T/gen.log" 2>&1 ||
 	{ cat "$RB_T/gen.log"; ko "gen-takeout wrote $ITEMS items"; rb_finish; }
 index() { # index DB: a full run, bounded in time
 	timeout -k 5 120 "$TFS_BIN" --index-only -o "db=$1" -o "threads=$THREADS" "$SRC" >"$RB_T/last.out" 2>&1

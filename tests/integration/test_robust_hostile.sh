@@ -16,7 +16,7 @@ SRC=$H/src
 DB=$RB_T/store.sqlite
 MNT=$RB_T/mnt
 
-if ! "$GEN" --out "$H" --flips "${RB_HOSTILE_FLIPS:-12}" --data "$TFS_SRC/tests/data" --data "$TFS_SHARED/corpus/real" >"$RB_T/gen.log" 2>&1; then
+if ! "$GEN" --out "$H" --flips "${RB_HOSTILE_FLIPS:-12}" --data "$TFS_SRC/tests/data" --data "$TFS_CORPUS" >"$RB_T/gen.log" 2>&1; then
 	cat "$RB_T/gen.log"; ko "gen_hostile wrote the hostile tree"; rb_finish
 fi
 ok "$(cat "$RB_T/gen.log")"

@@ -14,7 +14,7 @@ SRC=$RB_T/src
 DB=$RB_T/store.sqlite
 MNT=$RB_T/mnt
 
-"$TFS_GEN" --out "$SRC" --items 600 --seed 5 --corpus "$TFS_SHARED/corpus/real" >"$RB_T/gen.log" 2>&1 ||
+"$TFS_GEN" --out "$SRC" --items 600 --seed 5 --corpus "$TFS_CORPUS" >"$RB_T/gen.log" 2>&1 ||
 	{ cat "$RB_T/gen.log"; ko "gen-takeout"; rb_finish; }
 # A few unusual modes and times, which must survive too.
 first=$(find "$SRC" -name '*.jpg' -print -quit)

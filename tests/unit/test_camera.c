@@ -49,10 +49,9 @@ static void test_known(void)
  * say the make twice. */
 static void test_corpus(void)
 {
-	const char *shared = getenv("TFS_SHARED");
-	char path[512];
-	snprintf(path, sizeof path, "%s/corpus/real/ground-truth.json",
-	         shared ? shared : "/work/shared");
+	const char *dir = getenv("TFS_CORPUS") ? getenv("TFS_CORPUS") : TFS_CORPUS_DIR;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/ground-truth.json", dir);
 	FILE *f = fopen(path, "rb");
 	CHECK_MSG(f != NULL, "cannot read %s", path);
 	if (!f)

@@ -218,6 +218,29 @@ static void test_photos_root_names(void)
 	CHECK(!classify_is_photos_root_name(NULL, 0));
 }
 
+/* A part's top folder, as extractors name later parts beside the first. */
+static void test_takeout_names(void)
+{
+	const char *parts[] = {"Takeout",  "takeout",     "TAKEOUT ",  "Takeout 2", "Takeout 10",
+	                       "Takeout2", "Takeout (2)", "Takeout-3", "Takeout_4", "Takeout 999"};
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		CHECK_MSG(classify_is_takeout_name(parts[i], strlen(parts[i])), "'%s'", parts[i]);
+	const char *others[] = {"Takeou",
+	                        "Takeouts",
+	                        "Takeout 2a",
+	                        "Takeout (2",
+	                        "Takeout 2)",
+	                        "Takeout  2",
+	                        "My Takeout",
+	                        "Takeout 1000",
+	                        "Takeout ()",
+	                        "Takeout-",
+	                        ""};
+	for (size_t i = 0; i < sizeof others / sizeof *others; i++)
+		CHECK_MSG(!classify_is_takeout_name(others[i], strlen(others[i])), "'%s'",
+		          others[i]);
+}
+
 static enum file_kind file(const char *name)
 {
 	return classify_file(name, strlen(name));
@@ -454,6 +477,7 @@ int main(void)
 	test_legacy_date_folders();
 	test_albums_and_special_folders();
 	test_photos_root_names();
+	test_takeout_names();
 	test_files();
 	CHECK_DONE();
 }
