@@ -80,6 +80,27 @@ static struct span **find_slot(struct span_cache *c, uint64_t stream, uint64_t s
 	return slot;
 }
 
+/* Doubles the table once it holds more spans than buckets: a cache of small
+ * members (sidecars of a zip part) holds tens of thousands of spans, and
+ * chains that long made the lookup most of an index of a zip. Keeps the old
+ * table when out of memory. */
+static void grow_buckets(struct span_cache *c)
+{
+	size_t n = c->nbuckets * 2;
+	struct span **b = calloc(n, sizeof(*b));
+	if (!b)
+		return;
+	struct span **old = c->buckets;
+	c->buckets = b;
+	c->nbuckets = n;
+	for (struct span *s = c->newest; s; s = s->older) {
+		struct span **slot = &c->buckets[bucket_of(c, s->stream, s->start)];
+		s->chain = *slot;
+		*slot = s;
+	}
+	free(old);
+}
+
 static void remove_span(struct span_cache *c, struct span *s)
 {
 	struct span **slot = find_slot(c, s->stream, s->start);
@@ -146,6 +167,8 @@ int span_cache_insert(struct span_cache *c, uint64_t stream, uint64_t start, voi
 		remove_span(c, c->oldest);
 		c->evictions++;
 	}
+	if (c->entries > c->nbuckets)
+		grow_buckets(c);
 	pthread_mutex_unlock(&c->lock);
 	return 0;
 }

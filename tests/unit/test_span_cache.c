@@ -170,9 +170,42 @@ static void shared_by_readers(void)
 	free(plain);
 }
 
+/* Many small spans (a zip part's sidecars): the table grows past its first
+ * 1,024 buckets and every span stays reachable, evictions included. */
+static void many_spans(void)
+{
+	struct span_cache *c = span_cache_new(40000 * 16);
+	int took = 0;
+	for (uint64_t i = 0; i < 50000; i++) {
+		unsigned char *d = malloc(16);
+		memset(d, (int)(i & 0xff), 16);
+		if (span_cache_insert(c, i % 7, i, d, 16) == 0)
+			took++;
+		else
+			free(d);
+	}
+	CHECK_INT(took, 50000);
+	struct span_cache_stats st;
+	span_cache_stats(c, &st);
+	CHECK_INT(st.entries, 40000); /* the oldest 10,000 evicted */
+	CHECK_INT(st.evictions, 10000);
+	int found = 0, right = 0;
+	for (uint64_t i = 0; i < 50000; i++) {
+		unsigned char b[16];
+		if (span_cache_read(c, i % 7, i, 0, b, 16) == 16) {
+			found++;
+			right += b[15] == (unsigned char)(i & 0xff) && i >= 10000;
+		}
+	}
+	CHECK_INT(found, 40000);
+	CHECK_INT(right, 40000);
+	span_cache_free(c);
+}
+
 int main(void)
 {
 	basics();
+	many_spans();
 	threads();
 	shared_by_readers();
 	CHECK_DONE();
