@@ -16,7 +16,7 @@
 #include <zlib.h>
 
 #define PASS_IN_CHUNK  (1u << 20)
-#define PASS_OUT_CHUNK (1u << 20)
+#define PASS_OUT_CHUNK (4u << 20)
 
 enum pass_state { PS_HEADER, PS_DEFLATE, PS_TRAILER, PS_DONE, PS_FAILED };
 
