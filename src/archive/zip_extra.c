@@ -3,6 +3,7 @@
  * Owns: walking an extra block within its bounds. Must not: trust a record
  * length (every one is checked against the block's end). */
 #include "problem_set.h"
+#include "util/civil.h"
 #include "zip_format.h"
 
 bool zip_extra_find(const uint8_t *extra, size_t len, uint16_t id, const uint8_t **data,
@@ -80,22 +81,11 @@ void zip_decode_times(uint16_t dos_time, uint16_t dos_date, const uint8_t *extra
 	}
 }
 
-/* Days from 1970-01-01 to year-month-day of the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int64_t zip_dos_time_as_utc(const struct zip_dos_time *t)
 {
 	int month = t->month < 1 ? 1 : t->month > 12 ? 12 : t->month;
 	int day = t->day < 1 ? 1 : t->day;
-	int64_t days = days_from_civil(t->year, month, day);
+	int64_t days = civil_days_from_date(t->year, month, day);
 	return days * 86400 + (int64_t)t->hour * 3600 + (int64_t)t->minute * 60 + t->second;
 }
 

@@ -8,6 +8,7 @@
  * this local wall time" (mktime). Neither touches the environment. */
 #include "media/taken.h"
 
+#include "util/civil.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,18 +35,6 @@ static int days_in_month(int y, int m)
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * well-known algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	z += 719468;
@@ -62,8 +51,8 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 /* The civil fields read as if they were UTC. */
 static int64_t civil_as_utc(const struct civil *c)
 {
-	return days_from_civil(c->year, c->month, c->day) * 86400 + c->hour * 3600 + c->min * 60 +
-	       c->sec;
+	return civil_days_from_date(c->year, c->month, c->day) * 86400 + c->hour * 3600 +
+	       c->min * 60 + c->sec;
 }
 
 static void utc_to_civil(int64_t t, struct civil *c)
