@@ -1,5 +1,6 @@
 /* What the archive backends of source/ share (source/archive_part.h). */
 #include "source/archive_part.h"
+#include "source/backend.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -39,19 +40,7 @@ void archive_part_release(struct archive_part *p)
 
 ssize_t archive_part_pread(struct archive_part *p, void *buf, size_t len, uint64_t off)
 {
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = pread(p->fd, (char *)buf + got, len - got, (off_t)(off + got));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
+	return source_pread_fd(p->fd, buf, len, off);
 }
 
 int archive_part_fail(struct archive_part *p, const char *why)

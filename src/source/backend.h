@@ -34,6 +34,10 @@ struct source {
 	size_t n_problems, problems_cap;
 };
 
+/* Reads len bytes of fd at off, fewer only at its end: the count or a
+ * negative errno (EINTR retried). */
+ssize_t source_pread_fd(int fd, void *buf, size_t len, uint64_t off);
+
 /* Adds a problem (copies path and what). 0 or -ENOMEM. */
 int source_note_problem(struct source *s, const char *path, const char *what);
 

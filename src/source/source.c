@@ -126,10 +126,14 @@ ssize_t source_pread(const struct source_file *f, void *buf, size_t len, uint64_
 		return 0;
 	if (len > f->facts.size - off)
 		len = (size_t)(f->facts.size - off);
+	return source_pread_fd(f->fd, buf, len, f->base + off);
+}
+
+ssize_t source_pread_fd(int fd, void *buf, size_t len, uint64_t off)
+{
 	size_t got = 0;
 	while (got < len) {
-		ssize_t n =
-		    pread(f->fd, (char *)buf + got, len - got, (off_t)(f->base + off + got));
+		ssize_t n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

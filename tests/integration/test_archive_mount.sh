@@ -52,6 +52,29 @@ sys.exit(0 if count else "no media files")
 EOF
 }
 
+# damage ZIP METHOD...: flips one byte in the middle of the data of the first
+# media member (ASCII name, over 100 bytes) stored with each METHOD (0 stored,
+# 8 deflated), the zip's layout left intact; prints the members' names.
+damage() {
+	python3 - "$@" <<'EOF'
+import sys, zipfile
+path, methods = sys.argv[1], [int(m) for m in sys.argv[2:]]
+infos = zipfile.ZipFile(path).infolist()
+for method in methods:
+    info = next(i for i in infos if i.compress_type == method and i.compress_size > 100
+                and i.filename.lower().endswith((".jpg", ".png", ".heic"))
+                and i.filename.isascii())
+    with open(path, "r+b") as f:
+        f.seek(info.header_offset + 26)
+        skip = int.from_bytes(f.read(2), "little") + int.from_bytes(f.read(2), "little")
+        f.seek(info.header_offset + 30 + skip + info.compress_size // 2)
+        b = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([b[0] ^ 0x55]))
+    print(info.filename)
+EOF
+}
+
 # mount_as NAME SOURCE: mounts SOURCE at $W/NAME.mnt with its own store.
 mount_as() {
 	SRC=$2 MNT=$W/$1.mnt
@@ -166,23 +189,8 @@ if mount_as swap "$W/swap"; then
 		esac
 	done
 	check "swap: a file of part 1 reads" cat "${in1[0]}"
-	# Rewritten in place with its layout intact: one byte of a stored JPEG changes.
-	victim=$(python3 - "$W"/swap/*-001.zip <<'EOF'
-import sys, zipfile
-path = sys.argv[1]
-info = next(i for i in zipfile.ZipFile(path).infolist()
-            if i.filename.lower().endswith(".jpg") and i.compress_type == zipfile.ZIP_STORED
-            and i.file_size > 100 and i.filename.isascii())
-with open(path, "r+b") as f:
-    f.seek(info.header_offset + 26)
-    skip = int.from_bytes(f.read(2), "little") + int.from_bytes(f.read(2), "little")
-    f.seek(info.header_offset + 30 + skip + info.compress_size // 2)
-    b = f.read(1)
-    f.seek(-1, 1)
-    f.write(bytes([b[0] ^ 0xFF]))
-print(info.filename)
-EOF
-)
+	# Rewritten in place with its layout intact: one byte of a stored member changes.
+	victim=$(damage "$W"/swap/*-001.zip 0)
 	check "swap: a member rewritten in place ($victim)" test -n "$victim"
 	victim=$(ls -d "$MNT"/originals/*-001)/$victim
 	if cat "$victim" >/dev/null 2>"$W/swap.err"; then
@@ -200,25 +208,7 @@ fi
 # byte flipped fail with EIO when read whole, never handing out wrong bytes
 # as if they were good; their neighbours read fine.
 cp -r "$W/zip-python" "$W/damaged"
-damaged=$(python3 - "$W"/damaged/*-002.zip <<'EOF'
-import sys, zipfile
-path = sys.argv[1]
-infos = zipfile.ZipFile(path).infolist()
-picked = []
-for method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-    info = next(i for i in infos if i.compress_type == method and i.compress_size > 200
-                and i.filename.lower().endswith((".jpg", ".png", ".heic")))
-    with open(path, "r+b") as f:
-        f.seek(info.header_offset + 26)
-        skip = int.from_bytes(f.read(2), "little") + int.from_bytes(f.read(2), "little")
-        f.seek(info.header_offset + 30 + skip + info.compress_size // 2)
-        b = f.read(1)
-        f.seek(-1, 1)
-        f.write(bytes([b[0] ^ 0x55]))
-    picked.append(info.filename)
-print("\n".join(picked))
-EOF
-)
+damaged=$(damage "$W"/damaged/*-002.zip 0 8)
 if mount_as damaged "$W/damaged"; then
 	n=0
 	while IFS= read -r member; do
