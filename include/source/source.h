@@ -137,8 +137,9 @@ int source_stat_in(struct source_reader *r, const char *dir_path, const char *na
                    struct source_facts *out);
 
 /* Opens path (relative to SOURCE) only while it is still the file the store
- * describes: a file changed under the mount must fail (-EIO) rather than mix
- * the store's size with new bytes. 0 or a negative errno. */
+ * describes: a file changed under the mount (other size or mtime, or no
+ * longer a regular file) must fail (-EIO) rather than mix the store's size
+ * with new bytes. 0 or a negative errno. */
 int source_open_checked(struct source *s, const char *path, int64_t size, int64_t mtime_ns,
                         struct source_file *f);
 

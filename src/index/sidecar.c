@@ -13,6 +13,7 @@
 #include "util/hash.h"
 #include "util/ustr.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -235,7 +236,52 @@ struct table {
 	uint64_t *slots;
 	struct entry *entries;
 	size_t n_entries, mask;
+	bool borrowed; /* the memory is the thread's (table_mem), not freed here */
 };
+
+/* A table's memory, kept per thread from one folder to the next: allocated
+ * and freed per folder, a big folder's tables faulted their pages in afresh
+ * each time (how often depended on glibc's mmap threshold). Index-time
+ * memory: the worker threads end with the pass. */
+struct table_mem {
+	uint64_t *slots;
+	struct entry *entries;
+	size_t slots_cap, entries_cap;
+};
+
+#define THREAD_TABLES 4 /* exact, folded, stems, stills */
+
+static pthread_key_t tables_key;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void free_thread_tables(void *p)
+{
+	struct table_mem *m = p;
+	for (int i = 0; i < THREAD_TABLES; i++) {
+		free(m[i].slots);
+		free(m[i].entries);
+	}
+	free(m);
+}
+
+static void make_tables_key(void)
+{
+	pthread_key_create(&tables_key, free_thread_tables);
+}
+
+/* The calling thread's THREAD_TABLES table memories, or NULL (then each
+ * table allocates its own). */
+static struct table_mem *thread_tables(void)
+{
+	pthread_once(&tables_once, make_tables_key);
+	struct table_mem *m = pthread_getspecific(tables_key);
+	if (!m && (m = calloc(THREAD_TABLES, sizeof *m)) &&
+	    pthread_setspecific(tables_key, m) != 0) {
+		free(m);
+		m = NULL;
+	}
+	return m;
+}
 
 static uint64_t hash_key(const struct key *k)
 {
@@ -258,13 +304,45 @@ static bool key_eq(const struct key *a, const struct key *b)
 	       ustr_ascii_ieq(a->ext.p, a->ext.n, b->ext.p, b->ext.n);
 }
 
-static int table_init(struct table *t, size_t max_entries)
+/* Makes m hold cap zeroed slots and n entries; false when out of memory. */
+static bool table_mem_fit(struct table_mem *m, size_t cap, size_t n)
+{
+	if (m->slots_cap < cap) {
+		free(m->slots);
+		m->slots_cap = 0;
+		if (!(m->slots = calloc(cap, sizeof *m->slots)))
+			return false;
+		m->slots_cap = cap;
+	} else {
+		memset(m->slots, 0, cap * sizeof *m->slots);
+	}
+	if (m->entries_cap < n) {
+		free(m->entries);
+		m->entries_cap = 0;
+		if (!(m->entries = malloc(n * sizeof *m->entries)))
+			return false;
+		m->entries_cap = n;
+	}
+	return true;
+}
+
+/* A table for max_entries keys, in mem when not NULL (the thread's). */
+static int table_init(struct table *t, size_t max_entries, struct table_mem *mem)
 {
 	size_t cap = 16;
 	while (cap < max_entries * 2)
 		cap <<= 1;
-	t->slots = calloc(cap, sizeof *t->slots);
-	t->entries = malloc((max_entries ? max_entries : 1) * sizeof *t->entries);
+	size_t n = max_entries ? max_entries : 1;
+	if (mem) {
+		bool ok = table_mem_fit(mem, cap, n);
+		t->slots = ok ? mem->slots : NULL;
+		t->entries = ok ? mem->entries : NULL;
+		t->borrowed = true;
+	} else {
+		t->slots = calloc(cap, sizeof *t->slots);
+		t->entries = malloc(n * sizeof *t->entries);
+		t->borrowed = false;
+	}
 	t->n_entries = 0;
 	t->mask = cap - 1;
 	return t->slots && t->entries ? 0 : -1;
@@ -272,6 +350,8 @@ static int table_init(struct table *t, size_t max_entries)
 
 static void table_free(struct table *t)
 {
+	if (t->borrowed)
+		return;
 	free(t->slots);
 	free(t->entries);
 }
@@ -341,6 +421,7 @@ struct matcher {
 	struct media *med;
 	struct sc_result *out;
 	struct table exact, folded, stems, stills;
+	struct table_mem *mem; /* the thread's table memory, or NULL */
 	struct arena arena;
 	char *buf; /* scratch for building probe names */
 };
@@ -800,7 +881,7 @@ static int find_companion(struct matcher *mt, const struct media *m)
 /* Media settled by rules 1-6, by folded name, for rule 7. */
 static int index_settled_stills(struct matcher *mt)
 {
-	if (table_init(&mt->stills, mt->nm) != 0)
+	if (table_init(&mt->stills, mt->nm, mt->mem ? &mt->mem[3] : NULL) != 0)
 		return -1;
 	for (size_t i = 0; i < mt->nm; i++) {
 		if (mt->out[i].sidecar < 0)
@@ -1094,8 +1175,9 @@ static int prepare(struct matcher *mt)
 	mt->buf = arena_alloc(&mt->arena, longest + 16);
 	if (!mt->buf)
 		return -1;
-	if (table_init(&mt->exact, 2 * mt->ns) || table_init(&mt->folded, 2 * mt->ns) ||
-	    table_init(&mt->stems, 2 * mt->ns))
+	if (table_init(&mt->exact, 2 * mt->ns, mt->mem ? &mt->mem[0] : NULL) ||
+	    table_init(&mt->folded, 2 * mt->ns, mt->mem ? &mt->mem[1] : NULL) ||
+	    table_init(&mt->stems, 2 * mt->ns, mt->mem ? &mt->mem[2] : NULL))
 		return -1;
 	index_sidecars(mt);
 	return 0;
@@ -1139,8 +1221,12 @@ int sc_match_directory(const struct sc_sidecar *sidecars, size_t n_sidecars,
 	/* Items are ints, and table entries (two per sidecar) 32-bit slot numbers. */
 	if (n_sidecars > INT32_MAX / 4 || n_media > INT32_MAX / 4)
 		return -1;
-	struct matcher mt = {
-	    .sc = sidecars, .ns = n_sidecars, .md = media, .nm = n_media, .out = out};
+	struct matcher mt = {.sc = sidecars,
+	                     .ns = n_sidecars,
+	                     .md = media,
+	                     .nm = n_media,
+	                     .out = out,
+	                     .mem = thread_tables()};
 	mt.side = calloc(n_sidecars ? n_sidecars : 1, sizeof *mt.side);
 	mt.med = calloc(n_media ? n_media : 1, sizeof *mt.med);
 	int rc = -1;

@@ -98,28 +98,19 @@ static void add_problem(struct walker *wk, const char *dir_path, const char *nam
 	w->problems[w->n_problems++] = (struct walk_problem){p, q};
 }
 
-struct entry {
-	const char *name;
-	size_t len;
-	uint8_t type; /* enum source_type */
-	struct source_facts facts;
-};
-
 static int compare_entries(const void *a, const void *b)
 {
-	const struct entry *x = a, *y = b;
+	const struct source_entry *x = a, *y = b;
 	return ustr_bytes_cmp(x->name, x->len, y->name, y->len);
 }
 
-/* Reads every entry of an open folder with its type (and facts, unless the
- * walker skips them and the listing knows the type), sorted by name. Problems
- * (an unreadable folder or entry) are noted; a vanished entry is dropped. The
- * entries point into *listing. */
+/* Lists an open folder with each entry's type (and facts, unless the walker
+ * skips them and the listing knows the type), keeping in place, sorted by
+ * name, the entries that could be looked at. Problems (an unreadable folder
+ * or entry) are noted; a vanished entry is dropped. */
 static int list_directory(struct walker *wk, struct source_dir *dir, const char *dir_path,
-                          struct source_listing *listing, struct entry **out, size_t *n_out)
+                          struct source_listing *listing)
 {
-	*out = NULL;
-	*n_out = 0;
 	int rc = source_dir_list(dir, wk->stat_files, listing);
 	if (rc == -ENOMEM) {
 		wk->oom = true;
@@ -131,12 +122,7 @@ static int list_directory(struct walker *wk, struct source_dir *dir, const char 
 	}
 	if (listing->read_error)
 		add_problem(wk, dir_path, NULL, strerror(listing->read_error));
-	struct entry *ents = listing->n ? malloc(listing->n * sizeof *ents) : NULL;
-	if (listing->n && !ents) {
-		wk->oom = true;
-		return -1;
-	}
-	size_t n = 0;
+	size_t kept = 0;
 	for (size_t i = 0; i < listing->n; i++) {
 		const struct source_entry *e = &listing->entries[i];
 		if (e->error) {
@@ -145,12 +131,11 @@ static int list_directory(struct walker *wk, struct source_dir *dir, const char 
 				add_problem(wk, dir_path, e->name, strerror(e->error));
 			continue;
 		}
-		ents[n++] = (struct entry){e->name, e->len, e->type, e->facts};
+		listing->entries[kept++] = *e;
 	}
-	if (n > 1)
-		qsort(ents, n, sizeof *ents, compare_entries);
-	*out = ents;
-	*n_out = n;
+	listing->n = kept;
+	if (kept > 1)
+		qsort(listing->entries, kept, sizeof *listing->entries, compare_entries);
 	return wk->oom ? -1 : 0;
 }
 
@@ -177,7 +162,8 @@ static int add_dir(struct walker *wk, int32_t parent, const char *path, size_t p
 	return (int)w->n_dirs++;
 }
 
-static int add_file(struct walker *wk, int32_t dir, const struct entry *e, enum file_kind kind)
+static int add_file(struct walker *wk, int32_t dir, const struct source_entry *e,
+                    enum file_kind kind)
 {
 	struct walk *w = wk->w;
 	if (grow_array((void **)&w->files, &wk->files_cap, w->n_files + 1, sizeof *w->files) != 0)
@@ -195,7 +181,8 @@ static int add_file(struct walker *wk, int32_t dir, const struct entry *e, enum 
 	return 0;
 }
 
-static void note_special_entry(struct walker *wk, const char *dir_path, const struct entry *e)
+static void note_special_entry(struct walker *wk, const char *dir_path,
+                               const struct source_entry *e)
 {
 	const char *what = e->type == SOURCE_LINK     ? "symbolic link: not followed"
 	                   : e->type == SOURCE_FIFO   ? "FIFO: skipped"
@@ -206,8 +193,8 @@ static void note_special_entry(struct walker *wk, const char *dir_path, const st
 
 static int walk_directory(struct walker *wk, struct source_dir *dir, int32_t self, int depth);
 
-static int descend(struct walker *wk, struct source_dir *dir, int32_t self, const struct entry *e,
-                   int depth)
+static int descend(struct walker *wk, struct source_dir *dir, int32_t self,
+                   const struct source_entry *e, int depth)
 {
 	struct walk *w = wk->w;
 	const struct walk_dir *d = &w->dirs[self];
@@ -249,14 +236,14 @@ static int descend(struct walker *wk, struct source_dir *dir, int32_t self, cons
 static int walk_directory(struct walker *wk, struct source_dir *dir, int32_t self, int depth)
 {
 	struct walk *w = wk->w;
-	struct entry *ents = NULL;
 	struct source_listing listing = {0};
-	size_t n = 0;
-	if (list_directory(wk, dir, w->dirs[self].path, &listing, &ents, &n) != 0 && wk->oom)
+	if (list_directory(wk, dir, w->dirs[self].path, &listing) != 0 && wk->oom)
 		goto fail;
+	const struct source_entry *ents = listing.entries;
+	size_t n = listing.n;
 	w->dirs[self].first_file = (uint32_t)w->n_files;
 	for (size_t i = 0; i < n; i++) {
-		const struct entry *e = &ents[i];
+		const struct source_entry *e = &ents[i];
 		if (e->type != SOURCE_FILE) {
 			if (e->type != SOURCE_DIR)
 				note_special_entry(wk, w->dirs[self].path, e);
@@ -274,11 +261,9 @@ static int walk_directory(struct walker *wk, struct source_dir *dir, int32_t sel
 	for (size_t i = 0; i < n; i++)
 		if (ents[i].type == SOURCE_DIR && descend(wk, dir, self, &ents[i], depth) != 0)
 			goto fail;
-	free(ents);
 	source_listing_free(&listing);
 	return wk->oom ? -1 : 0;
 fail:
-	free(ents);
 	source_listing_free(&listing);
 	wk->oom = true;
 	return -1;

@@ -166,8 +166,9 @@ bool probe_copy(struct probe_ctx *c, uint64_t off, size_t len, uint8_t *dst)
 
 void probe_ctx_begin(struct probe_ctx *c, const struct media_source *src, struct media_info *out)
 {
-	*c = (struct probe_ctx){.src = src, .out = out, .reads_left = MEDIA_MAX_READS};
 	struct scratch *sc = thread_scratch();
+	*c = (struct probe_ctx){
+	    .src = src, .out = out, .reads_left = MEDIA_MAX_READS, .scratch = sc};
 	if (sc) {
 		c->win = sc->win;
 		c->win_cap = sc->win_cap;
@@ -178,7 +179,7 @@ void probe_ctx_begin(struct probe_ctx *c, const struct media_source *src, struct
 
 void probe_ctx_end(struct probe_ctx *c)
 {
-	struct scratch *sc = thread_scratch();
+	struct scratch *sc = c->scratch;
 	if (sc) {
 		sc->win = c->win;
 		sc->win_cap = c->win_cap;

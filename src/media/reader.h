@@ -31,6 +31,7 @@ struct probe_ctx {
 	/* The EXIF block handed to libexif, "Exif\0\0" + TIFF (exif.c). */
 	uint8_t *exif;
 	size_t exif_cap;
+	struct scratch *scratch; /* where win and exif go back to, or NULL */
 };
 
 /* Starts a probe of src into out (cleared by the caller) with the calling

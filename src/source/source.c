@@ -108,8 +108,8 @@ int source_open_checked(struct source *s, const char *path, int64_t size, int64_
 {
 	*f = (struct source_file){.fd = -1, .src = s};
 	int rc = s->ops->open_path(s, path, f);
-	if (rc != 0)
-		return rc;
+	if (rc != 0) /* no longer a regular file: changed too */
+		return rc == -EINVAL ? -EIO : rc;
 	if ((int64_t)f->facts.size != size || f->facts.mtime_ns != mtime_ns) {
 		source_close(f);
 		return -EIO;

@@ -3,7 +3,8 @@
  * type came free), sub-folders open by name but never through a link,
  * files open below a folder or by path with their fstat facts, read at any
  * offset (short only at the end), a checked open refuses a file whose size
- * or mtime changed, and nothing opens through a symbolic link or "..". */
+ * or mtime changed or that is no longer a regular file (EIO), and nothing
+ * opens through a symbolic link or "..". */
 #include "check.h"
 
 #include <errno.h>
@@ -151,6 +152,7 @@ int main(void)
 	source_close(&f);
 	CHECK_INT(source_open_checked(src, "sub/b.bin", 27, mtime, &f), -EIO);
 	CHECK_INT(source_open_checked(src, "sub/b.bin", 26, mtime + 1, &f), -EIO);
+	CHECK_INT(source_open_checked(src, "sub", 0, 0, &f), -EIO); /* not a regular file */
 	int rc = source_open_checked(src, "link/b.bin", 26, mtime, &f);
 	CHECK_MSG(rc == -ELOOP || rc == -EXDEV || rc == -ENOTDIR, "a link was followed: %d", rc);
 	rc = source_open_checked(src, "../x", 0, 0, &f);
