@@ -50,7 +50,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct seen s = {-1, 0, 0};
-	struct index_options opt = {.source = argv[1],
+	const char *sources[] = {argv[1]};
+	struct index_options opt = {.sources = sources,
+	                            .n_sources = 1,
 	                            .db_path = argv[2],
 	                            .threads = argc > 3 ? atoi(argv[3]) : 0,
 	                            .progress = on_progress,

@@ -103,8 +103,87 @@ static int check_mount_target(const struct cli_options *opt, char *err, size_t e
 	return rc;
 }
 
+/* The SOURCEs' real paths; text names them all, one per line (the store's
+ * default name is made from it), label for messages. */
+struct sources {
+	char **real;
+	size_t n;
+	char *text, *label;
+};
+
+static void sources_free(struct sources *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		free(src->real[i]);
+	free(src->real);
+	free(src->text);
+	free(src->label);
+}
+
+/* src->real[0..n) joined with sep. NULL: no memory. */
+static char *join_sources(const struct sources *src, const char *sep)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < src->n; i++)
+		len += strlen(src->real[i]) + strlen(sep);
+	char *out = malloc(len), *at = out;
+	for (size_t i = 0; out && i < src->n; i++)
+		at += sprintf(at, "%s%s", i ? sep : "", src->real[i]);
+	return out;
+}
+
+/* With several SOURCEs, an empty folder among them is most likely a mount
+ * point put in the wrong place (it comes last), not a part of the library. */
+static bool is_empty_folder(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	struct cli_folder_census census;
+	cli_count_folder(path, 1, &census);
+	return census.folders == 0 && census.json == 0 && census.files == 0;
+}
+
+/* Checks every SOURCE and fills src (free it with sources_free, also on
+ * failure). STATUS_OK, or the status to exit with after saying why. */
+static int check_sources(const struct cli_options *opt, struct sources *src)
+{
+	char err[1024];
+	*src = (struct sources){.real = calloc(opt->n_sources, sizeof *src->real)};
+	if (!src->real) {
+		say("out of memory while reading the command line");
+		return STATUS_FAILED;
+	}
+	for (size_t i = 0; i < opt->n_sources; i++) {
+		if (opt->n_sources > 1 && is_empty_folder(opt->sources[i])) {
+			say("%s: an empty folder is no SOURCE; %s", opt->sources[i],
+			    opt->index_only
+			        ? "--index-only takes SOURCEs only: leave out the mount "
+			          "point, or leave out --index-only to mount"
+			        : "the mount point comes last: takeoutfs [options] "
+			          "SOURCE... MOUNTPOINT");
+			sources_free(src);
+			return STATUS_USAGE;
+		}
+		if (cli_check_source(opt->sources[i], &src->real[src->n], err, sizeof err) != 0) {
+			say("%s", err);
+			sources_free(src);
+			return STATUS_FAILED;
+		}
+		src->n++;
+	}
+	src->text = join_sources(src, "\n");
+	src->label = join_sources(src, ", ");
+	if (!src->text || !src->label) {
+		say("out of memory while reading the command line");
+		sources_free(src);
+		return STATUS_FAILED;
+	}
+	return STATUS_OK;
+}
+
 /* The store's path, absolute: the daemon leaves the working folder. */
-static int store_path(const struct cli_options *opt, const char *real_source, char *out,
+static int store_path(const struct cli_options *opt, const struct sources *src, char *out,
                       size_t outlen, char *err, size_t errlen)
 {
 	if (opt->db_path) {
@@ -128,8 +207,8 @@ static int store_path(const struct cli_options *opt, const char *real_source, ch
 		}
 		return 0;
 	}
-	if (cli_default_store_path(real_source, getenv("XDG_CACHE_HOME"), getenv("HOME"), out,
-	                           outlen, err, errlen) != 0)
+	if (cli_default_store_path(src->text, getenv("XDG_CACHE_HOME"), getenv("HOME"), out, outlen,
+	                           err, errlen) != 0)
 		return -1;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", out);
@@ -139,16 +218,22 @@ static int store_path(const struct cli_options *opt, const char *real_source, ch
 	return cli_make_private_dirs(dir, err, errlen);
 }
 
-static void explain_index_failure(int rc, const char *real_source, const char *msg)
+static void explain_index_failure(int rc, const struct sources *src, const char *msg)
 {
-	if (rc == INDEX_ERR_NOT_TAKEOUT) {
+	if (rc == INDEX_ERR_NOT_TAKEOUT && src->n == 1) {
 		struct cli_folder_census census;
 		char held[128];
-		cli_count_folder(real_source, CENSUS_LIMIT, &census);
+		cli_count_folder(src->real[0], CENSUS_LIMIT, &census);
 		cli_format_census(&census, held, sizeof held);
 		say("%s: no photos or videos found (%s); point takeoutfs at the folder holding "
 		    "Takeout/, or at the Takeout folder itself",
-		    real_source, held);
+		    src->real[0], held);
+		return;
+	}
+	if (rc == INDEX_ERR_NOT_TAKEOUT) {
+		say("%s: no photos or videos found in any of them; give the folders holding "
+		    "Takeout/, the Takeout folders themselves, or the archive parts",
+		    src->label);
 		return;
 	}
 	if (rc == INDEX_ERR_NOMEM) {
@@ -179,13 +264,14 @@ static void end_progress_line_and_die(int sig)
 	raise(sig);
 }
 
-static int index_source(const struct cli_options *opt, const char *real_source, const char *db_path,
-                        struct index_summary *sum)
+static int index_source(const struct cli_options *opt, const struct sources *src,
+                        const char *db_path, struct index_summary *sum)
 {
 	struct cli_progress progress;
 	cli_progress_init(&progress, stderr, cli_progress_mode_for(stderr, opt->quiet));
 	struct index_options io = {
-	    .source = real_source,
+	    .sources = (const char *const *)src->real,
+	    .n_sources = src->n,
 	    .db_path = db_path,
 	    .threads = opt->threads,
 	    .reindex = opt->reindex,
@@ -211,7 +297,7 @@ static int index_source(const struct cli_options *opt, const char *real_source, 
 	}
 	cli_progress_destroy(&progress);
 	if (rc != INDEX_OK)
-		explain_index_failure(rc, real_source, msg);
+		explain_index_failure(rc, src, msg);
 	return rc;
 }
 
@@ -236,12 +322,13 @@ static int apply_time_zone(const char *zone)
 	return 0;
 }
 
-static int mount_store(const struct cli_options *opt, const char *real_source, const char *db_path,
-                       struct fuse_args *args)
+static int mount_store(const struct cli_options *opt, const struct sources *src,
+                       const char *db_path, struct fuse_args *args)
 {
 	char *real_mountpoint = realpath(opt->mountpoint, NULL);
 	struct fs_config cfg = {
-	    .source = real_source,
+	    .sources = (const char *const *)src->real,
+	    .n_sources = src->n,
 	    .db_path = db_path,
 	    .mountpoint = real_mountpoint ? real_mountpoint : opt->mountpoint,
 	    .foreground = opt->foreground,
@@ -273,7 +360,8 @@ static void record_meta_sizes(const struct cli_options *opt, const char *db_path
 /* What a mount does before serving, in a child process (cli/child.h). */
 struct prepare_job {
 	const struct cli_options *opt;
-	const char *real_source, *db_path;
+	const struct sources *src;
+	const char *db_path;
 };
 struct prepare_result {
 	int rc; /* enum index_error */
@@ -284,23 +372,23 @@ static void prepare_store_for_serving(void *arg, void *result)
 {
 	const struct prepare_job *job = arg;
 	struct prepare_result *r = result;
-	r->rc = index_source(job->opt, job->real_source, job->db_path, &r->sum);
+	r->rc = index_source(job->opt, job->src, job->db_path, &r->sum);
 	if (r->rc == INDEX_OK && !job->opt->hidemeta) /* no .meta listed, no size needed */
 		record_meta_sizes(job->opt, job->db_path);
 }
 
 /* Indexes and records the .meta sizes in a child, so that none of the
  * memory they used stays with the daemon. The child prints its own errors. */
-static bool prepared_in_child(const struct cli_options *opt, const char *real_source,
+static bool prepared_in_child(const struct cli_options *opt, const struct sources *src,
                               const char *db_path, struct index_summary *sum)
 {
-	struct prepare_job job = {.opt = opt, .real_source = real_source, .db_path = db_path};
+	struct prepare_job job = {.opt = opt, .src = src, .db_path = db_path};
 	struct prepare_result r = {.rc = INDEX_OK};
 	char err[256];
 	if (child_run(prepare_store_for_serving, &job, &r, sizeof r, err, sizeof err) != 0) {
 		say("indexing %s: the indexer %s; the store is consistent, run takeoutfs again to "
 		    "finish",
-		    real_source, err);
+		    src->label, err);
 		return false;
 	}
 	*sum = r.sum;
@@ -309,25 +397,25 @@ static bool prepared_in_child(const struct cli_options *opt, const char *real_so
 
 /* SOURCE, MOUNTPOINT and the store passed their checks: index, then either
  * print the summary (--index-only) or mount. */
-static int index_then_serve(const struct cli_options *opt, const char *real_source,
+static int index_then_serve(const struct cli_options *opt, const struct sources *src,
                             const char *db_path, struct fuse_args *args)
 {
 	struct index_summary sum;
-	bool indexed = opt->index_only ? index_source(opt, real_source, db_path, &sum) == INDEX_OK
-	                               : prepared_in_child(opt, real_source, db_path, &sum);
+	bool indexed = opt->index_only ? index_source(opt, src, db_path, &sum) == INDEX_OK
+	                               : prepared_in_child(opt, src, db_path, &sum);
 	if (!indexed)
 		return STATUS_FAILED;
 	char text[1024];
 	if (opt->index_only) {
 		cli_format_summary(&sum, db_path, text, sizeof text);
-		printf("%s: %s\n", real_source, text);
+		printf("%s: %s\n", src->label, text);
 		return STATUS_OK;
 	}
 	if (!opt->quiet) {
 		cli_format_short_summary(&sum, text, sizeof text);
 		say("%s", text);
 	}
-	return mount_store(opt, real_source, db_path, args);
+	return mount_store(opt, src, db_path, args);
 }
 
 /* Everything after the command line is known to be well-formed. */
@@ -336,22 +424,20 @@ static int run(const struct cli_options *opt, struct fuse_args *args)
 	char err[1024];
 	if (opt->tz && apply_time_zone(opt->tz) != 0)
 		return STATUS_USAGE;
-	char *real_source = NULL;
-	if (cli_check_source(opt->source, &real_source, err, sizeof err) != 0) {
-		say("%s", err);
-		return STATUS_FAILED;
-	}
+	struct sources src;
+	int status = check_sources(opt, &src);
+	if (status != STATUS_OK)
+		return status;
 	char db_path[PATH_MAX];
-	int status;
 	if ((!opt->index_only && check_mount_target(opt, err, sizeof err) != 0) ||
-	    store_path(opt, real_source, db_path, sizeof db_path, err, sizeof err) != 0 ||
+	    store_path(opt, &src, db_path, sizeof db_path, err, sizeof err) != 0 ||
 	    cli_check_store(db_path, err, sizeof err) != 0) {
 		say("%s", err);
 		status = STATUS_FAILED;
 	} else {
-		status = index_then_serve(opt, real_source, db_path, args);
+		status = index_then_serve(opt, &src, db_path, args);
 	}
-	free(real_source);
+	sources_free(&src);
 	return status;
 }
 

@@ -16,24 +16,26 @@ struct fuse_args;
 #define CLI_MAX_THREADS 1024
 
 struct cli_options {
-	const char *source;     /* SOURCE as given (points into argv) */
-	const char *mountpoint; /* MOUNTPOINT as given; NULL with --index-only */
-	char *db_path;          /* -o db=PATH (malloc'd), NULL for the default */
-	char *tz;               /* -o tz=ZONE (malloc'd), NULL when not given */
-	int threads;            /* -o threads=N; 0 means online CPUs */
-	bool reindex;           /* -o reindex */
-	bool crc_eager;         /* -o crc=eager */
-	bool no_passthrough;    /* -o passthrough=off */
-	bool hidemeta;          /* -o hidemeta */
-	bool quiet;             /* -o quiet */
-	bool nonempty;          /* -o nonempty: mount over a folder that is not empty */
-	bool index_only;        /* --index-only */
-	bool show_help;         /* -h, --help */
-	bool show_version;      /* -V, --version */
-	bool foreground;        /* -f, or implied by -d */
-	bool debug;             /* -d, -o debug */
-	bool single_thread;     /* -s */
-	bool allow_other;       /* -o allow_other or allow_root went to FUSE */
+	const char **sources; /* the SOURCEs as given (malloc'd array into argv) */
+	size_t n_sources;
+	const char
+	    *mountpoint;     /* MOUNTPOINT as given (the last argument); NULL with --index-only */
+	char *db_path;       /* -o db=PATH (malloc'd), NULL for the default */
+	char *tz;            /* -o tz=ZONE (malloc'd), NULL when not given */
+	int threads;         /* -o threads=N; 0 means online CPUs */
+	bool reindex;        /* -o reindex */
+	bool crc_eager;      /* -o crc=eager */
+	bool no_passthrough; /* -o passthrough=off */
+	bool hidemeta;       /* -o hidemeta */
+	bool quiet;          /* -o quiet */
+	bool nonempty;       /* -o nonempty: mount over a folder that is not empty */
+	bool index_only;     /* --index-only */
+	bool show_help;      /* -h, --help */
+	bool show_version;   /* -V, --version */
+	bool foreground;     /* -f, or implied by -d */
+	bool debug;          /* -d, -o debug */
+	bool single_thread;  /* -s */
+	bool allow_other;    /* -o allow_other or allow_root went to FUSE */
 };
 
 enum cli_parse_status {

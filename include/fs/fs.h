@@ -7,11 +7,13 @@
 #define TFS_FS_FS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct fuse_args;
 
 struct fs_config {
-	const char *source;  /* SOURCE's real path */
+	const char *const *sources; /* the SOURCEs' real paths (source_open_all) */
+	size_t n_sources;
 	const char *db_path; /* the store */
 	const char *mountpoint;
 	bool foreground;    /* -f / -d */

@@ -22,7 +22,8 @@ struct index_progress {
 };
 
 struct index_options {
-	const char *source;  /* SOURCE as given */
+	const char *const *sources; /* the SOURCEs as given (source_open_all) */
+	size_t n_sources;
 	const char *db_path; /* the store */
 	int threads;         /* extractor threads; <= 0 means online CPUs */
 	bool reindex;        /* ignore what the store holds */

@@ -73,6 +73,17 @@ int source_open_folder(const char *path, struct source **out);
  * 0, or a negative errno (-EINVAL: neither a folder nor a zip archive). */
 int source_open(const char *path, struct source **out);
 
+/* Opens several SOURCEs as one tree, as if they sat side by side in one
+ * folder: each is shown as the folder named after it (an archive without its
+ * extension; a name an earlier SOURCE took gets " (2)", " (3)"...). A folder
+ * SOURCE is opened as source_open opens it (its own archive parts too). An
+ * archive and a folder with the same name are one part given twice: the
+ * folder is used; the same file or folder given twice is taken once. Each of
+ * these is a problem. With n == 1 it is source_open(paths[0]). 0, or a
+ * negative errno: the first SOURCE that cannot be opened (-EINVAL: neither a
+ * folder nor a zip archive), or -EIO when no SOURCE could be read at all. */
+int source_open_all(const char *const *paths, size_t n, struct source **out);
+
 /* True when path is a file that starts like a zip archive (what source_open
  * takes as a part). */
 bool source_looks_like_zip(const char *path);

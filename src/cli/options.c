@@ -61,10 +61,10 @@ struct parse_ctx {
 	struct cli_options *opt;
 	char *err;
 	size_t errlen;
-	int positional;
+	const char **positional; /* every positional argument, in order */
+	size_t n_positional;
 	bool failed;
 	bool nomem;
-	const char *extra; /* first positional argument too many */
 };
 
 /* Only the first mistake is reported: it is the one the user reads first. */
@@ -139,13 +139,13 @@ static int take_passthrough(struct parse_ctx *c, const char *value)
 
 static int take_positional(struct parse_ctx *c, const char *arg)
 {
-	if (c->positional == 0)
-		c->opt->source = arg;
-	else if (c->positional == 1)
-		c->opt->mountpoint = arg;
-	else if (!c->extra)
-		c->extra = arg;
-	c->positional++;
+	const char **more = realloc(c->positional, (c->n_positional + 1) * sizeof *c->positional);
+	if (!more) {
+		c->nomem = true;
+		return -1;
+	}
+	c->positional = more;
+	c->positional[c->n_positional++] = arg;
 	return 0;
 }
 
@@ -235,31 +235,33 @@ static int take_option(void *data, const char *arg, int key, struct fuse_args *o
 	return fail(c, "%s: unexpected option; see takeoutfs --help", arg);
 }
 
+/* The positional arguments are SOURCE... then MOUNTPOINT, or SOURCE...
+ * alone with --index-only. opt->sources takes the array over. */
 static int check_positionals(struct parse_ctx *c)
 {
 	struct cli_options *o = c->opt;
+	o->sources = c->positional;
+	o->n_sources = c->n_positional;
+	c->positional = NULL;
 	if (o->show_help || o->show_version)
 		return 0;
-	if (!o->source)
+	if (o->n_sources == 0)
 		return fail(c, "missing argument: no SOURCE given; usage: takeoutfs [options] "
-		               "SOURCE MOUNTPOINT, or "
-		               "takeoutfs --index-only [options] SOURCE (see takeoutfs --help)");
-	if (o->index_only && o->mountpoint)
-		return fail(c,
-		            "%s: --index-only takes SOURCE only; leave out the mount point, or "
-		            "leave out --index-only to mount",
-		            o->mountpoint);
-	if (!o->index_only && !o->mountpoint)
-		return fail(c, "missing argument: no MOUNTPOINT given; usage: takeoutfs [options] "
-		               "SOURCE MOUNTPOINT, or "
-		               "takeoutfs --index-only [options] SOURCE to build the store only");
-	if (c->extra)
-		return fail(c,
-		            "%s: one argument too many; usage: takeoutfs [options] SOURCE "
-		            "MOUNTPOINT (quote paths that contain spaces)",
-		            c->extra);
-	if (!*o->source)
-		return fail(c, "SOURCE is empty; give the folder of the extracted Takeout");
+		               "SOURCE... MOUNTPOINT, or "
+		               "takeoutfs --index-only [options] SOURCE... (see takeoutfs --help)");
+	if (!o->index_only) {
+		if (o->n_sources == 1)
+			return fail(c,
+			            "missing argument: no MOUNTPOINT given; usage: takeoutfs "
+			            "[options] SOURCE... MOUNTPOINT, or "
+			            "takeoutfs --index-only [options] SOURCE... to build the store "
+			            "only");
+		o->mountpoint = o->sources[--o->n_sources];
+	}
+	for (size_t i = 0; i < o->n_sources; i++)
+		if (!*o->sources[i])
+			return fail(c, "SOURCE is empty; give the folder of the extracted Takeout "
+			               "or its archive parts");
 	if (o->mountpoint && !*o->mountpoint)
 		return fail(c, "MOUNTPOINT is empty; give an empty folder to mount on");
 	return 0;
@@ -317,13 +319,14 @@ int cli_parse(int argc, char **argv, struct cli_options *opt, struct fuse_args *
 	int rc = fuse_opt_parse(args, &c, cli_opt_specs, take_option);
 	fuse_log_capturing = false;
 	fuse_set_log_func(NULL);
-	if (c.nomem)
-		return CLI_PARSE_NOMEM;
-	if (rc != 0 && !c.failed)
+	if (rc != 0 && !c.failed && !c.nomem)
 		fail(&c, "command line: %s; see takeoutfs --help",
 		     fuse_log_first[0] ? fuse_log_message() : "cannot be read");
-	if (!c.failed)
+	if (!c.failed && !c.nomem)
 		check_positionals(&c);
+	free(c.positional);
+	if (c.nomem)
+		return CLI_PARSE_NOMEM;
 	return c.failed ? CLI_PARSE_USAGE : CLI_PARSE_OK;
 }
 
@@ -331,7 +334,10 @@ void cli_options_free(struct cli_options *opt)
 {
 	free(opt->db_path);
 	free(opt->tz);
+	free(opt->sources);
 	opt->db_path = opt->tz = NULL;
+	opt->sources = NULL;
+	opt->n_sources = 0;
 }
 
 bool cli_is_mount_only_option(const char *opt)

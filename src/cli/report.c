@@ -64,8 +64,8 @@ void cli_format_short_summary(const struct index_summary *s, char *out, size_t o
 
 void cli_print_usage(FILE *out)
 {
-	fprintf(out, "usage: takeoutfs [options] SOURCE MOUNTPOINT\n"
-	             "       takeoutfs --index-only [options] SOURCE\n"
+	fprintf(out, "usage: takeoutfs [options] SOURCE... MOUNTPOINT\n"
+	             "       takeoutfs --index-only [options] SOURCE...\n"
 	             "       takeoutfs -h | --help\n"
 	             "       takeoutfs -V | --version\n");
 }
@@ -78,6 +78,8 @@ void cli_print_options_help(FILE *out)
 	        "Indexes an extracted Google Photos Takeout (SOURCE: the folder holding\n"
 	        "Takeout/, the Takeout folder, or the photos folder inside it) and mounts it\n"
 	        "read-only with by-date/, by-camera/, by-album/, favorites/ and originals/ views.\n"
+	        "SOURCE may also be a .zip part, or a folder holding parts; several SOURCEs\n"
+	        "make one library, as if they sat side by side in one folder.\n"
 	        "\n"
 	        "takeoutfs options:\n"
 	        "    --index-only           build or update the store, print a summary, exit\n"

@@ -502,15 +502,30 @@ static const char *current_tz(void)
 	return tz ? tz : "";
 }
 
-static struct source *open_source(const char *source, char *err, size_t errlen)
+static struct source *open_source(const struct index_options *opt, char *err, size_t errlen)
 {
 	struct source *src = NULL;
-	int rc = source_open(source, &src);
+	int rc = source_open_all(opt->sources, opt->n_sources, &src);
+	const char *which = opt->n_sources == 1 ? opt->sources[0] : "among the SOURCEs";
 	if (rc == -EINVAL)
-		snprintf(err, errlen, "SOURCE %s is neither a folder nor a zip archive", source);
+		snprintf(err, errlen, "SOURCE %s is neither a folder nor a zip archive", which);
 	else if (rc != 0)
-		snprintf(err, errlen, "SOURCE %s: %s", source, strerror(-rc));
+		snprintf(err, errlen, "SOURCE %s: %s", which, strerror(-rc));
 	return rc == 0 ? src : NULL;
+}
+
+/* The SOURCEs as the store records them: one per line. NULL: no memory. */
+static char *sources_text(const struct index_options *opt)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < opt->n_sources; i++)
+		len += strlen(opt->sources[i]) + 1;
+	char *text = malloc(len), *at = text;
+	for (size_t i = 0; text && i < opt->n_sources; i++)
+		at += sprintf(at, "%s%s", i ? "\n" : "", opt->sources[i]);
+	if (text)
+		*at = '\0';
+	return text;
 }
 
 static int map_store_error(int rc)
@@ -606,7 +621,7 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	atomic_init(&p.opened, 0);
 	atomic_init(&p.oom, false);
-	p.source = open_source(opt->source, err, errlen);
+	p.source = open_source(opt, err, errlen);
 	if (!p.source)
 		return INDEX_ERR_SOURCE;
 	int rc = store_open(opt->db_path, STORE_READ_WRITE, &p.db, err, errlen);
@@ -639,7 +654,8 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 		snprintf(err, errlen,
 		         "%s holds no photos or videos (%zu folders, %zu JSON files, %zu other "
 		         "files)",
-		         opt->source, p.walk.n_dirs, p.walk.n_files, p.walk.n_other);
+		         opt->n_sources == 1 ? opt->sources[0] : "the SOURCEs", p.walk.n_dirs,
+		         p.walk.n_files, p.walk.n_other);
 		result = INDEX_ERR_NOT_TAKEOUT;
 		goto out;
 	}
@@ -698,11 +714,16 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	}
 	p.writer = NULL;
 	report(&p, INDEX_FINISH, 0, 1);
+	char *sources = sources_text(opt);
+	if (!sources) {
+		result = INDEX_ERR_NOMEM;
+		goto out;
+	}
 	struct finish_input fin = {.db = p.db,
 	                           .changed = p.changed,
 	                           .force = p.force,
 	                           .tz = current_tz(),
-	                           .source = opt->source,
+	                           .source = sources,
 	                           .walk = &p.walk,
 	                           .relinked = p.relinked.ids,
 	                           .n_relinked = p.relinked.n,
@@ -710,7 +731,9 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	                           .removed = p.gone_files.n,
 	                           .seconds = seconds_since(&p.start),
 	                           .derive = opt->derive};
-	if (finish_pass(&fin, sum, err, errlen) != 0) {
+	int finished = finish_pass(&fin, sum, err, errlen);
+	free(sources);
+	if (finished != 0) {
 		result = INDEX_ERR_STORE;
 		goto out;
 	}

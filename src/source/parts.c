@@ -23,7 +23,8 @@
 struct part {
 	char name[256]; /* the folder it is shown as */
 	char file[256]; /* the archive's own name in the top folder ("" when given alone) */
-	char *path;     /* the archive's path as SOURCE was given, to see it replaced */
+	char *path;     /* the archive's path as SOURCE was given, to see it replaced;
+	                   NULL for a folder among several SOURCEs */
 	struct stat st; /* the archive as opened */
 	struct source *src;
 };
@@ -35,6 +36,7 @@ struct parts {
 	struct part *parts;
 	size_t n_parts, cap;
 	struct span_cache *cache;
+	bool own_cache; /* false: a SOURCE among several, sharing their cache */
 };
 
 /* A folder of the tree: the top, or one of a backend's. */
@@ -81,6 +83,12 @@ bool source_looks_like_zip(const char *path)
 	return zip;
 }
 
+static const char *last_component(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 static const struct part *find_part(const struct parts *p, const char *name, size_t len)
 {
 	for (size_t i = 0; i < p->n_parts; i++)
@@ -89,24 +97,59 @@ static const struct part *find_part(const struct parts *p, const char *name, siz
 	return NULL;
 }
 
-/* Opens the archive fd (taken over) shown as the folder name; an archive that
- * cannot be read is a problem. 0 or -ENOMEM. */
-static int add_part(struct parts *p, int fd, const char *file, const char *name, bool in_folder)
+/* Copies the problems src noted into p's, under the folder name it is shown
+ * as. 0 or -ENOMEM. */
+static int note_problems_of(struct parts *p, const struct source *src, const char *name)
+{
+	const struct source_problem *probs;
+	size_t n = source_problems(src, &probs);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s%s%s", name, *probs[i].path ? "/" : "",
+		         probs[i].path);
+		rc = source_note_problem(&p->base, path, probs[i].what);
+	}
+	return rc;
+}
+
+/* Adds src (taken over) as the part shown as the folder name. path (taken
+ * over) is the archive's path to see it replaced, NULL for a folder; file is
+ * the archive's name in the top folder ("" when it was given alone). 0 or
+ * -ENOMEM. */
+static int push_part(struct parts *p, struct source *src, char *path, const struct stat *st,
+                     const char *file, const char *name)
+{
+	if (grow_array((void **)&p->parts, &p->cap, p->n_parts + 1, sizeof *p->parts) != 0) {
+		source_free(src);
+		free(path);
+		return -ENOMEM;
+	}
+	struct part *pt = &p->parts[p->n_parts++];
+	*pt = (struct part){.path = path, .st = *st, .src = src};
+	snprintf(pt->name, sizeof pt->name, "%s", name);
+	snprintf(pt->file, sizeof pt->file, "%s", file);
+	return note_problems_of(p, src, name);
+}
+
+/* Opens the archive fd (taken over) at path (taken over) shown as the folder
+ * name; an archive that cannot be read is a problem. 0 or -ENOMEM. */
+static int add_part(struct parts *p, int fd, char *path, const char *file, const char *name)
 {
 	char err[200];
 	struct source *src;
 	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return source_note_problem(&p->base, file, "cannot read this zip archive");
-	}
-	char *path = in_folder ? malloc(strlen(p->path) + strlen(file) + 2) : strdup(p->path);
 	if (!path) {
 		close(fd);
 		return -ENOMEM;
 	}
-	if (in_folder)
-		sprintf(path, "%s/%s", p->path, file);
+	const char *slash = strrchr(path, '/');
+	const char *shown = *file ? file : slash ? slash + 1 : path;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		free(path);
+		return source_note_problem(&p->base, shown, "cannot read this zip archive");
+	}
 	int rc = source_open_zip(fd, name, p->cache, &src, err, sizeof err);
 	if (rc != 0)
 		free(path);
@@ -115,28 +158,9 @@ static int add_part(struct parts *p, int fd, const char *file, const char *name,
 	if (rc != 0) {
 		char what[300];
 		snprintf(what, sizeof what, "cannot read this zip archive: %s", err);
-		return source_note_problem(&p->base, file, what);
+		return source_note_problem(&p->base, shown, what);
 	}
-	if (grow_array((void **)&p->parts, &p->cap, p->n_parts + 1, sizeof *p->parts) != 0) {
-		source_free(src);
-		free(path);
-		return -ENOMEM;
-	}
-	struct part *pt = &p->parts[p->n_parts++];
-	pt->path = path;
-	pt->st = st;
-	snprintf(pt->name, sizeof pt->name, "%s", name);
-	snprintf(pt->file, sizeof pt->file, "%s", in_folder ? file : "");
-	pt->src = src;
-	const struct source_problem *probs;
-	size_t n = source_problems(src, &probs);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s%s%s", name, *probs[i].path ? "/" : "",
-		         probs[i].path);
-		rc = source_note_problem(&p->base, path, probs[i].what);
-	}
-	return rc;
+	return push_part(p, src, path, &st, file, name);
 }
 
 /* The archives at the top of the folder. 0 or a negative errno. */
@@ -191,7 +215,10 @@ static int find_parts(struct parts *p)
 			rc = source_note_problem(&p->base, e->name, what);
 			continue;
 		}
-		rc = add_part(p, fd, e->name, name, true);
+		char *path = malloc(strlen(p->path) + strlen(e->name) + 2);
+		if (path)
+			sprintf(path, "%s/%s", p->path, e->name);
+		rc = add_part(p, fd, path, e->name, name);
 	}
 	source_reader_free(r);
 	source_listing_free(&l);
@@ -199,7 +226,9 @@ static int find_parts(struct parts *p)
 	return rc;
 }
 
-int source_open(const char *path, struct source **out)
+/* Opens path (a folder or one zip part) as a struct parts whose archives use
+ * cache, or a cache of its own when cache is NULL. 0 or a negative errno. */
+static int open_parts(const char *path, struct span_cache *cache, struct parts **out)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
@@ -209,7 +238,8 @@ int source_open(const char *path, struct source **out)
 		return -ENOMEM;
 	p->base.ops = &PARTS_OPS;
 	p->path = strdup(path);
-	p->cache = span_cache_new(SPAN_CACHE_DEFAULT_BYTES);
+	p->own_cache = !cache;
+	p->cache = cache ? cache : span_cache_new(SPAN_CACHE_DEFAULT_BYTES);
 	int rc = p->cache && p->path ? 0 : -ENOMEM;
 	if (rc == 0 && S_ISDIR(st.st_mode)) {
 		rc = source_open_folder(path, &p->folder);
@@ -225,17 +255,132 @@ int source_open(const char *path, struct source **out)
 			close(fd);
 			rc = -EINVAL;
 		} else {
-			const char *slash = strrchr(path, '/');
-			const char *file = slash ? slash + 1 : path;
 			char name[256];
-			part_name(file, name, sizeof name);
-			rc = add_part(p, fd, file, name, false);
+			part_name(last_component(path), name, sizeof name);
+			rc = add_part(p, fd, strdup(path), "", name);
 			if (rc == 0 && p->n_parts == 0)
 				rc = -EIO; /* the one archive given cannot be read */
 		}
 	}
 	if (rc != 0) {
 		source_free(&p->base);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+int source_open(const char *path, struct source **out)
+{
+	struct parts *p;
+	int rc = open_parts(path, NULL, &p);
+	if (rc == 0)
+		*out = &p->base;
+	return rc;
+}
+
+/* The folder name SOURCE number i is shown as among several: its last
+ * component (an archive's without its extension), with " (2)", " (3)"... when
+ * an earlier SOURCE took it. 0 or -ENOMEM (a problem says the name moved). */
+static int name_for_source(struct parts *p, const char *path, bool archive, char *out, size_t cap)
+{
+	char trimmed[4096], base[256];
+	snprintf(trimmed, sizeof trimmed, "%s", path);
+	for (size_t len = strlen(trimmed); len > 1 && trimmed[len - 1] == '/'; len--)
+		trimmed[len - 1] = '\0';
+	if (archive)
+		part_name(last_component(trimmed), base, sizeof base);
+	else
+		snprintf(base, sizeof base, "%s", last_component(trimmed));
+	if (!base[0] || strcmp(base, "/") == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		snprintf(base, sizeof base, "SOURCE");
+	snprintf(out, cap, "%s", base);
+	for (int k = 2; find_part(p, out, strlen(out)); k++)
+		snprintf(out, cap, "%.*s (%d)", (int)(cap - 16), base, k);
+	if (strcmp(out, base) == 0)
+		return 0;
+	char what[700];
+	snprintf(what, sizeof what,
+	         "another SOURCE is shown as the folder %s: this one (%s) is shown as %s", base,
+	         path, out);
+	return source_note_problem(&p->base, out, what);
+}
+
+/* Adds one of several SOURCEs. Folders come first (is_dir), then archives;
+ * an archive whose folder name a folder SOURCE already has is the same part
+ * given twice: the folder is used. 0 or a negative errno. */
+static int add_source(struct parts *p, const char *path, const struct stat *st)
+{
+	bool archive = !S_ISDIR(st->st_mode);
+	char name[256];
+	if (archive) {
+		part_name(last_component(path), name, sizeof name);
+		const struct part *pt = find_part(p, name, strlen(name));
+		if (pt && !pt->path) {
+			char what[700];
+			snprintf(
+			    what, sizeof what,
+			    "the part %s is given twice, as the archive %s and as a folder: the "
+			    "folder is used",
+			    name, path);
+			return source_note_problem(&p->base, name, what);
+		}
+	}
+	int rc = name_for_source(p, path, archive, name, sizeof name);
+	if (rc != 0)
+		return rc;
+	if (archive) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (!S_ISREG(st->st_mode) || !looks_like_zip(fd)) {
+			close(fd);
+			return -EINVAL;
+		}
+		return add_part(p, fd, strdup(path), "", name);
+	}
+	struct parts *sub;
+	rc = open_parts(path, p->cache, &sub);
+	return rc != 0 ? rc : push_part(p, &sub->base, NULL, st, "", name);
+}
+
+int source_open_all(const char *const *paths, size_t n, struct source **out)
+{
+	if (n == 1)
+		return source_open(paths[0], out);
+	if (n == 0)
+		return -EINVAL;
+	struct stat *st = calloc(n, sizeof *st);
+	struct parts *p = calloc(1, sizeof *p);
+	if (p) {
+		p->base.ops = &PARTS_OPS;
+		p->own_cache = true;
+		p->path = strdup("");
+		p->cache = span_cache_new(SPAN_CACHE_DEFAULT_BYTES);
+	}
+	int rc = st && p && p->path && p->cache ? 0 : -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (stat(paths[i], &st[i]) != 0)
+			rc = -errno;
+	for (int folders = 1; folders >= 0 && rc == 0; folders--) {
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			if (S_ISDIR(st[i].st_mode) != folders)
+				continue;
+			bool again = false;
+			for (size_t j = 0; j < i; j++)
+				again |=
+				    st[j].st_dev == st[i].st_dev && st[j].st_ino == st[i].st_ino;
+			rc = again ? source_note_problem(
+			                 &p->base, "", "a SOURCE is given twice: it is taken once")
+			           : add_source(p, paths[i], &st[i]);
+		}
+	}
+	if (rc == 0 && p->n_parts == 0)
+		rc = -EIO; /* none of the archives given can be read */
+	free(st);
+	if (rc != 0) {
+		if (p)
+			source_free(&p->base);
 		return rc;
 	}
 	*out = &p->base;
@@ -252,7 +397,8 @@ static void parts_free(struct source *s)
 	free(p->parts);
 	free(p->path);
 	source_free(p->folder);
-	span_cache_free(p->cache);
+	if (p->own_cache)
+		span_cache_free(p->cache);
 	free(p);
 }
 
@@ -496,7 +642,7 @@ static int parts_open_path(struct source *s, const char *path, struct source_fil
 	struct source *inner = pt ? pt->src : p->folder;
 	if (!inner || !*rest)
 		return -ENOENT;
-	if (pt && !part_unchanged(pt))
+	if (pt && pt->path && !part_unchanged(pt))
 		return -EIO; /* never bytes of an archive that was replaced or rewritten */
 	*f = (struct source_file){.fd = -1, .src = inner};
 	int rc = inner->ops->open_path(inner, rest, f);

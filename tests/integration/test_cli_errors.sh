@@ -63,7 +63,8 @@ touch "$T/stamp"
 # --- the command line (exit 2) ---
 expect "missing MOUNTPOINT" 2 "missing argument: no MOUNTPOINT given; usage: takeoutfs" -- "$BIN" "$SRC"
 expect "no arguments" 2 "missing argument: no SOURCE given; usage:" -- "$BIN"
-expect "too many arguments" 2 "extra: one argument too many" -- "$BIN" "$SRC" "$T/mnt" extra
+expect "a mount point among the SOURCEs" 2 "mnt: an empty folder is no SOURCE; the mount point comes last" -- \
+	"$BIN" "$SRC" "$T/mnt" extra
 expect "-o rw" 2 "-o rw: takeoutfs mounts are read-only; use -o ro" -- "$BIN" -o rw "$SRC" "$T/mnt"
 expect "unknown -o" 2 "-o hidmeta: unknown option; see takeoutfs --help" -- \
 	"$BIN" -o hidmeta "$SRC" "$T/mnt"
@@ -76,7 +77,7 @@ expect "passthrough" 2 "-o passthrough=always: unknown mode; use passthrough=aut
 	"$BIN" -o passthrough=always "$SRC" "$T/mnt"
 expect "time zone" 2 "-o tz=Mars/Olympus: unknown time zone; use a name" -- \
 	"$BIN" -o tz=Mars/Olympus "$SRC" "$T/mnt"
-expect "--index-only with a mount point" 2 "--index-only takes SOURCE only" -- \
+expect "--index-only with a mount point" 2 "mnt: an empty folder is no SOURCE; --index-only takes SOURCEs only" -- \
 	"$BIN" --index-only "$SRC" "$T/mnt"
 expect "fuse loop option" 2 "-o max_threads=8: fuse's loop options .* are set by takeoutfs" -- \
 	"$BIN" -o max_threads=8 "$SRC" "$T/mnt"

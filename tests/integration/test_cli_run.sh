@@ -32,7 +32,7 @@ SRC=$T/src
 "$BIN" --help >"$T/out" 2>"$T/err"
 rc=$?
 [ $rc = 0 ] || note "--help exits $rc"
-for want in "usage: takeoutfs \[options\] SOURCE MOUNTPOINT" "--index-only" "-o db=PATH" \
+for want in "usage: takeoutfs \[options\] SOURCE\.\.\. MOUNTPOINT" "--index-only" "-o db=PATH" \
 	"-o threads=N" "-o reindex" "-o crc=lazy|eager" "-o hidemeta" "-o tz=ZONE" "-o quiet" \
 	"-o default_permissions" "FUSE options:" "-o allow_other" "-o auto_unmount"; do
 	grep -q -- "$want" "$T/out" || note "--help lacks '$want'"

@@ -90,7 +90,9 @@ static void build_tree(void)
 
 static int run(struct index_summary *sum, bool reindex)
 {
-	struct index_options opt = {.source = src,
+	const char *sources[] = {src};
+	struct index_options opt = {.sources = sources,
+	                            .n_sources = 1,
 	                            .db_path = db_path,
 	                            .threads = 2,
 	                            .reindex = reindex,
@@ -360,8 +362,9 @@ static void check_huge_sidecar_is_bounded(void)
 
 static void check_errors(void)
 {
+	const char *sources[] = {"/nonexistent/takeout"};
 	struct index_options opt = {
-	    .source = "/nonexistent/takeout", .db_path = db_path, .derive = views_build};
+	    .sources = sources, .n_sources = 1, .db_path = db_path, .derive = views_build};
 	struct index_summary s;
 	char err[512] = "";
 	CHECK_INT(indexer_run(&opt, &s, err, sizeof err), INDEX_ERR_SOURCE);
@@ -371,7 +374,7 @@ static void check_errors(void)
 	mkdir(empty, 0755);
 	char other_db[700];
 	snprintf(other_db, sizeof other_db, "%s/other.sqlite", root);
-	opt.source = empty;
+	sources[0] = empty;
 	opt.db_path = other_db;
 	CHECK_INT(indexer_run(&opt, &s, err, sizeof err), INDEX_ERR_NOT_TAKEOUT);
 	CHECK(strstr(err, "no photos or videos") != NULL);
@@ -380,7 +383,7 @@ static void check_errors(void)
 	CHECK(store_open(db_path, STORE_READ_WRITE, &db, err, sizeof err) == STORE_OK);
 	CHECK(store_meta_set_int(db, "schema_version", STORE_SCHEMA_VERSION + 1) == 0);
 	store_close(db);
-	opt.source = src;
+	sources[0] = src;
 	opt.db_path = db_path;
 	CHECK_INT(indexer_run(&opt, &s, err, sizeof err), INDEX_ERR_STORE_NEWER);
 	CHECK(strstr(err, "newer") != NULL);
