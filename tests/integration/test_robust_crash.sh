@@ -65,6 +65,15 @@ for ((k = 0; k < POINTS; k++)); do
 	# Spread over [0, 1.1 x duration]: stratified, with jitter inside each stratum.
 	delay=$(echo "scale=3; $dur * 1.1 * ($k + $RANDOM / 32768) / $POINTS" | bc)
 	what=$(kill_after "$db" "$delay")
+	# A point meant to land mid-run that found the run over (the machine was
+	# busier during the clean run, which set the scale) is tried again
+	# earlier, so the points do not depend on how loaded the machine was then.
+	for ((try = 0; try < 3 && k < POINTS - 1; try++)); do
+		[ "$what" = finished ] || break
+		rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
+		delay=$(echo "scale=3; $delay / 2" | bc)
+		what=$(kill_after "$db" "$delay")
+	done
 	[ "$what" = killed ] && killed=$((killed + 1)) || finished=$((finished + 1))
 	good=1
 	if [ -f "$db" ]; then
