@@ -165,6 +165,15 @@ void inflate_reader_free(struct inflate_reader *r);
  * last one stopped without going back to a stored window. */
 ssize_t inflate_reader_read(struct inflate_reader *r, void *buf, size_t len, uint64_t off);
 
+/* ---- a small stream, whole ---- */
+
+/* Inflates the raw deflate stream comp[0..comp_len) in one call into out,
+ * which it must fill exactly (out_len bytes, never more) with bytes whose
+ * CRC-32 is crc: for members small enough to hold in memory, with no table,
+ * reader or cache. 0, -EIO (corrupt, another length or another CRC), -EINVAL
+ * (over 4 GiB) or -ENOMEM. */
+int inflate_whole(const void *comp, size_t comp_len, void *out, size_t out_len, uint32_t crc);
+
 /* CRC-32 (zlib's convention: crc starts at 0), the fast implementation the
  * pass uses; for callers that check members inside a stream (tar). */
 uint32_t inflate_crc32(uint32_t crc, const void *buf, size_t len);

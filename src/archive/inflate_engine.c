@@ -3,6 +3,7 @@
 #include "inflate_engine.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <isa-l/crc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,9 +197,16 @@ int engine_unpack_window(const unsigned char *src, size_t zlen, unsigned char *d
 	}
 	if (zlen > len)
 		return -1;
+	return engine_inflate_exact(src, zlen, dst, len) == 0 ? 0 : -1;
+}
+
+int engine_inflate_exact(const unsigned char *src, size_t zlen, unsigned char *dst, size_t len)
+{
+	if (zlen > UINT32_MAX || len > UINT32_MAX)
+		return -EINVAL;
 	struct inflate_state *s = malloc(sizeof(*s));
 	if (!s)
-		return -1;
+		return -ENOMEM;
 	isal_inflate_init(s);
 	s->next_in = (uint8_t *)src;
 	s->avail_in = (uint32_t)zlen;
@@ -208,7 +216,7 @@ int engine_unpack_window(const unsigned char *src, size_t zlen, unsigned char *d
 	int rc = isal_inflate_stateless(s);
 	int ok = rc == ISAL_DECOMP_OK && s->total_out == len;
 	free(s);
-	return ok ? 0 : -1;
+	return ok ? 0 : -EIO;
 }
 
 uint32_t engine_crc32(uint32_t crc, const void *buf, size_t len)

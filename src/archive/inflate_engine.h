@@ -94,6 +94,11 @@ size_t engine_pack_window(const unsigned char *src, size_t len, unsigned char *d
  * len bytes. */
 int engine_unpack_window(const unsigned char *src, size_t zlen, unsigned char *dst, size_t len);
 
+/* Inflates the raw deflate stream src[0..zlen) in one call into dst, which
+ * it must fill exactly (len bytes, never more). 0, -EIO (corrupt, or another
+ * length), -EINVAL (over 4 GiB) or -ENOMEM. */
+int engine_inflate_exact(const unsigned char *src, size_t zlen, unsigned char *dst, size_t len);
+
 /* CRC-32 (the zip/gzip polynomial, zlib's convention: start with 0). */
 uint32_t engine_crc32(uint32_t crc, const void *buf, size_t len);
 

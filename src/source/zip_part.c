@@ -4,8 +4,9 @@
  * download cut short) is read by walking its local headers as far as they are
  * intact. Stored members are read straight from the archive at their data
  * offset (the descriptor and base offset are handed up, so the FUSE layer can
- * splice); deflated members through an inflate reader (archive/inflate_index.h)
- * whose spans the source's span cache keeps.
+ * splice); small deflated members (sidecars) are inflated whole at open, with
+ * their CRC-32 checked; larger ones are read through an inflate reader
+ * (archive/inflate_index.h) whose spans the source's span cache keeps.
  * Owns: the members' facts and the mapping from their names to their bytes.
  * Must not: write to the archive, follow a member that is a link, or serve a
  * byte of a member beyond the size its directory entry declares. */
@@ -28,6 +29,9 @@
 #include "util/hash.h"
 
 #define CD_MAX ((uint64_t)1 << 31) /* a central directory larger is refused */
+/* Deflated members up to this size, compressed and not, are inflated whole
+ * when opened: a reader's buffers (over half a MiB) would cost more. */
+#define WHOLE_MAX (256u << 10)
 
 struct zip_member {
 	uint64_t local_offset, comp_size, size;
@@ -50,11 +54,14 @@ struct zip_dir {
 	int64_t node;
 };
 
-/* A deflated member's open state. */
+/* A deflated member's open state: its bytes whole (small members), or a
+ * reader of its stream. */
 struct zip_open {
 	struct archive_stream stream; /* read_at over the member's compressed bytes */
 	struct inflate_index *idx;
 	struct inflate_reader *reader;
+	unsigned char *whole; /* size bytes, when reader is NULL */
+	uint64_t size;
 };
 
 static const struct source_ops ZIP_OPS;
@@ -365,6 +372,35 @@ static int find_member(struct zip_part *z, const char *path, size_t len,
 	return 0;
 }
 
+/* A small deflated member, inflated whole and checked against its CRC-32
+ * (a corrupt one fails to open with -EIO). 0 or a negative errno. */
+static int open_whole(struct zip_part *z, const struct zip_member *m, uint64_t data_offset,
+                      struct source_file *f)
+{
+	struct zip_open *o = calloc(1, sizeof *o);
+	unsigned char *comp = malloc(m->comp_size ? m->comp_size : 1);
+	if (o)
+		o->whole = malloc(m->size ? m->size : 1);
+	int rc = o && comp && o->whole ? 0 : -ENOMEM;
+	if (rc == 0) {
+		ssize_t got = archive_part_pread(&z->part, comp, m->comp_size, data_offset);
+		rc = got < 0 ? (int)got : (uint64_t)got != m->comp_size ? -EIO : 0;
+	}
+	if (rc == 0)
+		rc = inflate_whole(comp, m->comp_size, o->whole, m->size, m->crc);
+	free(comp);
+	if (rc != 0) {
+		if (o)
+			free(o->whole);
+		free(o);
+		return rc == -EINVAL ? -EIO : rc;
+	}
+	o->size = m->size;
+	f->fd = -1;
+	f->priv = o;
+	return 0;
+}
+
 static int open_member(struct zip_part *z, const char *path, size_t len, struct source_file *f)
 {
 	const struct zip_member *m;
@@ -384,6 +420,8 @@ static int open_member(struct zip_part *z, const char *path, size_t len, struct 
 		f->base = data_offset;
 		return 0;
 	}
+	if (m->comp_size <= WHOLE_MAX && m->size <= WHOLE_MAX)
+		return open_whole(z, m, data_offset, f);
 	struct zip_open *o = calloc(1, sizeof *o);
 	if (!o)
 		return -ENOMEM;
@@ -447,7 +485,13 @@ static int zip_open_path(struct source *s, const char *path, struct source_file 
 static ssize_t zip_pread(const struct source_file *f, void *buf, size_t len, uint64_t off)
 {
 	struct zip_open *o = f->priv;
-	return inflate_reader_read(o->reader, buf, len, off);
+	if (o->reader)
+		return inflate_reader_read(o->reader, buf, len, off);
+	if (off >= o->size)
+		return 0;
+	size_t n = o->size - off < len ? (size_t)(o->size - off) : len;
+	memcpy(buf, o->whole + off, n);
+	return (ssize_t)n;
 }
 
 static void zip_close(struct source_file *f)
@@ -456,6 +500,7 @@ static void zip_close(struct source_file *f)
 	if (o) {
 		inflate_reader_free(o->reader);
 		inflate_index_free(o->idx);
+		free(o->whole);
 		free(o);
 	}
 	f->priv = NULL; /* a stored member's fd is the part's own */
