@@ -63,7 +63,8 @@ t_again=$(best_of_3 "$build/takeoutfs" --index-only -o quiet -o "db=$work/db" "$
 printf '%-34s %8s s  (goal <= 1 s)\n' "re-index, zip parts unchanged" "$t_again"
 
 # One by-date month read in order, through a mount of each form.
-read_month() { # read_month SOURCE -> seconds to cat every file of the busiest month
+read_month() { # read_month SOURCE -> seconds to cat every file of the busiest month, its name,
+	# and the daemon's peak RSS (KiB) after serving it
 	local mnt=$work/mnt db=$work/mdb.sqlite
 	mkdir -p "$mnt"
 	rm -f "$db"*
@@ -74,14 +75,23 @@ read_month() { # read_month SOURCE -> seconds to cat every file of the busiest m
 	t0=$(date +%s.%N)
 	find "$mnt/by-date/$month" -type f ! -name '*.meta' -print0 | sort -z | xargs -0 cat >/dev/null
 	t1=$(date +%s.%N)
+	# Every file under originals/ once more, so the daemon has held every part's
+	# members and the span cache has filled.
+	find "$mnt/originals" -type f ! -name '*.meta' -print0 | xargs -0 -n 200 cat >/dev/null
+	local pid rss
+	pid=$(pgrep -f -- "takeoutfs -o quiet -o db=$db" | head -1)
+	rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
 	fusermount3 -u "$mnt"
-	awk -v a="$t0" -v b="$t1" -v m="$month" 'BEGIN { printf "%.3f %s\n", b - a, m }'
+	awk -v a="$t0" -v b="$t1" -v m="$month" -v r="${rss:-0}" 'BEGIN { printf "%.3f %s %d\n", b - a, m, r }'
 }
-read -r r_ext month < <(read_month "$src")
-read -r r_zip _ < <(read_month "$work/zip-infozip-$items")
-read -r r_def _ < <(read_month "$work/zip-deflated-$items")
+read -r r_ext month m_ext < <(read_month "$src")
+read -r r_zip _ m_zip < <(read_month "$work/zip-infozip-$items")
+read -r r_def _ m_def < <(read_month "$work/zip-deflated-$items")
 printf '%-34s %8s s  %s\n' "read by-date/$month, extracted" "$r_ext" "(baseline)"
 printf '%-34s %8s s  throughput %s of extracted (goal >= 0.80)\n' "  the same, zip (media stored)" \
 	"$r_zip" "$(ratio "$r_ext" "$r_zip")"
 printf '%-34s %8s s  throughput %s of extracted\n' "  the same, zip (all deflated)" "$r_def" \
 	"$(ratio "$r_ext" "$r_def")"
+printf '%-34s %8s MiB (extracted parts, the baseline)\n' "daemon peak RSS after reading all" "$((m_ext / 1024))"
+printf '%-34s %8s MiB (media stored), %s MiB (all deflated); goal <= 64 MiB + the span cache (64 MiB)\n' \
+	"  the same, zip" "$((m_zip / 1024))" "$((m_def / 1024))"
