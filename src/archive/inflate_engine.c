@@ -3,6 +3,7 @@
 #include "inflate_engine.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <isa-l/crc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ int engine_init(struct engine *e, size_t in_chunk, size_t out_chunk)
 	e->out = malloc(e->out_size);
 	if (!e->in || !e->out) {
 		engine_free(e);
-		return -1;
+		return -ENOMEM;
 	}
 	isal_inflate_init(&e->st);
 	e->out_pos = ENGINE_WINDOW;
@@ -189,16 +190,16 @@ size_t engine_pack_window(const unsigned char *src, size_t len, unsigned char *d
 int engine_unpack_window(const unsigned char *src, size_t zlen, unsigned char *dst, size_t len)
 {
 	if (len == 0)
-		return zlen == 0 ? 0 : -1;
+		return zlen == 0 ? 0 : -EIO;
 	if (zlen == len) {
 		memcpy(dst, src, len);
 		return 0;
 	}
 	if (zlen > len)
-		return -1;
+		return -EIO;
 	struct inflate_state *s = malloc(sizeof(*s));
 	if (!s)
-		return -1;
+		return -ENOMEM;
 	isal_inflate_init(s);
 	s->next_in = (uint8_t *)src;
 	s->avail_in = (uint32_t)zlen;
@@ -208,7 +209,7 @@ int engine_unpack_window(const unsigned char *src, size_t zlen, unsigned char *d
 	int rc = isal_inflate_stateless(s);
 	int ok = rc == ISAL_DECOMP_OK && s->total_out == len;
 	free(s);
-	return ok ? 0 : -1;
+	return ok ? 0 : -EIO;
 }
 
 uint32_t engine_crc32(uint32_t crc, const void *buf, size_t len)
