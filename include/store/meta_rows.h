@@ -19,11 +19,12 @@
 
 #include "store/store.h"
 
-/* One column as SQLite typed it (the JSON type follows it), with i and d
- * its value as SQLite converts it to an integer and a real (0 for NULL).
- * TEXT stands for text and BLOBs alike: s holds len bytes and a NUL after
- * them (s NULL for an empty BLOB). Valid during the callback that got it. */
-enum store_value_type { STORE_NULL, STORE_INTEGER, STORE_REAL, STORE_TEXT };
+/* One column as SQLite typed it (the JSON type follows it). An INTEGER or
+ * REAL has both i and d, converted as SQLite converts them; TEXT and BLOB
+ * have 0 there (the columns read as numbers are never written as text) and
+ * len bytes at s, followed by a NUL for TEXT (s NULL for an empty BLOB).
+ * Valid during the callback that received it. */
+enum store_value_type { STORE_NULL, STORE_INTEGER, STORE_REAL, STORE_TEXT, STORE_BLOB };
 
 struct store_value {
 	enum store_value_type type;

@@ -50,11 +50,14 @@ static struct store_value column_value(sqlite3_stmt *st, int col)
 		break;
 	case SQLITE_NULL:
 		break;
-	default: /* the numbers first: the text pointer outlives them */
+	case SQLITE_TEXT:
 		v.type = STORE_TEXT;
-		v.i = sqlite3_column_int64(st, col);
-		v.d = sqlite3_column_double(st, col);
 		v.s = (const char *)sqlite3_column_text(st, col);
+		v.len = (size_t)sqlite3_column_bytes(st, col);
+		break;
+	default: /* no NUL added: that would copy the bytes */
+		v.type = STORE_BLOB;
+		v.s = sqlite3_column_blob(st, col);
 		v.len = (size_t)sqlite3_column_bytes(st, col);
 	}
 	return v;

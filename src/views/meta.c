@@ -139,6 +139,7 @@ static void jbuf_value(struct jbuf *b, const struct store_value *v)
 		jbuf_cstr(b, "null");
 		break;
 	case STORE_TEXT:
+	case STORE_BLOB:
 		jbuf_string(b, v->s, v->len);
 	}
 }
@@ -258,7 +259,7 @@ static void render_crc(struct meta *m, struct jbuf *b)
 }
 
 /* A text column as a C string, NULL when NULL (what SQLite's column_text
- * gives for the make and model, which are stored as text). */
+ * gives for the make, the model and the people, which are stored as text). */
 static const char *value_text(const struct store_value *v)
 {
 	return v->type == STORE_TEXT ? v->s : NULL;
