@@ -12,7 +12,8 @@
  * ignore that silently for a directory entry, tar writes "./" for its root).
  * A backslash is an ordinary byte (Linux file names may hold one).
  * Owns: those rules. Must not: touch the disk, allocate.
- * Error convention: 0, or -1 with *p (never NULL) set to an ARC_NAME_* code. */
+ * Error convention (the archive layer's): 0, or -EINVAL with *p (never NULL)
+ * set to an ARC_NAME_* code. */
 #ifndef TFS_ARCHIVE_MEMBER_PATH_H
 #define TFS_ARCHIVE_MEMBER_PATH_H
 
@@ -30,7 +31,7 @@ struct member_path {
 	bool is_dir;                /* the raw name ended with '/' (or "/.") */
 };
 
-/* Cleans raw[0..len) into *out as above. 0, or -1 with *p set (*out is then
+/* Cleans raw[0..len) into *out as above. 0, or -EINVAL with *p set (*out is then
  * unspecified). */
 int member_path_clean(const char *raw, size_t len, struct member_path *out, struct arc_problem *p);
 

@@ -1,9 +1,13 @@
 /* What the archive format layer (zip and tar headers, member paths) reports
  * when input is damaged, hostile or unsupported: a stable code and one short
- * human line. Every parser of the layer fills a struct arc_problem instead of
- * failing in any other way; the caller decides whether the problem concerns
- * one member (skip it, note it) or the whole archive (stop there).
- * Owns: the codes and their stable names (what status.json shows).
+ * human line. The caller decides whether the problem concerns one member
+ * (skip it, note it) or the whole archive (stop there).
+ * The layer's one error convention: a function returns 0 (or a count, or a
+ * value it documents) on success and a negative errno on failure; where the
+ * reason matters for status.json it also fills a struct arc_problem, whose
+ * code gives that errno (arc_errno). Only tar's stepping parser answers with
+ * its enum of steps instead (archive/tar.h).
+ * Owns: the codes, their stable names (what status.json shows) and errnos.
  * Must not: allocate, print, or know where the problem will be recorded. */
 #ifndef TFS_ARCHIVE_PROBLEM_H
 #define TFS_ARCHIVE_PROBLEM_H
@@ -53,6 +57,11 @@ struct arc_problem {
 /* A stable lower-case name for code ("truncated", "name-dotdot", ...), for
  * status.json and tests; "unknown" for a value out of range. Never NULL. */
 const char *arc_code_name(enum arc_code code);
+
+/* The negative errno a failure with code returns (0 for ARC_OK): -EIO,
+ * -ENOMEM, -EFBIG (ARC_TOO_BIG), -ENOTSUP (multi-disk, another method,
+ * encrypted), -EINVAL (a refused member name), else -EBADMSG (damaged). */
+int arc_errno(enum arc_code code);
 
 /* Resets *p to ARC_OK with an empty message. */
 void arc_problem_clear(struct arc_problem *p);

@@ -10,9 +10,12 @@
  * PAX, GNU and ustar names override each other (PAX first).
  * Must not: read anything itself, follow a link, or keep more than
  * TAR_EXT_MAX bytes of one extension.
- * Error convention: tar_parser_feed returns a TAR_* step; on TAR_ERROR the
- * stream cannot go on and *p says why. A problem with one member only
- * (malformed PAX record, over-long name) is in the member's `problem`. */
+ * Error convention: tar_parser_feed is a stepping state machine and returns
+ * a TAR_* step (its enum is its answer); on TAR_ERROR the stream cannot go
+ * on and *p says why. The other functions follow the archive layer's (see
+ * archive/problem.h): 0 on success, a negative errno on failure. A problem
+ * with one member only (malformed PAX record, over-long name) is in the
+ * member's `problem`. */
 #ifndef TFS_ARCHIVE_TAR_H
 #define TFS_ARCHIVE_TAR_H
 
@@ -109,17 +112,19 @@ enum tar_step tar_parser_feed(struct tar_parser *tp, const uint8_t block[TAR_BLO
 
 /* Says whether the stream may end here (the caller found no more data after
  * the last member's data, without a zero block): 0 when nothing was left
- * pending (GNU tar accepts a missing end block too), or -1 with *p
- * ARC_TRUNCATED when an extension record or its member is missing. */
+ * pending (GNU tar accepts a missing end block too), or -EBADMSG with *p
+ * ARC_TRUNCATED when an extension record or its member is missing (after a
+ * TAR_ERROR: the errno of that problem, arc_errno). */
 int tar_parser_finish(const struct tar_parser *tp, struct arc_problem *p);
 
 /* Parses one numeric header field (octal digits, or GNU base-256 when the
- * first byte has its high bit set) into *v. 0, or -1 when it is not a number
- * or does not fit in int64_t. Exposed for tests. */
+ * first byte has its high bit set) into *v. 0, or -EINVAL when it is not a
+ * number or does not fit in int64_t. Exposed for tests. */
 int tar_parse_number(const uint8_t *field, size_t len, int64_t *v);
 
 /* Parses a PAX mtime value ("1700000000.123456789", "-1.5") into
- * nanoseconds. 0, or -1 when malformed or out of range. Exposed for tests. */
+ * nanoseconds. 0, or -EINVAL when malformed or out of range. Exposed for
+ * tests. */
 int tar_parse_pax_time(const char *s, size_t len, int64_t *ns);
 
 #endif

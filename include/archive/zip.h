@@ -8,9 +8,11 @@
  * Must not: open files, allocate per entry, decompress member data (the walk
  * inflates only to find where a member ends), or decide what a problem means
  * for the mount (the caller records it).
- * Error convention: functions return 0 (or a positive "yielded" value where
- * said) on success, -1 with *p set on a problem; a member-level problem is
- * instead reported in the yielded entry's `problem` and the iteration goes on.
+ * Error convention (the archive layer's, archive/problem.h): functions return
+ * 0 (or 1 for "yielded an entry" where said) on success, a negative errno
+ * with *p set on a problem (arc_errno of its code: -EBADMSG for damage,
+ * -ENOTSUP, -EFBIG, -EIO, -ENOMEM); a member-level problem is instead
+ * reported in the yielded entry's `problem` and the iteration goes on.
  * Sizes and offsets are archive byte offsets (uint64_t) unless said. */
 #ifndef TFS_ARCHIVE_ZIP_H
 #define TFS_ARCHIVE_ZIP_H
@@ -56,19 +58,19 @@ struct zip_end {
  * bytes of an archive of archive_size bytes (len = min(size, ZIP_TAIL_MAX)
  * finds any). Takes the last signature whose comment fits; fills *end. When
  * the ZIP64 locator precedes the record, end->zip64_pending is set and the
- * caller continues with zip_end_read64(). 0, or -1 with *p: ARC_NO_END (none:
+ * caller continues with zip_end_read64(). 0, or a negative errno with *p: ARC_NO_END (none:
  * walk the local headers instead), ARC_MULTIDISK, ARC_BAD_END. */
 int zip_end_find(const uint8_t *tail, size_t len, uint64_t archive_size, struct zip_end *end,
                  struct arc_problem *p);
 
 /* Reads the ZIP64 end record from rec[0..len) (len >= ZIP64_EOCD_SIZE, read at
- * end->zip64_offset) into *end, clearing zip64_pending. 0 or -1 with *p
+ * end->zip64_offset) into *end, clearing zip64_pending. 0 or a negative errno with *p
  * (ARC_BAD_SIGNATURE, ARC_TRUNCATED, ARC_MULTIDISK, ARC_BAD_END). */
 int zip_end_read64(const uint8_t *rec, size_t len, uint64_t archive_size, struct zip_end *end,
                    struct arc_problem *p);
 
 /* Reads up to len bytes at archive offset off into buf: the number read
- * (short only at the end of the archive), or -1 on an error. */
+ * (short only at the end of the archive), or a negative errno. */
 typedef ssize_t (*zip_read_at_fn)(void *ctx, void *buf, size_t len, uint64_t off);
 
 /* Bytes in memory (a mapped archive, a test's buffer) as a read_at source:
@@ -82,7 +84,7 @@ ssize_t zip_mem_read_at(void *ctx, void *buf, size_t len, uint64_t off);
 
 /* Reads the tail and, when needed, the ZIP64 record through read_at, and
  * calls the two functions above: the usual way to locate the directory.
- * 0 or -1 with *p (also ARC_IO, ARC_NOMEM). */
+ * 0 or a negative errno with *p (also ARC_IO, ARC_NOMEM). */
 int zip_end_locate(zip_read_at_fn read_at, void *ctx, uint64_t archive_size, struct zip_end *end,
                    struct arc_problem *p);
 
@@ -155,10 +157,10 @@ void zip_cd_begin(struct zip_cd_iter *it, const uint8_t *cd, size_t len, const s
  * is usable: ARC_ENCRYPTED, ARC_UNSUPPORTED_METHOD, ARC_OUT_OF_BOUNDS when its
  * data cannot fit before the directory, ARC_BAD_EXTRA, ARC_NAME_NUL,
  * ARC_NAME_TOO_LONG, ARC_BAD_HEADER); 0 at the end of a consistent directory;
- * -1 with *p when the directory is damaged at this point (ARC_TRUNCATED,
+ * -EBADMSG with *p when the directory is damaged at this point (ARC_TRUNCATED,
  * ARC_BAD_SIGNATURE) or its entry count is not the end record's
- * (ARC_COUNT_MISMATCH). Entries already yielded stay valid. After 0 or -1,
- * further calls return the same. */
+ * (ARC_COUNT_MISMATCH). Entries already yielded stay valid. After 0 or a
+ * failure, further calls return the same. */
 int zip_cd_next(struct zip_cd_iter *it, struct zip_entry *e, struct arc_problem *p);
 
 /* A member's local header. */
@@ -174,7 +176,7 @@ struct zip_local {
 
 /* Parses the local header at archive offset header_offset from buf[0..len)
  * (len >= ZIP_LOCAL_HEADER_SIZE; with the name and extra too when available,
- * ZIP_LOCAL_HEADER_MAX always suffices). 0 or -1 with *p (ARC_TRUNCATED,
+ * ZIP_LOCAL_HEADER_MAX always suffices). 0 or -EBADMSG with *p (ARC_TRUNCATED,
  * ARC_BAD_SIGNATURE). */
 int zip_local_parse(const uint8_t *buf, size_t len, uint64_t header_offset, struct zip_local *l,
                     struct arc_problem *p);
@@ -182,7 +184,7 @@ int zip_local_parse(const uint8_t *buf, size_t len, uint64_t header_offset, stru
 /* Checks the local header against its directory entry and bounds: same
  * method, same encryption, same name when l->name is known, and the data
  * [l->data_offset, + e->comp_size) ends at or before limit (the directory's
- * offset). 0 or -1 with *p (ARC_LOCAL_MISMATCH, ARC_OUT_OF_BOUNDS). */
+ * offset). 0 or -EBADMSG with *p (ARC_LOCAL_MISMATCH, ARC_OUT_OF_BOUNDS). */
 int zip_local_check(const struct zip_local *l, const struct zip_entry *e, uint64_t limit,
                     struct arc_problem *p);
 
@@ -209,12 +211,12 @@ struct zip_walk {
 	uint64_t index;
 	bool done;
 	int end_rc;              /* what every call returns once done */
-	struct arc_problem stop; /* why the walk ended (after it returned 0 or -1) */
+	struct arc_problem stop; /* why the walk ended (after it returned 0 or < 0) */
 	struct zip_walk_buffers *buf;
 };
 
 /* Prepares a walk of an archive of archive_size bytes read through read_at.
- * 0 or -1 with *p (ARC_NOMEM). Call zip_walk_end() in either case. */
+ * 0 or -ENOMEM with *p (ARC_NOMEM). Call zip_walk_end() in either case. */
 int zip_walk_begin(struct zip_walk *w, zip_read_at_fn read_at, void *ctx, uint64_t archive_size,
                    struct arc_problem *p);
 
@@ -224,11 +226,12 @@ int zip_walk_begin(struct zip_walk *w, zip_read_at_fn read_at, void *ctx, uint64
  * disagrees with its data only in the CRC). Bit-3 members are measured by
  * inflating them (deflate) or by finding the descriptor signature whose CRC
  * and size match the bytes before it (stored). Returns 0 when the walk reached
- * a central directory or end record signature (w->stop is ARC_OK), -1 when it
- * stopped at damage or at the end of the data (w->stop says where and why:
+ * a central directory or end record signature (w->stop is ARC_OK), a negative
+ * errno (arc_errno of w->stop.code) when it stopped at damage or at the end
+ * of the data (w->stop says where and why:
  * ARC_TRUNCATED, ARC_BAD_SIGNATURE, ARC_BAD_DATA, ARC_BAD_DESCRIPTOR,
  * ARC_TOO_BIG, ARC_BAD_EXTRA, ARC_ENCRYPTED or ARC_UNSUPPORTED_METHOD with a
- * descriptor, ARC_IO, ARC_NOMEM). After 0 or -1, further calls return the
+ * descriptor, ARC_IO, ARC_NOMEM). After 0 or a failure, further calls return the
  * same. Local headers carry no attributes: a walked entry has version_made_by,
  * external_attr and unix_mode 0, is_symlink false (a symlink member shows as
  * a small file holding its target: the caller may refuse what it cannot

@@ -8,7 +8,7 @@
 #ifndef TFS_INDEX_INDEXER_H
 #define TFS_INDEX_INDEXER_H
 
-#include <sqlite3.h>
+#include "store/store.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,7 +35,7 @@ struct index_options {
 	 * transaction, so they are never out of step with what the pass wrote.
 	 * tz is the zone the taken times were computed in. NULL: none. Returns
 	 * 0, or -1 with err. */
-	int (*derive)(sqlite3 *db, const char *tz, char *err, size_t errlen);
+	int (*derive)(store_db *db, const char *tz, char *err, size_t errlen);
 };
 
 struct index_summary {

@@ -7,18 +7,18 @@
 #ifndef TFS_STORE_CRC_H
 #define TFS_STORE_CRC_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
 #include "store/writer.h"
 
 /* Creates crc_conflicts when missing. 0, or -1 with err. */
-int store_crc_prepare(sqlite3 *db, char *err, size_t errlen);
+int store_crc_prepare(store_db *db, char *err, size_t errlen);
 
 /* The files of the store, those with a CRC, and the conflicts (pairs). Left
  * as they were when the query fails. */
-void store_crc_counts(sqlite3 *db, int64_t *files, int64_t *with_crc, int64_t *conflicts);
+void store_crc_counts(store_db *db, int64_t *files, int64_t *with_crc, int64_t *conflicts);
 
 /* For a writer_fn: stores crc as files.crc32 of id and records each copy
  * whose known CRC differs (both directions); *pairs is how many such copies
@@ -37,7 +37,7 @@ struct store_crc_scan;
 
 /* The eager pass's scan on db (a connection of the caller's thread), NULL
  * when the query cannot be prepared. */
-struct store_crc_scan *store_crc_scan_open(sqlite3 *db);
+struct store_crc_scan *store_crc_scan_open(store_db *db);
 void store_crc_scan_close(struct store_crc_scan *scan);
 
 /* Calls fn for up to limit files without a CRC whose id is above after, in
@@ -48,6 +48,6 @@ int64_t store_crc_scan_next(struct store_crc_scan *scan, int64_t after, int limi
 
 /* Drops the conflicts whose files no longer both have the CRC they were
  * found with (the end of an index pass). 0, or -1 with err. */
-int store_crc_drop_stale(sqlite3 *db, char *err, size_t errlen);
+int store_crc_drop_stale(store_db *db, char *err, size_t errlen);
 
 #endif

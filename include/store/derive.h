@@ -10,10 +10,11 @@
 #ifndef TFS_STORE_DERIVE_H
 #define TFS_STORE_DERIVE_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "store/store.h"
 
 #define STORE_FOLDER_PLAIN  0  /* dirs.kind of a plain folder (an album when it has metadata) */
 #define STORE_SIDECAR_MEDIA 2  /* sidecars.kind of a media sidecar */
@@ -22,13 +23,13 @@
 
 /* One album per logical folder with album metadata in a plain folder (the
  * first by path when archive parts hold several), and dirs.album_id. */
-int store_build_albums(sqlite3 *db, char *err, size_t errlen);
+int store_build_albums(store_db *db, char *err, size_t errlen);
 
 /* --- items (files.item_id) --- */
 
 /* Gives every file whose identity key no other file shares its own item,
  * and lists the shared keys for store_items_scan. */
-int store_items_begin(sqlite3 *db, char *err, size_t errlen);
+int store_items_begin(store_db *db, char *err, size_t errlen);
 
 /* A file whose identity key another shares. */
 struct store_item_member {
@@ -41,23 +42,23 @@ struct store_item_member {
 };
 
 /* Calls fn for each such file in identity-key order (fn returns 0 to go on). */
-int store_items_scan(sqlite3 *db, int (*fn)(void *ctx, const struct store_item_member *m),
+int store_items_scan(store_db *db, int (*fn)(void *ctx, const struct store_item_member *m),
                      void *ctx, char *err, size_t errlen);
 
 /* Sets item_id for n pairs (file id, item id) in pairs[0..2n). */
-int store_items_set(sqlite3 *db, const int64_t *pairs, size_t n, char *err, size_t errlen);
-int store_items_end(sqlite3 *db, char *err, size_t errlen);
+int store_items_set(store_db *db, const int64_t *pairs, size_t n, char *err, size_t errlen);
+int store_items_end(store_db *db, char *err, size_t errlen);
 
 /* --- files whose taken time is due again (temp.relink) --- */
 
 /* Starts the list with every file (all) or with ids[0..n). */
-int store_relink_begin(sqlite3 *db, bool all, const int64_t *ids, size_t n, char *err,
+int store_relink_begin(store_db *db, bool all, const int64_t *ids, size_t n, char *err,
                        size_t errlen);
 
 /* Rule 9: a file with no sidecar of its own takes the sidecar of a copy (the
  * copy matched by the strictest rule, then the first by path); earlier
  * borrowings are redone. Every file concerned joins the list. */
-int store_borrow_copy_sidecars(sqlite3 *db, char *err, size_t errlen);
+int store_borrow_copy_sidecars(store_db *db, char *err, size_t errlen);
 
 /* What a taken time is decided from, for a file on the list. */
 struct store_taken_inputs {
@@ -70,16 +71,16 @@ struct store_taken_inputs {
 };
 
 /* Calls decide for every file on the list and stores what it says. */
-int store_retake(sqlite3 *db,
+int store_retake(store_db *db,
                  void (*decide)(void *ctx, const struct store_taken_inputs *in, int64_t *utc,
                                 int *offset_minutes, int *source),
                  void *ctx, char *err, size_t errlen);
-int store_relink_end(sqlite3 *db, char *err, size_t errlen);
+int store_relink_end(store_db *db, char *err, size_t errlen);
 
 /* --- problems and counts --- */
 
 /* Replaces the walk problems with n from get (path and what of problem i). */
-int store_replace_problems(sqlite3 *db, size_t n,
+int store_replace_problems(store_db *db, size_t n,
                            void (*get)(void *ctx, size_t i, const char **path, const char **what),
                            void *ctx, char *err, size_t errlen);
 
@@ -94,6 +95,6 @@ enum store_count {
 };
 
 /* The count, 0 when the query fails. */
-int64_t store_count(sqlite3 *db, enum store_count what);
+int64_t store_count(store_db *db, enum store_count what);
 
 #endif

@@ -6,10 +6,11 @@
 #ifndef TFS_STORE_LIVE_H
 #define TFS_STORE_LIVE_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "store/store.h"
 
 /* A file that is not in the trash (its folder's kind is not trash_kind and
  * its sidecar does not say "trashed"). Pointers valid during the callback. */
@@ -26,18 +27,18 @@ struct store_live_file {
 
 /* Calls fn for each live file; fn returns 0 to go on. Returns 0, -1 when
  * the read fails, or the value fn stopped with. */
-int store_scan_live_files(sqlite3 *db, int trash_kind,
+int store_scan_live_files(store_db *db, int trash_kind,
                           int (*fn)(void *ctx, const struct store_live_file *f), void *ctx);
 
 /* Calls fn(ctx, id, path, len) for each folder in id order; as above. */
-int store_scan_dir_paths(sqlite3 *db,
+int store_scan_dir_paths(store_db *db,
                          int (*fn)(void *ctx, int64_t id, const void *path, size_t len), void *ctx);
 
 /* Every files.id in order, into a malloc'd array. 0, or -1 (*ids NULL or
  * partly filled: free it). */
-int store_file_ids(sqlite3 *db, int64_t **ids, size_t *n);
+int store_file_ids(store_db *db, int64_t **ids, size_t *n);
 
 /* The index on dirs(album_id) the .meta and album queries use. 0, or -1 with err. */
-int store_index_dirs_by_album(sqlite3 *db, char *err, size_t errlen);
+int store_index_dirs_by_album(store_db *db, char *err, size_t errlen);
 
 #endif

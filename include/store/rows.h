@@ -8,11 +8,11 @@
 #ifndef TFS_STORE_ROWS_H
 #define TFS_STORE_ROWS_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
 #include "store/writer.h"
 
 /* --- scans (one sequential read of a table; valid during the callback) --- */
@@ -41,10 +41,10 @@ struct store_scanned_dir {
 
 /* Call fn for every row; fn returns 0 to go on, else the scan stops. Return
  * 0, or -1 when fn stopped it or the read failed. */
-int store_scan_files(sqlite3 *db, int (*fn)(void *ctx, const struct store_scanned *r), void *ctx);
-int store_scan_sidecars(sqlite3 *db, int (*fn)(void *ctx, const struct store_scanned *r),
+int store_scan_files(store_db *db, int (*fn)(void *ctx, const struct store_scanned *r), void *ctx);
+int store_scan_sidecars(store_db *db, int (*fn)(void *ctx, const struct store_scanned *r),
                         void *ctx);
-int store_scan_dirs(sqlite3 *db, int (*fn)(void *ctx, const struct store_scanned_dir *d),
+int store_scan_dirs(store_db *db, int (*fn)(void *ctx, const struct store_scanned_dir *d),
                     void *ctx);
 
 /* --- writes (on the writer thread: each returns 0 or -1) --- */

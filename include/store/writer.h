@@ -5,8 +5,9 @@
 #ifndef TFS_STORE_WRITER_H
 #define TFS_STORE_WRITER_H
 
-#include <sqlite3.h>
 #include <stddef.h>
+
+#include "store/store.h"
 
 struct writer;
 
@@ -15,7 +16,7 @@ struct writer;
 typedef int (*writer_fn)(struct writer *w, void *row);
 
 /* Starts the writer thread on db. Commits every `batch` operations or 250 ms. */
-struct writer *writer_start(sqlite3 *db, size_t batch, size_t queue_cap, char *err, size_t errlen);
+struct writer *writer_start(store_db *db, size_t batch, size_t queue_cap, char *err, size_t errlen);
 
 /* Queues fn(row); blocks while the queue is full. row is freed with free()
  * after fn ran (or was skipped after an error). Returns -1 after an error. */
@@ -36,10 +37,6 @@ struct writer_batch {
 
 int writer_batch_add(struct writer_batch *b, writer_fn fn, void *row);
 int writer_batch_flush(struct writer_batch *b);
-
-/* For writer_fn only: the statement for sql, prepared once and reset. */
-sqlite3_stmt *writer_stmt(struct writer *w, const char *sql);
-sqlite3 *writer_db(struct writer *w);
 
 /* Waits until everything submitted is committed. Returns 0 or -1. */
 int writer_flush(struct writer *w);

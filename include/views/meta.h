@@ -1,12 +1,12 @@
 /* The JSON documents of the mount: NAME.meta (interface.md ".meta files")
  * and .takeoutfs/status.json, rendered from the store on demand.
- * Owns: their layout. The crc32 value keeps the same width whether or not the
- * CRC is known yet (null is padded with spaces), so a .meta's st_size never
+ * Owns: their layout; the facts come from store/meta_rows.h. The crc32 value keeps the same width
+ * whether or not the CRC is known yet (null is padded with spaces), so a .meta's st_size never
  * changes while mounted. Must not: read media files or keep per-item state. */
 #ifndef TFS_VIEWS_META_H
 #define TFS_VIEWS_META_H
 
-#include <sqlite3.h>
+#include "store/store.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +26,7 @@ void jbuf_string(struct jbuf *b, const char *s, size_t len);
 struct meta;
 
 /* Prepares the renderer's statements on db (used by one thread at a time). */
-struct meta *meta_open(sqlite3 *db, char *err, size_t errlen);
+struct meta *meta_open(store_db *db, char *err, size_t errlen);
 void meta_close(struct meta *m);
 
 /* Renders the .meta of files.id into out (cleared first). 0, -ENOENT when the
@@ -44,7 +44,7 @@ int meta_render_crc(struct meta *m, int64_t file_id, const uint32_t *crc, struct
 /* Renders status.json (counts, timings, unmatched files and problems, lists
  * capped at STATUS_LIST_MAX with a total) into out. 0 or -1. */
 #define STATUS_LIST_MAX 1000
-int status_render(sqlite3 *db, struct jbuf *out);
+int status_render(store_db *db, struct jbuf *out);
 
 /* The full-file CRC progress shown in status.json under "crc". */
 struct status_crc {

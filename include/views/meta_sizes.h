@@ -5,12 +5,13 @@
  * The sizes belong to one store generation (meta "meta_sizes_generation");
  * when it is not the store's "generation" they are ignored (and rendered on
  * demand) until built again.
- * Owns: that table and its generation. Must not: run while the store is being
- * indexed, or be trusted without meta_sizes_valid. */
+ * Owns: that table's contents and its generation (store/meta_sizes_table.h
+ * writes it). Must not: run while the store is being indexed, or be trusted
+ * without meta_sizes_valid. */
 #ifndef TFS_VIEWS_META_SIZES_H
 #define TFS_VIEWS_META_SIZES_H
 
-#include <sqlite3.h>
+#include "store/store.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,6 +22,6 @@
 int meta_sizes_build(const char *db_path, int threads, char *err, size_t errlen);
 
 /* Whether db's meta_sizes belong to its current generation. */
-bool meta_sizes_valid(sqlite3 *db);
+bool meta_sizes_valid(store_db *db);
 
 #endif

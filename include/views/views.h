@@ -2,10 +2,13 @@
  * originals/, .takeoutfs/), materialized in the store at index time and read
  * back by the FUSE handlers through the pure functions below, which tests
  * call without a mount.
- * Owns: the view tables, every naming decision (once, in views_build), the
- * inode numbering, and the queries behind lookup/getattr/readdir.
- * Must not: read media files, compute anything expensive while serving, or
- * keep per-item state in memory (the library lives in the store).
+ * Owns: what the view tables hold (which folders exist, every naming
+ * decision, once, in views_build), the inode numbering, and the answers of
+ * lookup/getattr/readdir. The statements are the store's
+ * (store/view_tables.h writes the tables, store/view_rows.h reads them).
+ * Must not: read media files, compute anything expensive while serving,
+ * keep per-item state in memory (the library lives in the store), or run
+ * SQL of its own.
  *
  * View tables (created and refilled by views_build, inside the indexer's
  * write transaction):
@@ -32,7 +35,7 @@
 #ifndef TFS_VIEWS_VIEWS_H
 #define TFS_VIEWS_VIEWS_H
 
-#include <sqlite3.h>
+#include "store/store.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,7 +67,7 @@ enum entry_kind {
  * sidecars/albums. Runs inside the caller's transaction; tz is the zone of
  * -o tz (recorded as meta "views_tz"; dates without an offset use the
  * process's zone, which main set from it). Returns 0, or -1 with err. */
-int views_build(sqlite3 *db, const char *tz, char *err, size_t errlen);
+int views_build(store_db *db, const char *tz, char *err, size_t errlen);
 
 /* --- inode numbers --- */
 enum ino_tag { INO_SPECIAL = 0, INO_VDIR = 1, INO_MEDIA = 2, INO_META = 3 };
@@ -99,7 +102,7 @@ struct views;
 
 /* Prepares the serving statements on db (owned by the caller, used by one
  * thread at a time). status_size is the size of the rendered status.json. */
-struct views *views_open(sqlite3 *db, uint64_t status_size, char *err, size_t errlen);
+struct views *views_open(store_db *db, uint64_t status_size, char *err, size_t errlen);
 void views_close(struct views *v);
 
 /* The attributes of parent/name, or -ENOENT / -EIO / -ENOTDIR. "NAME.meta" is

@@ -3,6 +3,7 @@
 
 #include "inflate_engine.h"
 
+#include <errno.h>
 #include <string.h>
 
 enum { FTEXT = 1, FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16, FRESERVED = 0xe0 };
@@ -31,18 +32,18 @@ long gzip_header_length(const unsigned char *p, size_t n, const char **why)
 {
 	if ((n >= 1 && p[0] != 0x1f) || (n >= 2 && p[1] != 0x8b)) {
 		*why = "not gzip";
-		return -1;
+		return -EIO;
 	}
 	if (n < 10)
 		return 0;
 	if (p[2] != 8) {
 		*why = "gzip compression method is not deflate";
-		return -1;
+		return -EIO;
 	}
 	unsigned flags = p[3];
 	if (flags & FRESERVED) {
 		*why = "gzip header has reserved flags set";
-		return -1;
+		return -EIO;
 	}
 	size_t at = 10;
 	if (flags & FEXTRA) {
@@ -62,7 +63,7 @@ long gzip_header_length(const unsigned char *p, size_t n, const char **why)
 		uint32_t crc = engine_crc32(0, p, at);
 		if ((crc & 0xffff) != ((unsigned)p[at] | (unsigned)p[at + 1] << 8)) {
 			*why = "gzip header CRC mismatch";
-			return -1;
+			return -EIO;
 		}
 		at += 2;
 	}
@@ -73,11 +74,11 @@ int gzip_trailer_check(const unsigned char *p, uint32_t crc, uint64_t size, cons
 {
 	if (le32(p) != crc) {
 		*why = "gzip member CRC-32 mismatch";
-		return -1;
+		return -EIO;
 	}
 	if (le32(p + 4) != (uint32_t)size) {
 		*why = "gzip member length mismatch";
-		return -1;
+		return -EIO;
 	}
 	return 0;
 }

@@ -23,7 +23,7 @@ int engine_init(struct engine *e, size_t in_chunk, size_t out_chunk)
 	e->out = malloc(e->out_size);
 	if (!e->in || !e->out) {
 		engine_free(e);
-		return -1;
+		return -ENOMEM;
 	}
 	isal_inflate_init(&e->st);
 	e->out_pos = ENGINE_WINDOW;
@@ -190,14 +190,14 @@ size_t engine_pack_window(const unsigned char *src, size_t len, unsigned char *d
 int engine_unpack_window(const unsigned char *src, size_t zlen, unsigned char *dst, size_t len)
 {
 	if (len == 0)
-		return zlen == 0 ? 0 : -1;
+		return zlen == 0 ? 0 : -EIO;
 	if (zlen == len) {
 		memcpy(dst, src, len);
 		return 0;
 	}
 	if (zlen > len)
-		return -1;
-	return engine_inflate_exact(src, zlen, dst, len) == 0 ? 0 : -1;
+		return -EIO;
+	return engine_inflate_exact(src, zlen, dst, len);
 }
 
 int engine_inflate_exact(const unsigned char *src, size_t zlen, unsigned char *dst, size_t len)

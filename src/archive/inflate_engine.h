@@ -6,8 +6,9 @@
  * of the compressed data.
  * Owns: every access to struct inflate_state's fields. Must not: know about
  * gzip framing, seek-point tables or where the input comes from.
- * Errors: functions return 0 or -1 (out of memory); engine_inflate returns
- * ISA-L's code (negative for corrupt data). */
+ * Errors: functions return 0 or a negative errno (-ENOMEM, -EIO for data
+ * that does not inflate); engine_inflate returns ISA-L's code (negative for
+ * corrupt data), which the pass and the reader turn into -EIO. */
 #ifndef TFS_ARCHIVE_INFLATE_ENGINE_H
 #define TFS_ARCHIVE_INFLATE_ENGINE_H
 
@@ -32,7 +33,7 @@ struct engine {
 };
 
 /* Allocates buffers: in_chunk bytes of input, out_chunk bytes of output per
- * call. 0 or -1. */
+ * call. 0 or -ENOMEM. */
 int engine_init(struct engine *e, size_t in_chunk, size_t out_chunk);
 void engine_free(struct engine *e);
 
@@ -90,8 +91,8 @@ const unsigned char *engine_window(const struct engine *e, size_t *len);
 #define ENGINE_PACK_SCRATCH ISAL_DEF_LVL1_DEFAULT
 size_t engine_pack_window(const unsigned char *src, size_t len, unsigned char *dst,
                           unsigned char *level_buf);
-/* Undoes engine_pack_window: 0, or -1 when src does not inflate to exactly
- * len bytes. */
+/* Undoes engine_pack_window: 0, or -EIO when src does not inflate to exactly
+ * len bytes (-ENOMEM). */
 int engine_unpack_window(const unsigned char *src, size_t zlen, unsigned char *dst, size_t len);
 
 /* Inflates the raw deflate stream src[0..zlen) in one call into dst, which

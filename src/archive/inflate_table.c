@@ -5,6 +5,7 @@
 #include "util/growbuf.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +18,9 @@ int inflate_table_add(struct inflate_index *t, uint64_t bit, uint64_t out,
 		t->windows_len = t->points[t->npoints].window_at;
 	}
 	if (grow_array((void **)&t->points, &t->cap, (size_t)t->npoints + 1, sizeof(*t->points)))
-		return -1;
+		return -ENOMEM;
 	if (stored && grow_array((void **)&t->windows, &t->windows_cap, t->windows_len + stored, 1))
-		return -1;
+		return -ENOMEM;
 	struct inflate_point *p = &t->points[t->npoints++];
 	p->bit = bit;
 	p->out = out;
@@ -55,29 +56,29 @@ uint64_t inflate_table_span_size(const struct inflate_index *t, uint32_t i)
 int inflate_table_check(const struct inflate_index *t)
 {
 	if (t->format != INFLATE_RAW && t->format != INFLATE_GZIP)
-		return -1;
+		return -EINVAL;
 	if (t->npoints == 0 || t->points[0].out != 0)
-		return -1;
+		return -EINVAL;
 	if (t->comp_size > UINT64_MAX / 8)
-		return -1;
+		return -EINVAL;
 	uint64_t stored_total = 0;
 	for (uint32_t i = 0; i < t->npoints; i++) {
 		const struct inflate_point *p = &t->points[i];
 		if (p->bit >= t->comp_size * 8)
-			return -1;
+			return -EINVAL;
 		if (i > 0 && (p->bit <= p[-1].bit || p->out <= p[-1].out))
-			return -1;
+			return -EINVAL;
 		if (p->out >= t->out_size && !(t->out_size == 0 && i == 0))
-			return -1;
+			return -EINVAL;
 		if (p->window_len > ENGINE_WINDOW || p->window_len > p->out)
-			return -1;
+			return -EINVAL;
 		if (p->window_stored > p->window_len)
-			return -1;
+			return -EINVAL;
 		if (p->window_at != stored_total)
-			return -1;
+			return -EINVAL;
 		stored_total += p->window_stored;
 	}
-	return stored_total == t->windows_len ? 0 : -1;
+	return stored_total == t->windows_len ? 0 : -EINVAL;
 }
 
 void inflate_index_info(const struct inflate_index *idx, struct inflate_index_info *info)

@@ -2,7 +2,7 @@
  * increasing order of both offsets, their packed windows in one buffer, and
  * the span arithmetic the reader and the blob parser share.
  * Owns: the table's invariants (inflate_table_check states them). Must not:
- * inflate or read compressed data. Errors: 0 or -1. */
+ * inflate or read compressed data. Errors: 0 or a negative errno. */
 #ifndef TFS_ARCHIVE_INFLATE_TABLE_H
 #define TFS_ARCHIVE_INFLATE_TABLE_H
 
@@ -33,7 +33,7 @@ struct inflate_index {
 
 /* Appends a point with its packed window (copied). When the last point has
  * the same output offset, the new one replaces it (an empty gzip member or a
- * point right at a member start). 0 or -1. */
+ * point right at a member start). 0 or -ENOMEM. */
 int inflate_table_add(struct inflate_index *t, uint64_t bit, uint64_t out,
                       const unsigned char *packed, uint32_t stored, uint32_t window_len);
 
@@ -42,8 +42,8 @@ uint32_t inflate_table_span_of(const struct inflate_index *t, uint64_t off);
 /* Output bytes from point i to the next (or to the end). */
 uint64_t inflate_table_span_size(const struct inflate_index *t, uint32_t i);
 
-/* 0 when the table is consistent (the rules the blob parser enforces), -1
- * otherwise. */
+/* 0 when the table is consistent (the rules the blob parser enforces),
+ * -EINVAL otherwise. */
 int inflate_table_check(const struct inflate_index *t);
 
 #endif

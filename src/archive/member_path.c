@@ -48,8 +48,9 @@ int member_path_clean(const char *raw, size_t len, struct member_path *out, stru
 		if (n > MEMBER_COMPONENT_MAX)
 			return arc_fail(p, ARC_NAME_TOO_LONG, "member name component over %d bytes",
 			                MEMBER_COMPONENT_MAX);
-		if (n > 0 && !(n == 1 && c[0] == '.') && append_component(out, c, n, p) < 0)
-			return -1;
+		int rc = n > 0 && !(n == 1 && c[0] == '.') ? append_component(out, c, n, p) : 0;
+		if (rc < 0)
+			return rc;
 		i = end + 1;
 	}
 	if (out->len == 0)

@@ -1,5 +1,7 @@
-/* The archive layer's problem codes: their names and the message setter.
- * Owns: the name table. Must not: allocate. */
+/* The archive layer's problem codes: their names, their errno, and the
+ * message setter.
+ * Owns: the name table and the code-to-errno table. Must not: allocate. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -44,6 +46,33 @@ const char *arc_code_name(enum arc_code code)
 	return code_names[code];
 }
 
+int arc_errno(enum arc_code code)
+{
+	switch (code) {
+	case ARC_OK:
+		return 0;
+	case ARC_IO:
+		return -EIO;
+	case ARC_NOMEM:
+		return -ENOMEM;
+	case ARC_TOO_BIG:
+		return -EFBIG;
+	case ARC_MULTIDISK:
+	case ARC_UNSUPPORTED_METHOD:
+	case ARC_ENCRYPTED:
+		return -ENOTSUP;
+	case ARC_NAME_NUL:
+	case ARC_NAME_EMPTY:
+	case ARC_NAME_ABSOLUTE:
+	case ARC_NAME_DOTDOT:
+	case ARC_NAME_BAD_UTF8:
+	case ARC_NAME_TOO_LONG:
+		return -EINVAL;
+	default:
+		return -EBADMSG;
+	}
+}
+
 void arc_problem_clear(struct arc_problem *p)
 {
 	p->code = ARC_OK;
@@ -53,13 +82,13 @@ void arc_problem_clear(struct arc_problem *p)
 int arc_fail(struct arc_problem *p, enum arc_code code, const char *fmt, ...)
 {
 	if (p == NULL)
-		return -1;
+		return arc_errno(code);
 	p->code = code;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
 	va_end(ap);
-	return -1;
+	return arc_errno(code);
 }
 
 void arc_note(struct arc_problem *p, enum arc_code code, const char *fmt, ...)

@@ -7,7 +7,7 @@
 #include "archive/problem.h"
 
 /* Sets p (may be NULL) to code with a printf-style message, truncated to fit.
- * Returns -1, so that parsers can write `return arc_fail(p, ...);`. */
+ * Returns arc_errno(code), so that parsers write `return arc_fail(p, ...);`. */
 int arc_fail(struct arc_problem *p, enum arc_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -6,6 +6,7 @@
 
 #include "util/hash.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +127,7 @@ void span_cache_free(struct span_cache *c)
 ssize_t span_cache_read(struct span_cache *c, uint64_t stream, uint64_t start, uint64_t off,
                         void *buf, size_t len)
 {
-	ssize_t rc = -1;
+	ssize_t rc = -ENOENT;
 	pthread_mutex_lock(&c->lock);
 	struct span *s = *find_slot(c, stream, start);
 	if (s && off <= s->size && len <= s->size - off) {
@@ -146,16 +147,16 @@ int span_cache_insert(struct span_cache *c, uint64_t stream, uint64_t start, voi
                       size_t size)
 {
 	if (size > c->capacity / 2)
-		return -1;
+		return -EFBIG;
 	struct span *s = malloc(sizeof(*s));
 	if (!s)
-		return -1;
+		return -ENOMEM;
 	pthread_mutex_lock(&c->lock);
 	struct span **slot = find_slot(c, stream, start);
 	if (*slot) {
 		pthread_mutex_unlock(&c->lock);
 		free(s);
-		return -1;
+		return -EEXIST;
 	}
 	*s = (struct span){.stream = stream, .start = start, .data = data, .size = size};
 	*slot = s;

@@ -5,6 +5,7 @@
  * Owns: the block layout, numeric fields, the member's name assembly and the
  * rule for how much data follows a header (none for a directory, like GNU
  * tar). Must not: keep more than TAR_EXT_MAX bytes per extension. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +58,7 @@ void tar_parser_free(struct tar_parser *tp)
 int tar_parse_number(const uint8_t *field, size_t len, int64_t *v)
 {
 	if (len == 0)
-		return -1;
+		return -EINVAL;
 	if (field[0] & 0x80) {
 		/* Base-256, two's complement, big-endian; the marker bit is not a value bit. */
 		uint64_t acc = field[0] & 0x40 ? ~(uint64_t)0 : 0;
@@ -65,7 +66,7 @@ int tar_parse_number(const uint8_t *field, size_t len, int64_t *v)
 		for (size_t i = 1; i < len; i++) {
 			uint64_t top = acc >> 55;
 			if (top != 0 && top != 0x1FF)
-				return -1;
+				return -EINVAL;
 			acc = acc << 8 | field[i];
 		}
 		*v = (int64_t)acc;
@@ -77,12 +78,12 @@ int tar_parse_number(const uint8_t *field, size_t len, int64_t *v)
 	int64_t acc = 0;
 	for (; i < len && field[i] >= '0' && field[i] <= '7'; i++) {
 		if (acc > (INT64_MAX >> 3))
-			return -1;
+			return -EINVAL;
 		acc = acc << 3 | (field[i] - '0');
 	}
 	for (; i < len; i++)
 		if (field[i] != ' ' && field[i] != '\0')
-			return -1;
+			return -EINVAL;
 	*v = acc;
 	return 0;
 }
@@ -124,7 +125,7 @@ static int keep_string(char **buf, size_t *cap, const char *s, size_t len)
 	if (len + 1 > *cap) {
 		char *n = realloc(*buf, len + 1);
 		if (n == NULL)
-			return -1;
+			return -ENOMEM;
 		*buf = n;
 		*cap = len + 1;
 	}
@@ -146,7 +147,7 @@ static int gather_extension(struct tar_parser *tp, const uint8_t *b)
 			cap *= 2;
 		char *e = realloc(tp->ext, cap);
 		if (e == NULL)
-			return -1;
+			return -ENOMEM;
 		tp->ext = e;
 		tp->ext_cap = cap;
 	}
@@ -231,7 +232,7 @@ static int assemble_name(struct tar_parser *tp, const uint8_t *b, struct tar_mem
 		s = joined;
 	}
 	if (keep_string(&tp->name, &tp->name_cap, s, len) < 0)
-		return -1;
+		return -ENOMEM;
 	m->name = tp->name;
 	m->name_len = len;
 	if (tp->pax_link) {
@@ -245,7 +246,7 @@ static int assemble_name(struct tar_parser *tp, const uint8_t *b, struct tar_mem
 		len = strnlen(s, NAME_LEN);
 	}
 	if (keep_string(&tp->link, &tp->link_cap, s, len) < 0)
-		return -1;
+		return -ENOMEM;
 	m->link = tp->link;
 	m->link_len = len;
 	return 0;
@@ -350,7 +351,7 @@ int tar_parser_finish(const struct tar_parser *tp, struct arc_problem *p)
 	arc_problem_clear(p);
 	if (tp->ended && tp->end_step == TAR_ERROR) {
 		*p = tp->end_problem;
-		return -1;
+		return arc_errno(p->code);
 	}
 	if (tp->ext_left > 0 || tp->have_member_start)
 		return arc_fail(p, ARC_TRUNCATED,

@@ -3,6 +3,7 @@
  * which make the member one we do not read.
  * Owns: record framing and value syntax. Must not: accept a record whose
  * length runs past the data, or a number that does not fit. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@ int tar_set_string(char **dst, size_t *dst_len, const char *s, size_t len)
 		return 0;
 	*dst = malloc(len + 1);
 	if (*dst == NULL)
-		return -1;
+		return -ENOMEM;
 	memcpy(*dst, s, len);
 	(*dst)[len] = '\0';
 	*dst_len = len;
@@ -30,13 +31,13 @@ static int parse_decimal(const char *s, size_t len, uint64_t max, uint64_t *v)
 {
 	uint64_t acc = 0;
 	if (len == 0)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return -1;
+			return -EINVAL;
 		unsigned d = (unsigned)(s[i] - '0');
 		if (acc > (max - d) / 10)
-			return -1;
+			return -EINVAL;
 		acc = acc * 10 + d;
 	}
 	*v = acc;
@@ -51,14 +52,14 @@ int tar_parse_pax_time(const char *s, size_t len, int64_t *ns)
 	size_t int_len = dot ? (size_t)(dot - (s + i)) : len - i;
 	uint64_t sec;
 	if (parse_decimal(s + i, int_len, INT64_MAX / 1000000000 - 1, &sec) < 0)
-		return -1;
+		return -EINVAL;
 	uint64_t frac = 0;
 	if (dot != NULL) {
 		size_t flen = len - i - int_len - 1;
 		for (size_t k = 0; k < flen; k++) {
 			char c = dot[1 + k];
 			if (c < '0' || c > '9')
-				return -1;
+				return -EINVAL;
 			if (k < 9)
 				frac = frac * 10 + (uint64_t)(c - '0');
 		}
@@ -70,7 +71,7 @@ int tar_parse_pax_time(const char *s, size_t len, int64_t *ns)
 	return 0;
 }
 
-/* Applies one key and value. 0, 1 when the value is malformed, -1 when out of memory. */
+/* Applies one key and value. 0, 1 when the value is malformed, -ENOMEM. */
 static int apply_record(struct tar_parser *tp, const char *key, size_t klen, const char *val,
                         size_t vlen, bool global)
 {
@@ -128,7 +129,7 @@ int tar_pax_apply(struct tar_parser *tp, const char *rec, size_t len, bool globa
 		int rc = apply_record(tp, key, (size_t)(eq - key), eq + 1, (size_t)(end - eq - 1),
 		                      global);
 		if (rc < 0)
-			return -1;
+			return rc;
 		if (rc > 0) {
 			arc_note(&tp->pending, ARC_BAD_PAX,
 			         "PAX record '%.*s' has a malformed value",

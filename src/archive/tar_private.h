@@ -9,11 +9,11 @@
 /* Applies the PAX records in rec[0..len) to the next member (global false)
  * or to every later member (global true). A malformed record stops the
  * reading and leaves a problem in tp->pending; the records before it stay
- * applied. 0, or -1 when out of memory. */
+ * applied. 0, or -ENOMEM. */
 int tar_pax_apply(struct tar_parser *tp, const char *rec, size_t len, bool global);
 
 /* Replaces *dst (of *dst_len bytes) with a NUL-terminated copy of s[0..len),
- * or with nothing when s is NULL. 0, or -1 when out of memory. */
+ * or with nothing when s is NULL. 0, or -ENOMEM. */
 int tar_set_string(char **dst, size_t *dst_len, const char *s, size_t len);
 
 #endif

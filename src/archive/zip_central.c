@@ -98,7 +98,7 @@ int zip_cd_next(struct zip_cd_iter *it, struct zip_entry *e, struct arc_problem 
 		arc_fail(&it->end_problem, ARC_COUNT_MISMATCH,
 		         "central directory holds %llu entries, its end record says %llu",
 		         (unsigned long long)it->index, (unsigned long long)it->expected);
-		return finish(it, -1, p);
+		return finish(it, arc_errno(it->end_problem.code), p);
 	}
 	size_t left = it->len - it->pos;
 	const uint8_t *h = it->cd + it->pos;
@@ -107,7 +107,7 @@ int zip_cd_next(struct zip_cd_iter *it, struct zip_entry *e, struct arc_problem 
 		         "no central directory header at %llu (entry %llu)",
 		         (unsigned long long)(it->cd_offset + it->pos),
 		         (unsigned long long)it->index);
-		return finish(it, -1, p);
+		return finish(it, arc_errno(it->end_problem.code), p);
 	}
 	size_t whole = left < ZIP_CD_HEADER_SIZE ? SIZE_MAX
 	                                         : ZIP_CD_HEADER_SIZE + (size_t)zip_le16(h + 28) +
@@ -116,7 +116,7 @@ int zip_cd_next(struct zip_cd_iter *it, struct zip_entry *e, struct arc_problem 
 		arc_fail(&it->end_problem, ARC_TRUNCATED,
 		         "central directory header at %llu runs past the directory's end",
 		         (unsigned long long)(it->cd_offset + it->pos));
-		return finish(it, -1, p);
+		return finish(it, arc_errno(it->end_problem.code), p);
 	}
 	read_header(it, h, e);
 	it->pos += whole;

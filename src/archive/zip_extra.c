@@ -39,7 +39,7 @@ int zip_apply_zip64(const uint8_t *extra, size_t len, uint64_t *size, uint64_t *
 	if (!found) {
 		arc_note(problem, ARC_BAD_EXTRA,
 		         "sizes or offset are 0xFFFFFFFF without a ZIP64 extra");
-		return -1;
+		return arc_errno(ARC_BAD_EXTRA);
 	}
 	/* A local header's ZIP64 extra holds both sizes whenever it is needed. */
 	if (local_offset == NULL && n >= 16) {
@@ -53,7 +53,7 @@ int zip_apply_zip64(const uint8_t *extra, size_t len, uint64_t *size, uint64_t *
 			continue;
 		if (n - at < 8) {
 			arc_note(problem, ARC_BAD_EXTRA, "ZIP64 extra too short for its fields");
-			return -1;
+			return arc_errno(ARC_BAD_EXTRA);
 		}
 		*fields[i] = zip_le64(d + at);
 		at += 8;

@@ -45,7 +45,7 @@ bool zip_extra_find(const uint8_t *extra, size_t len, uint16_t id, const uint8_t
 
 /* Replaces the 0xFFFFFFFF fields among *size, *comp_size and *local_offset
  * (local_offset NULL for a local header) with the ZIP64 extra's values, which
- * hold only the overflowed ones in that order. 0, or -1 with e->problem set
+ * hold only the overflowed ones in that order. 0, or -EBADMSG with *problem set
  * when one is needed and absent. */
 int zip_apply_zip64(const uint8_t *extra, size_t len, uint64_t *size, uint64_t *comp_size,
                     uint64_t *local_offset, struct arc_problem *problem);

@@ -64,8 +64,14 @@ static int stop_walk(struct zip_walk *w, int rc)
 	return rc;
 }
 
+/* Ends the walk at the problem w->stop holds: its negative errno. */
+static int stop_walk_failed(struct zip_walk *w)
+{
+	return stop_walk(w, arc_errno(w->stop.code));
+}
+
 /* Reads up to len bytes at off (fewer only at the archive's end): the count,
- * or -1 with w->stop set. */
+ * or a negative errno with w->stop set. */
 static ssize_t read_some(struct zip_walk *w, void *buf, size_t len, uint64_t off)
 {
 	if (off >= w->archive_size)
@@ -79,7 +85,7 @@ static ssize_t read_some(struct zip_walk *w, void *buf, size_t len, uint64_t off
 }
 
 /* Inflates the deflate stream at off to its end: its compressed and
- * uncompressed lengths and the CRC-32 of its content. 0, or -1 with w->stop. */
+ * uncompressed lengths and the CRC-32 of its content. 0, or a negative errno with w->stop. */
 static int measure_deflate(struct zip_walk *w, const struct zip_entry *e, uint64_t off,
                            uint64_t *comp, uint64_t *size, uint32_t *crc)
 {
@@ -90,7 +96,7 @@ static int measure_deflate(struct zip_walk *w, const struct zip_entry *e, uint64
 	for (;;) {
 		ssize_t n = read_some(w, w->buf->in, ZIP_WALK_CHUNK, off + consumed);
 		if (n < 0)
-			return -1;
+			return (int)n;
 		if (n == 0)
 			return arc_fail(&w->stop, ARC_TRUNCATED,
 			                "archive ends inside member '%s' (deflate data from %llu)",
@@ -131,14 +137,14 @@ struct descriptor_form {
 
 /* Reads the data descriptor at off that agrees with the measured comp and
  * size: fills e's CRC and sizes, *len with its length. A descriptor whose
- * sizes agree but CRC does not marks e ARC_BAD_CRC. 0, or -1 with w->stop. */
+ * sizes agree but CRC does not marks e ARC_BAD_CRC. 0, or a negative errno with w->stop. */
 static int read_descriptor(struct zip_walk *w, struct zip_entry *e, uint64_t off, bool zip64,
                            uint64_t comp, uint64_t size, uint32_t crc, uint64_t *len)
 {
 	uint8_t d[DESCRIPTOR_MAX];
 	ssize_t n = read_some(w, d, sizeof d, off);
 	if (n < 0)
-		return -1;
+		return (int)n;
 	bool has_sig = n >= 4 && zip_le32(d) == ZIP_SIG_DESCRIPTOR;
 	struct descriptor_form forms[2] = {{has_sig, zip64}, {has_sig, !zip64}};
 	int sizes_only = -1;
@@ -209,7 +215,7 @@ static int find_stored_end(struct zip_walk *w, struct zip_entry *e, uint64_t off
 	for (;;) {
 		ssize_t n = read_some(w, w->buf->in, ZIP_WALK_CHUNK, cur);
 		if (n < 0)
-			return -1;
+			return (int)n;
 		if (n < 16)
 			return arc_fail(&w->stop, ARC_TRUNCATED,
 			                "archive ends inside stored member '%s' (data from %llu)",
@@ -284,13 +290,16 @@ static int measure_with_descriptor(struct zip_walk *w, const struct zip_local *l
 		                "cannot be found",
 		                e->name);
 	if (e->method == ZIP_METHOD_DEFLATE) {
-		if (measure_deflate(w, e, l->data_offset, &comp, &size, &crc) < 0 ||
-		    read_descriptor(w, e, l->data_offset + comp, l->zip64, comp, size, crc, &dlen) <
-		        0)
-			return -1;
+		int rc = measure_deflate(w, e, l->data_offset, &comp, &size, &crc);
+		if (rc == 0)
+			rc = read_descriptor(w, e, l->data_offset + comp, l->zip64, comp, size, crc,
+			                     &dlen);
+		if (rc < 0)
+			return rc;
 	} else if (e->method == ZIP_METHOD_STORED) {
-		if (find_stored_end(w, e, l->data_offset, &dlen) < 0)
-			return -1;
+		int rc = find_stored_end(w, e, l->data_offset, &dlen);
+		if (rc < 0)
+			return rc;
 	} else {
 		return arc_fail(&w->stop, ARC_UNSUPPORTED_METHOD,
 		                "member '%s' uses method %u and has a data descriptor: its end "
@@ -327,7 +336,7 @@ int zip_walk_next(struct zip_walk *w, struct zip_entry *e)
 	uint8_t *h = w->buf->header;
 	ssize_t n = read_some(w, h, ZIP_LOCAL_HEADER_SIZE, w->pos);
 	if (n < 0)
-		return stop_walk(w, -1);
+		return stop_walk_failed(w);
 	uint32_t sig = n >= 4 ? zip_le32(h) : 0;
 	if (w->pos == 0 && (sig == ZIP_SIG_DESCRIPTOR || sig == SIG_SPLIT_MARKER)) {
 		w->pos = 4;
@@ -340,29 +349,29 @@ int zip_walk_next(struct zip_walk *w, struct zip_entry *e)
 		         n == 0 ? "archive ends after %llu members, with no central directory"
 		                : "archive ends inside the local header after %llu members",
 		         (unsigned long long)w->index);
-		return stop_walk(w, -1);
+		return stop_walk_failed(w);
 	}
 	if (sig != ZIP_SIG_LOCAL) {
 		arc_fail(&w->stop, ARC_BAD_SIGNATURE,
 		         "no local header at %llu (after %llu members)", (unsigned long long)w->pos,
 		         (unsigned long long)w->index);
-		return stop_walk(w, -1);
+		return stop_walk_failed(w);
 	}
 	size_t hlen = ZIP_LOCAL_HEADER_SIZE + (size_t)zip_le16(h + 26) + zip_le16(h + 28);
 	n = read_some(w, h, hlen, w->pos);
 	if (n < 0)
-		return stop_walk(w, -1);
+		return stop_walk_failed(w);
 	if ((size_t)n < hlen) {
 		arc_fail(&w->stop, ARC_TRUNCATED, "archive ends inside the local header at %llu",
 		         (unsigned long long)w->pos);
-		return stop_walk(w, -1);
+		return stop_walk_failed(w);
 	}
 	struct zip_local l;
 	entry_from_local(w, h, hlen, &l, e);
 	int rc = e->flags & ZIP_FLAG_DESCRIPTOR ? measure_with_descriptor(w, &l, e)
 	                                        : measure_from_header(w, &l, e);
 	if (rc < 0)
-		return stop_walk(w, -1);
+		return stop_walk_failed(w);
 	w->index++;
 	return 1;
 }

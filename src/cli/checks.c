@@ -330,7 +330,7 @@ int cli_check_store(const char *db_path, char *err, size_t errlen)
 		         db_path, on_read_only_disk(db_path) ? "read-only disk" : strerror(errno));
 		return -1;
 	}
-	sqlite3 *db = NULL;
+	store_db *db = NULL;
 	char msg[512];
 	int rc = store_open(db_path, STORE_READ_WRITE, &db, msg, sizeof msg);
 	store_close(db);

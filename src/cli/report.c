@@ -2,11 +2,11 @@
 #include "cli/report.h"
 
 #include "cli/progress.h"
+#include "store/store.h"
 
 #include <cjson/cJSON.h>
 #include <fuse_lowlevel.h>
 #include <magic.h>
-#include <sqlite3.h>
 #include <utf8proc.h>
 #include <zlib.h>
 
@@ -121,6 +121,6 @@ void cli_print_versions(FILE *out)
 	        "libmagic %d.%02d\n"
 	        "cJSON %s\n"
 	        "utf8proc %s\n",
-	        TFS_VERSION, fuse_pkgversion(), sqlite3_libversion(), TFS_LIBEXIF_VERSION,
+	        TFS_VERSION, fuse_pkgversion(), store_library_version(), TFS_LIBEXIF_VERSION,
 	        zlibVersion(), magic / 100, magic % 100, cJSON_Version(), utf8proc_version());
 }

@@ -55,7 +55,7 @@ struct crc_svc {
 	struct source *src;
 	bool eager;
 	struct fuse_session *se;
-	sqlite3 *db; /* the writer's connection, NULL when the store is read-only */
+	store_db *db; /* the writer's connection, NULL when the store is read-only */
 	struct writer *writer;
 	char *db_path;
 	pthread_mutex_t lock;
@@ -299,7 +299,7 @@ static void *eager_main(void *arg)
 	lower_priority();
 	const char *env = getenv(CRC_EAGER_PAUSE_ENV);
 	unsigned long pause_us = env ? strtoul(env, NULL, 10) : 0;
-	sqlite3 *db = NULL;
+	store_db *db = NULL;
 	struct store_crc_scan *scan = NULL;
 	struct pending *rows = malloc(EAGER_BATCH * sizeof *rows);
 	char err[256];

@@ -47,7 +47,7 @@ struct media_open {
 };
 
 struct conn {
-	sqlite3 *db;
+	store_db *db;
 	struct views *views;
 	struct conn *prev, *next;
 };
@@ -717,7 +717,7 @@ static const struct fuse_lowlevel_ops TFS_OPS = {
  * must not cross the fork of fuse_daemonize. */
 static int prepare_store(struct fs *fs)
 {
-	sqlite3 *db;
+	store_db *db;
 	char err[512];
 	if (!(fs->db_path = realpath(fs->cfg->db_path, NULL))) {
 		fprintf(stderr, "takeoutfs: cannot find the store %s: %s\n", fs->cfg->db_path,
@@ -734,7 +734,7 @@ static int prepare_store(struct fs *fs)
 		fprintf(stderr, "takeoutfs: %s\n", err);
 		rc = -1;
 	} else if (status_render(db, &fs->status) != 0) {
-		fprintf(stderr, "takeoutfs: cannot render status.json: %s\n", sqlite3_errmsg(db));
+		fprintf(stderr, "takeoutfs: cannot render status.json: %s\n", store_errmsg(db));
 		rc = -1;
 	} else {
 		struct jbuf full = {0};

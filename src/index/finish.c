@@ -165,7 +165,7 @@ static int add_member(void *ctx, const struct store_item_member *m)
 }
 
 /* Byte-identical copies: settles each group the store lists. */
-static int assign_items(sqlite3 *db, char *err, size_t errlen)
+static int assign_items(store_db *db, char *err, size_t errlen)
 {
 	char why[256] = "";
 	struct grouping gr = {0};
@@ -249,7 +249,7 @@ static void derive_counts(struct index_summary *sum)
 	sum->unmatched = sum->media - sum->matched;
 }
 
-static int store_counts(sqlite3 *db, struct index_summary *sum)
+static int store_counts(store_db *db, struct index_summary *sum)
 {
 	for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++) {
 		uint64_t *field = (uint64_t *)((char *)sum + COUNTS[i].offset);
@@ -261,7 +261,7 @@ static int store_counts(sqlite3 *db, struct index_summary *sum)
 	return 0;
 }
 
-static void load_counts(sqlite3 *db, struct index_summary *sum)
+static void load_counts(store_db *db, struct index_summary *sum)
 {
 	for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++) {
 		uint64_t *field = (uint64_t *)((char *)sum + COUNTS[i].offset);
@@ -272,7 +272,7 @@ static void load_counts(sqlite3 *db, struct index_summary *sum)
 
 static int write_pass_meta(const struct finish_input *in, const struct index_summary *sum)
 {
-	sqlite3 *db = in->db;
+	store_db *db = in->db;
 	double per_s = in->seconds > 0 ? (double)sum->media / in->seconds : 0;
 	return store_meta_set(db, "source", in->source) || store_meta_set(db, "tz", in->tz) ||
 	       store_meta_set_int(db, "index_finished", (int64_t)time(NULL)) ||
@@ -284,7 +284,7 @@ static int write_pass_meta(const struct finish_input *in, const struct index_sum
 
 static int derive_everything(const struct finish_input *in, char *err, size_t errlen)
 {
-	sqlite3 *db = in->db;
+	store_db *db = in->db;
 	STEP(store_exec(db, STORE_INDEXES_SQL, why_, sizeof why_));
 	STEP(store_build_albums(db, why_, sizeof why_));
 	if (assign_items(db, err, errlen) != 0)
@@ -314,8 +314,7 @@ int finish_pass(const struct finish_input *in, struct index_summary *sum, char *
 	if (derive_everything(in, err, errlen) != 0 || store_counts(in->db, sum) != 0 ||
 	    write_pass_meta(in, sum) != 0) {
 		if (!err[0])
-			snprintf(err, errlen, "cannot finish the index: %s",
-			         sqlite3_errmsg(in->db));
+			snprintf(err, errlen, "cannot finish the index: %s", store_errmsg(in->db));
 		store_exec(in->db, "ROLLBACK", NULL, 0);
 		return -1;
 	}

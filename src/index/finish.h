@@ -7,7 +7,7 @@
 #ifndef TFS_INDEX_FINISH_H
 #define TFS_INDEX_FINISH_H
 
-#include <sqlite3.h>
+#include "store/store.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,7 +16,7 @@
 #include "index/walk.h"
 
 struct finish_input {
-	sqlite3 *db;
+	store_db *db;
 	bool changed;   /* anything written in this pass */
 	bool force;     /* recompute everything derived (crash recovery, reindex, new tz) */
 	const char *tz; /* the TZ the taken times were computed in */
@@ -26,7 +26,7 @@ struct finish_input {
 	size_t n_relinked;
 	uint64_t opened, removed;
 	double seconds; /* of the pass so far */
-	int (*derive)(sqlite3 *db, const char *tz, char *err, size_t errlen); /* may be NULL */
+	int (*derive)(store_db *db, const char *tz, char *err, size_t errlen); /* may be NULL */
 };
 
 int finish_pass(const struct finish_input *in, struct index_summary *sum, char *err, size_t errlen);

@@ -608,7 +608,7 @@ out:
  * journal is rolled back on the next open); the store returns to WAL, which
  * the daemon's readers need, when the pass ends (or at the next open). If
  * another connection holds the store the switch fails and WAL stays. */
-static void use_rollback_journal_for_bulk_load(sqlite3 *db)
+static void use_rollback_journal_for_bulk_load(store_db *db)
 {
 	store_use_wal(db, false);
 }
@@ -675,7 +675,7 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 
 	if (reconcile(&p) != 0) {
 		snprintf(err, errlen, "cannot read the store %s: %s", opt->db_path,
-		         sqlite3_errmsg(p.db));
+		         store_errmsg(p.db));
 		result = INDEX_ERR_STORE;
 		goto out;
 	}
@@ -688,7 +688,7 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	if (p.changed && (store_meta_set_int(p.db, "index_complete", 0) != 0 ||
 	                  store_meta_set_int(p.db, "generation", p.generation) != 0)) {
 		snprintf(err, errlen, "cannot write the store %s: %s", opt->db_path,
-		         sqlite3_errmsg(p.db));
+		         store_errmsg(p.db));
 		result = INDEX_ERR_STORE;
 		goto out;
 	}

@@ -6,7 +6,7 @@
 #ifndef TFS_INDEX_PASS_H
 #define TFS_INDEX_PASS_H
 
-#include <sqlite3.h>
+#include "store/store.h"
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,7 +54,7 @@ struct loop;
 struct pass {
 	const struct index_options *opt;
 	struct source *source;
-	sqlite3 *db;
+	store_db *db;
 	struct writer *writer;
 	struct walk walk;
 	struct file_state *fs;

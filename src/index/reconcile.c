@@ -86,8 +86,9 @@ static int keep_row(void *ctx, const struct store_scanned *in)
 }
 
 /* Reads one table (scan) into t, sorted by (folder, name). */
-static int load_table(sqlite3 *db,
-                      int (*scan)(sqlite3 *, int (*)(void *, const struct store_scanned *), void *),
+static int load_table(store_db *db,
+                      int (*scan)(store_db *, int (*)(void *, const struct store_scanned *),
+                                  void *),
                       struct table *t)
 {
 	int rc = scan(db, keep_row, t);
@@ -311,7 +312,7 @@ struct stored_rows {
 	bool running;
 };
 
-static int load_stored_rows(sqlite3 *db, struct stored_rows *s)
+static int load_stored_rows(store_db *db, struct stored_rows *s)
 {
 	int rc = load_table(db, store_scan_files, &s->files);
 	if (rc == 0)

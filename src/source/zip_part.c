@@ -180,11 +180,12 @@ static int read_directory(struct zip_part *z)
 {
 	struct zip_end end;
 	struct arc_problem p;
-	if (zip_end_locate(read_archive, &z->part, z->part.facts.size, &end, &p) != 0) {
+	int located = zip_end_locate(read_archive, &z->part, z->part.facts.size, &end, &p);
+	if (located != 0) {
 		if (p.code == ARC_NO_END)
 			return 1;
-		if (p.code == ARC_NOMEM)
-			return -ENOMEM;
+		if (located == -ENOMEM)
+			return located;
 		return archive_part_fail(&z->part, p.msg);
 	}
 	if (end.cd_size > CD_MAX)
@@ -223,13 +224,14 @@ static int walk_local_headers(struct zip_part *z)
 	struct zip_walk w;
 	struct arc_problem p;
 	z->data_limit = z->part.facts.size;
-	if (zip_walk_begin(&w, read_archive, &z->part, z->part.facts.size, &p) != 0) {
+	int rc = zip_walk_begin(&w, read_archive, &z->part, z->part.facts.size, &p);
+	if (rc != 0) { /* -ENOMEM */
 		zip_walk_end(&w);
-		return -ENOMEM;
+		return rc;
 	}
-	int rc = source_note_problem(&z->base, "",
-	                             "no central directory (a download cut short?): the members "
-	                             "are read from their local headers");
+	rc = source_note_problem(&z->base, "",
+	                         "no central directory (a download cut short?): the members "
+	                         "are read from their local headers");
 	struct zip_entry *e = malloc(sizeof *e);
 	if (!e)
 		rc = -ENOMEM;

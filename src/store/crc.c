@@ -1,9 +1,11 @@
 /* The CRC statements of the store (store/crc.h). */
 #include "store/crc.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "store/store.h"
+#include "store/writer_stmt.h"
 
 static const char CONFLICTS_TABLE_SQL[] =
     "CREATE TABLE IF NOT EXISTS crc_conflicts(file_id INTEGER NOT NULL,"

@@ -1,6 +1,7 @@
 /* The statements that end an index pass (store/derive.h). */
 #include "store/derive.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 

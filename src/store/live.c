@@ -1,6 +1,7 @@
 /* Reads of the index tables for the views (store/live.h). */
 #include "store/live.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "store/store.h"

@@ -3,9 +3,11 @@
  * writer prepared once. */
 #include "store/rows.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "store/store.h"
+#include "store/writer_stmt.h"
 
 /* --- scans --- */
 

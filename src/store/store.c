@@ -1,11 +1,13 @@
 /* The SQLite store: schema creation, version checks, pragmas, the meta
  * key/value table and a few small queries. The statements of the indexer are
  * in store/rows.c and store/derive.c, the CRC service's in store/crc.c, the
- * reads the views are built from in store/live.c; the views' own tables
- * belong to views/. */
+ * reads the views are built from in store/live.c, the view tables in
+ * store/view_tables.c and store/meta_sizes_table.c, the serving reads in
+ * store/view_rows.c and store/meta_rows.c. */
 #include "store/store.h"
 
 #include <errno.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +293,26 @@ int store_open(const char *path, enum store_mode mode, sqlite3 **out, char *err,
 	}
 	*out = db;
 	return STORE_OK;
+}
+
+void store_read_begin(sqlite3 *db)
+{
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+}
+
+void store_read_end(sqlite3 *db)
+{
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+const char *store_errmsg(sqlite3 *db)
+{
+	return sqlite3_errmsg(db);
+}
+
+const char *store_library_version(void)
+{
+	return sqlite3_libversion();
 }
 
 void store_close(sqlite3 *db)

@@ -6,11 +6,14 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "store/writer_stmt.h"
 
 #define WRITER_MAX_STMTS 32
 #define WRITER_COMMIT_NS (250 * 1000000LL)

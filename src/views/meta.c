@@ -14,6 +14,7 @@
 
 #include "index/sidecar.h"
 #include "media/taken.h"
+#include "store/meta_rows.h"
 #include "util/growbuf.h"
 #include "util/ustr.h"
 #include "views/camera.h"
@@ -125,126 +126,49 @@ static void jbuf_double(struct jbuf *b, double v)
 }
 
 /* A column as JSON: its SQLite type decides the JSON type. */
-static void jbuf_column(struct jbuf *b, sqlite3_stmt *st, int col)
+static void jbuf_value(struct jbuf *b, const struct store_value *v)
 {
-	switch (sqlite3_column_type(st, col)) {
-	case SQLITE_INTEGER:
-		jbuf_int(b, sqlite3_column_int64(st, col));
+	switch (v->type) {
+	case STORE_INTEGER:
+		jbuf_int(b, v->i);
 		break;
-	case SQLITE_FLOAT:
-		jbuf_double(b, sqlite3_column_double(st, col));
+	case STORE_REAL:
+		jbuf_double(b, v->d);
 		break;
-	case SQLITE_NULL:
+	case STORE_NULL:
 		jbuf_cstr(b, "null");
 		break;
-	default:
-		jbuf_string(b, (const char *)sqlite3_column_blob(st, col),
-		            (size_t)sqlite3_column_bytes(st, col));
+	case STORE_TEXT:
+	case STORE_BLOB:
+		jbuf_string(b, v->s, v->len);
 	}
+}
+
+static bool is_null(const struct store_value *v)
+{
+	return v->type == STORE_NULL;
 }
 
 /* --- .meta --- */
 
-/* The columns of FILE_SQL, in order: the enum of column numbers and the
- * SELECT list are both generated from this one list, so they cannot drift
- * apart. FIRST names the first column, NEXT each later one. */
-#define FILE_COLUMNS(FIRST, NEXT)                                                                  \
-	FIRST(C_NAME, "f.name")                                                                    \
-	NEXT(C_DPATH, "d.path")                                                                    \
-	NEXT(C_SIZE, "f.size")                                                                     \
-	NEXT(C_MIME, "f.mime")                                                                     \
-	NEXT(C_CRC, "f.crc32")                                                                     \
-	NEXT(C_TAKEN, "f.taken")                                                                   \
-	NEXT(C_OFFSET, "f.taken_offset")                                                           \
-	NEXT(C_TSRC, "f.taken_source")                                                             \
-	NEXT(C_MAKE, "f.make")                                                                     \
-	NEXT(C_MODEL, "f.model")                                                                   \
-	NEXT(C_LENS, "f.lens_model")                                                               \
-	NEXT(C_DTO, "f.date_time_original")                                                        \
-	NEXT(C_CD, "f.create_date")                                                                \
-	NEXT(C_OTO, "f.offset_time_original")                                                      \
-	NEXT(C_SSTO, "f.subsec_time_original")                                                     \
-	NEXT(C_ORIENT, "f.orientation")                                                            \
-	NEXT(C_ISO, "f.iso")                                                                       \
-	NEXT(C_EXPO, "f.exposure_time")                                                            \
-	NEXT(C_FNUM, "f.f_number")                                                                 \
-	NEXT(C_FOCAL, "f.focal_length")                                                            \
-	NEXT(C_LAT, "f.gps_lat")                                                                   \
-	NEXT(C_LON, "f.gps_lon")                                                                   \
-	NEXT(C_ALT, "f.gps_alt")                                                                   \
-	NEXT(C_WIDTH, "f.width")                                                                   \
-	NEXT(C_HEIGHT, "f.height")                                                                 \
-	NEXT(C_RULE, "f.match_rule")                                                               \
-	NEXT(C_ITEM, "COALESCE(f.item_id, f.id)")                                                  \
-	NEXT(C_SC_ID, "s.id")                                                                      \
-	NEXT(C_SC_NAME, "s.name")                                                                  \
-	NEXT(C_SC_DPATH, "sd.path")                                                                \
-	NEXT(C_SC_TITLE, "s.title")                                                                \
-	NEXT(C_SC_DESC, "s.description")                                                           \
-	NEXT(C_SC_TAKEN, "s.taken")                                                                \
-	NEXT(C_SC_CREATED, "s.created")                                                            \
-	NEXT(C_SC_LAT, "s.geo_lat")                                                                \
-	NEXT(C_SC_LON, "s.geo_lon")                                                                \
-	NEXT(C_SC_ALT, "s.geo_alt")                                                                \
-	NEXT(C_SC_PEOPLE, "s.people")                                                              \
-	NEXT(C_SC_URL, "s.url")                                                                    \
-	NEXT(C_SC_FAV, "s.favorited")                                                              \
-	NEXT(C_SC_ARCH, "s.archived")                                                              \
-	NEXT(C_SC_TRASH, "s.trashed")                                                              \
-	/* Most files have no copy and no album: these spare two queries. */                       \
-	NEXT(C_HAS_COPIES, "EXISTS (SELECT 1 FROM files c"                                         \
-	                   " WHERE c.item_id = COALESCE(f.item_id, f.id) AND c.id <> f.id)")       \
-	NEXT(C_IN_ALBUM, "d.album_id IS NOT NULL")
-
-#define COLUMN_NUMBER(name, sql) name,
-#define COLUMN_FIRST(name, sql)  sql
-#define COLUMN_NEXT(name, sql)   ", " sql
-
-enum { FILE_COLUMNS(COLUMN_NUMBER, COLUMN_NUMBER) C_COUNT };
-
-#define FILE_FROM                                                                                  \
-	" FROM files f JOIN dirs d ON d.id = f.dir_id"                                             \
-	" LEFT JOIN sidecars s ON s.id = f.sidecar_id LEFT JOIN dirs sd ON sd.id = s.dir_id"       \
-	" WHERE f.id = ?1"
-
-static const char FILE_SQL[] = "SELECT " FILE_COLUMNS(COLUMN_FIRST, COLUMN_NEXT) FILE_FROM;
-
-static const char COPIES_SQL[] =
-    "SELECT d.path, f.name, f.crc32 FROM files f JOIN dirs d ON d.id = f.dir_id"
-    " WHERE f.item_id = ?1 AND f.id <> ?2 ORDER BY d.path, f.name";
-
-/* Untitled albums are called by their folder's name, as in by-album/. */
-static const char ALBUMS_SQL[] =
-    "SELECT COALESCE(NULLIF(CAST(a.title AS BLOB), x''),"
-    "  (SELECT d2.name FROM dirs d2 WHERE d2.album_id = a.id ORDER BY d2.path LIMIT 1))"
-    " FROM albums a WHERE a.id IN (SELECT d.album_id FROM files f"
-    "  JOIN dirs d ON d.id = f.dir_id WHERE f.item_id = ?1 OR f.id = ?2)"
-    " ORDER BY a.logical, a.id";
-
 struct meta {
-	sqlite3 *db;
-	sqlite3_stmt *file, *copies, *albums;
+	struct store_meta_reader *rows;
 	/* This file's CRC for the rendering under way (store or caller). */
 	bool crc_known;
 	uint32_t crc;
 };
 
-struct meta *meta_open(sqlite3 *db, char *err, size_t errlen)
+struct meta *meta_open(store_db *db, char *err, size_t errlen)
 {
 	struct meta *m = calloc(1, sizeof *m);
 	if (!m) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	m->db = db;
-	if (sqlite3_prepare_v3(db, FILE_SQL, -1, SQLITE_PREPARE_PERSISTENT, &m->file, NULL) ||
-	    sqlite3_prepare_v3(db, COPIES_SQL, -1, SQLITE_PREPARE_PERSISTENT, &m->copies, NULL) ||
-	    sqlite3_prepare_v3(db, ALBUMS_SQL, -1, SQLITE_PREPARE_PERSISTENT, &m->albums, NULL)) {
-		snprintf(err, errlen, "cannot prepare the .meta queries: %s", sqlite3_errmsg(db));
-		meta_close(m);
+	if (!(m->rows = store_meta_reader_open(db, err, errlen))) {
+		free(m);
 		return NULL;
 	}
-	assert(sqlite3_column_count(m->file) == C_COUNT); /* FILE_COLUMNS made both */
 	return m;
 }
 
@@ -252,9 +176,7 @@ void meta_close(struct meta *m)
 {
 	if (!m)
 		return;
-	sqlite3_finalize(m->file);
-	sqlite3_finalize(m->copies);
-	sqlite3_finalize(m->albums);
+	store_meta_reader_close(m->rows);
 	free(m);
 }
 
@@ -266,24 +188,20 @@ static void key(struct jbuf *b, const char *k, bool first)
 }
 
 /* "key": value inside an inline object, only when the column is not NULL. */
-static void inline_col(struct jbuf *b, const char *k, sqlite3_stmt *st, int col, bool *first)
+static void inline_col(struct jbuf *b, const char *k, const struct store_value *v, bool *first)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+	if (is_null(v))
 		return;
 	jbuf_cstr(b, *first ? "\"" : ", \"");
 	jbuf_cstr(b, k);
 	jbuf_cstr(b, "\": ");
-	jbuf_column(b, st, col);
+	jbuf_value(b, v);
 	*first = false;
 }
 
 /* A source-relative path from a directory path ('' = SOURCE) and a name. */
-static void jbuf_path(struct jbuf *b, sqlite3_stmt *st, int dcol, int ncol)
+static void jbuf_path(struct jbuf *b, const char *d, size_t dlen, const char *n, size_t nlen)
 {
-	size_t dlen = (size_t)sqlite3_column_bytes(st, dcol);
-	size_t nlen = (size_t)sqlite3_column_bytes(st, ncol);
-	const char *d = sqlite3_column_blob(st, dcol);
-	const char *n = sqlite3_column_blob(st, ncol);
 	char *joined = malloc(dlen + nlen + 2);
 	if (!joined) {
 		b->oom = true;
@@ -301,16 +219,22 @@ static void jbuf_path(struct jbuf *b, sqlite3_stmt *st, int dcol, int ncol)
 	free(joined);
 }
 
-static void render_taken(struct jbuf *b, sqlite3_stmt *st)
+static void jbuf_path_cols(struct jbuf *b, const struct store_value *dir,
+                           const struct store_value *name)
 {
-	if (sqlite3_column_type(st, C_TAKEN) == SQLITE_NULL) {
+	jbuf_path(b, dir->s, dir->len, name->s, name->len);
+}
+
+static void render_taken(struct jbuf *b, const struct store_value *col)
+{
+	if (is_null(&col[MC_TAKEN])) {
 		jbuf_cstr(b, "null");
 		return;
 	}
-	int64_t utc = sqlite3_column_int64(st, C_TAKEN);
+	int64_t utc = col[MC_TAKEN].i;
 	int offset;
-	if (sqlite3_column_type(st, C_OFFSET) != SQLITE_NULL) {
-		offset = sqlite3_column_int(st, C_OFFSET);
+	if (!is_null(&col[MC_OFFSET])) {
+		offset = (int)col[MC_OFFSET].i;
 	} else {
 		time_t t = (time_t)utc;
 		struct tm tm;
@@ -334,76 +258,81 @@ static void render_crc(struct meta *m, struct jbuf *b)
 	jbuf_cstr(b, crc);
 }
 
-static void render_camera(struct jbuf *b, sqlite3_stmt *st)
+/* A text column as a C string, NULL when NULL (what SQLite's column_text
+ * gives for the make, the model and the people, which are stored as text). */
+static const char *value_text(const struct store_value *v)
+{
+	return v->type == STORE_TEXT ? v->s : NULL;
+}
+
+static void render_camera(struct jbuf *b, const struct store_value *col)
 {
 	char cam[256];
-	size_t n = camera_name((const char *)sqlite3_column_text(st, C_MAKE),
-	                       (const char *)sqlite3_column_text(st, C_MODEL), cam, sizeof cam);
+	size_t n =
+	    camera_name(value_text(&col[MC_MAKE]), value_text(&col[MC_MODEL]), cam, sizeof cam);
 	if (n == 0)
 		jbuf_cstr(b, "null");
 	else
 		jbuf_string(b, cam, n);
 }
 
-static void render_gps(struct jbuf *b, sqlite3_stmt *st)
+static void render_gps(struct jbuf *b, const struct store_value *col)
 {
-	int lat = C_LAT, lon = C_LON, alt = C_ALT;
-	if (sqlite3_column_type(st, lat) == SQLITE_NULL ||
-	    sqlite3_column_type(st, lon) == SQLITE_NULL) {
-		lat = C_SC_LAT, lon = C_SC_LON, alt = C_SC_ALT;
-		if (sqlite3_column_type(st, lat) == SQLITE_NULL ||
-		    sqlite3_column_type(st, lon) == SQLITE_NULL) {
+	int lat = MC_LAT, lon = MC_LON, alt = MC_ALT;
+	if (is_null(&col[lat]) || is_null(&col[lon])) {
+		lat = MC_SC_LAT, lon = MC_SC_LON, alt = MC_SC_ALT;
+		if (is_null(&col[lat]) || is_null(&col[lon])) {
 			jbuf_cstr(b, "null");
 			return;
 		}
 	}
 	jbuf_cstr(b, "{\"lat\": ");
-	jbuf_double(b, sqlite3_column_double(st, lat));
+	jbuf_double(b, col[lat].d);
 	jbuf_cstr(b, ", \"lon\": ");
-	jbuf_double(b, sqlite3_column_double(st, lon));
+	jbuf_double(b, col[lon].d);
 	jbuf_cstr(b, ", \"alt\": ");
-	if (sqlite3_column_type(st, alt) == SQLITE_NULL)
+	if (is_null(&col[alt]))
 		jbuf_cstr(b, "null");
 	else
-		jbuf_double(b, sqlite3_column_double(st, alt));
+		jbuf_double(b, col[alt].d);
 	jbuf_cstr(b, "}");
 }
 
-static void render_exif(struct jbuf *b, sqlite3_stmt *st)
+static void render_exif(struct jbuf *b, const struct store_value *col)
 {
 	static const struct {
 		const char *name;
 		int col;
 	} tags[] = {
-	    {"Make", C_MAKE},
-	    {"Model", C_MODEL},
-	    {"DateTimeOriginal", C_DTO},
-	    {"CreateDate", C_CD},
-	    {"OffsetTimeOriginal", C_OTO},
-	    {"SubSecTimeOriginal", C_SSTO},
-	    {"Orientation", C_ORIENT},
-	    {"ISO", C_ISO},
-	    {"ExposureTime", C_EXPO},
-	    {"FNumber", C_FNUM},
-	    {"FocalLength", C_FOCAL},
-	    {"LensModel", C_LENS},
-	    {"GPSLatitude", C_LAT},
-	    {"GPSLongitude", C_LON},
-	    {"GPSAltitude", C_ALT},
-	    {"ImageWidth", C_WIDTH},
-	    {"ImageHeight", C_HEIGHT},
+	    {"Make", MC_MAKE},
+	    {"Model", MC_MODEL},
+	    {"DateTimeOriginal", MC_DTO},
+	    {"CreateDate", MC_CD},
+	    {"OffsetTimeOriginal", MC_OTO},
+	    {"SubSecTimeOriginal", MC_SSTO},
+	    {"Orientation", MC_ORIENT},
+	    {"ISO", MC_ISO},
+	    {"ExposureTime", MC_EXPO},
+	    {"FNumber", MC_FNUM},
+	    {"FocalLength", MC_FOCAL},
+	    {"LensModel", MC_LENS},
+	    {"GPSLatitude", MC_LAT},
+	    {"GPSLongitude", MC_LON},
+	    {"GPSAltitude", MC_ALT},
+	    {"ImageWidth", MC_WIDTH},
+	    {"ImageHeight", MC_HEIGHT},
 	};
 	bool first = true;
 	jbuf_cstr(b, "{");
 	for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
-		inline_col(b, tags[i].name, st, tags[i].col, &first);
+		inline_col(b, tags[i].name, &col[tags[i].col], &first);
 	jbuf_cstr(b, "}");
 }
 
 /* The sidecar's people: an array of names, or of objects with a "name". */
-static void render_people(struct jbuf *b, sqlite3_stmt *st, bool *first)
+static void render_people(struct jbuf *b, const struct store_value *people, bool *first)
 {
-	const char *text = (const char *)sqlite3_column_text(st, C_SC_PEOPLE);
+	const char *text = value_text(people);
 	cJSON *arr = text ? cJSON_Parse(text) : NULL;
 	if (!cJSON_IsArray(arr)) {
 		cJSON_Delete(arr);
@@ -427,107 +356,120 @@ static void render_people(struct jbuf *b, sqlite3_stmt *st, bool *first)
 	cJSON_Delete(arr);
 }
 
-static void render_flag(struct jbuf *b, const char *k, sqlite3_stmt *st, int col)
+static void render_flag(struct jbuf *b, const char *k, const struct store_value *v)
 {
 	jbuf_cstr(b, ", \"");
 	jbuf_cstr(b, k);
-	jbuf_cstr(b, sqlite3_column_int(st, col) ? "\": true" : "\": false");
+	jbuf_cstr(b, (int)v->i ? "\": true" : "\": false");
+}
+
+/* The "albums" list while it is written: n names so far. */
+struct album_list {
+	struct jbuf *b;
+	bool *first;
+	int n;
+};
+
+static void add_album(void *ctx, const struct store_value *name)
+{
+	struct album_list *l = ctx;
+	if (l->n++ == 0)
+		jbuf_cstr(l->b, *l->first ? "\"albums\": [" : ", \"albums\": [");
+	else
+		jbuf_cstr(l->b, ", ");
+	jbuf_value(l->b, name);
 }
 
 static int render_albums(struct meta *m, struct jbuf *b, int64_t item, int64_t file_id, bool *first)
 {
-	sqlite3_stmt *q = m->albums;
-	sqlite3_reset(q);
-	sqlite3_bind_int64(q, 1, item);
-	sqlite3_bind_int64(q, 2, file_id);
-	int n = 0, rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (n++ == 0)
-			jbuf_cstr(b, *first ? "\"albums\": [" : ", \"albums\": [");
-		else
-			jbuf_cstr(b, ", ");
-		jbuf_column(b, q, 0);
-	}
-	if (n) {
+	struct album_list l = {.b = b, .first = first};
+	int rc = store_meta_albums(m->rows, item, file_id, add_album, &l);
+	if (l.n) {
 		jbuf_cstr(b, "]");
 		*first = false;
 	}
-	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? 0 : -EIO;
+	return rc;
 }
 
-static int render_google(struct meta *m, struct jbuf *b, sqlite3_stmt *st, int64_t file_id)
+static int render_google(struct meta *m, struct jbuf *b, const struct store_value *col,
+                         int64_t file_id)
 {
 	bool first = true;
 	jbuf_cstr(b, "{");
-	if (sqlite3_column_type(st, C_SC_ID) != SQLITE_NULL) {
-		inline_col(b, "title", st, C_SC_TITLE, &first);
-		inline_col(b, "description", st, C_SC_DESC, &first);
-		inline_col(b, "photoTakenTime", st, C_SC_TAKEN, &first);
-		inline_col(b, "creationTime", st, C_SC_CREATED, &first);
-		if (sqlite3_column_type(st, C_SC_LAT) != SQLITE_NULL &&
-		    sqlite3_column_type(st, C_SC_LON) != SQLITE_NULL) {
+	if (!is_null(&col[MC_SC_ID])) {
+		inline_col(b, "title", &col[MC_SC_TITLE], &first);
+		inline_col(b, "description", &col[MC_SC_DESC], &first);
+		inline_col(b, "photoTakenTime", &col[MC_SC_TAKEN], &first);
+		inline_col(b, "creationTime", &col[MC_SC_CREATED], &first);
+		if (!is_null(&col[MC_SC_LAT]) && !is_null(&col[MC_SC_LON])) {
 			bool geo_first = true;
 			jbuf_cstr(b, first ? "\"geoData\": {" : ", \"geoData\": {");
-			inline_col(b, "latitude", st, C_SC_LAT, &geo_first);
-			inline_col(b, "longitude", st, C_SC_LON, &geo_first);
-			inline_col(b, "altitude", st, C_SC_ALT, &geo_first);
+			inline_col(b, "latitude", &col[MC_SC_LAT], &geo_first);
+			inline_col(b, "longitude", &col[MC_SC_LON], &geo_first);
+			inline_col(b, "altitude", &col[MC_SC_ALT], &geo_first);
 			jbuf_cstr(b, "}");
 			first = false;
 		}
-		render_people(b, st, &first);
+		render_people(b, &col[MC_SC_PEOPLE], &first);
 		if (first) /* the flags below start with ", " */
 			jbuf_cstr(b, "\"favorited\": ");
 		else
 			jbuf_cstr(b, ", \"favorited\": ");
-		jbuf_cstr(b, sqlite3_column_int(st, C_SC_FAV) ? "true" : "false");
+		jbuf_cstr(b, (int)col[MC_SC_FAV].i ? "true" : "false");
 		first = false;
-		render_flag(b, "archived", st, C_SC_ARCH);
-		render_flag(b, "trashed", st, C_SC_TRASH);
-		inline_col(b, "url", st, C_SC_URL, &first);
+		render_flag(b, "archived", &col[MC_SC_ARCH]);
+		render_flag(b, "trashed", &col[MC_SC_TRASH]);
+		inline_col(b, "url", &col[MC_SC_URL], &first);
 	}
 	int rc = 0;
-	if (sqlite3_column_int(st, C_HAS_COPIES) || sqlite3_column_int(st, C_IN_ALBUM))
-		rc = render_albums(m, b, sqlite3_column_int64(st, C_ITEM), file_id, &first);
+	if ((int)col[MC_HAS_COPIES].i || (int)col[MC_IN_ALBUM].i)
+		rc = render_albums(m, b, col[MC_ITEM].i, file_id, &first);
 	jbuf_cstr(b, "}");
 	return rc;
 }
 
+/* The "copies" list while it is written: n copies listed, shown of them
+ * shown, full the list's length had every copy been shown. */
+struct copy_list {
+	const struct meta *m;
+	struct jbuf *b;
+	int n, shown;
+	size_t full;
+};
+
 /* A copy whose CRC is known and differs from this file's known CRC shares
  * only size, head and tail with it (the identity key), not its bytes. */
-static bool copy_differs(const struct meta *m, sqlite3_stmt *q, int col)
+static bool copy_differs(const struct meta *m, const struct store_meta_copy *c)
 {
-	return m->crc_known && sqlite3_column_type(q, col) != SQLITE_NULL &&
-	       (uint32_t)(sqlite3_column_int64(q, col) & 0xffffffffu) != m->crc;
+	return m->crc_known && c->has_crc && c->crc != m->crc;
+}
+
+static void add_copy(void *ctx, const struct store_meta_copy *c)
+{
+	struct copy_list *l = ctx;
+	struct jbuf *b = l->b;
+	size_t at = b->len;
+	if (l->shown)
+		jbuf_cstr(b, ", ");
+	size_t path_at = b->len;
+	jbuf_path(b, c->dir, c->dir_len, c->name, c->name_len);
+	l->full += (b->len - path_at) + (l->n++ ? 2 : 0);
+	if (copy_differs(l->m, c))
+		b->len = at; /* same identity, different bytes: not a copy */
+	else
+		l->shown++;
 }
 
 static int render_copies(struct meta *m, struct jbuf *b, int64_t item, int64_t file_id)
 {
-	sqlite3_stmt *q = m->copies;
-	sqlite3_reset(q);
-	sqlite3_bind_int64(q, 1, item);
-	sqlite3_bind_int64(q, 2, file_id);
-	int n = 0, shown = 0, rc;
-	size_t full = 0; /* the list's length with every copy shown */
+	struct copy_list l = {.m = m, .b = b};
 	jbuf_cstr(b, "[");
 	size_t start = b->len;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		size_t at = b->len;
-		if (shown)
-			jbuf_cstr(b, ", ");
-		size_t path_at = b->len;
-		jbuf_path(b, q, 0, 1);
-		full += (b->len - path_at) + (n++ ? 2 : 0);
-		if (copy_differs(m, q, 2))
-			b->len = at; /* same identity, different bytes: not a copy */
-		else
-			shown++;
-	}
-	for (size_t i = b->len - start; i < full && !b->oom; i++)
+	int rc = store_meta_copies(m->rows, item, file_id, add_copy, &l);
+	for (size_t i = b->len - start; i < l.full && !b->oom; i++)
 		jbuf_raw(b, " ", 1);
 	jbuf_cstr(b, "]");
-	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? 0 : -EIO;
+	return rc;
 }
 
 static void render_name_col(struct jbuf *b, const char *name)
@@ -538,51 +480,50 @@ static void render_name_col(struct jbuf *b, const char *name)
 		jbuf_cstr(b, "null");
 }
 
-static int render_file(struct meta *m, sqlite3_stmt *st, int64_t file_id, struct jbuf *b)
+static int render_file(struct meta *m, const struct store_value *col, int64_t file_id,
+                       struct jbuf *b)
 {
 	jbuf_cstr(b, "{");
 	key(b, "source", true);
-	jbuf_path(b, st, C_DPATH, C_NAME);
+	jbuf_path_cols(b, &col[MC_DPATH], &col[MC_NAME]);
 	key(b, "sidecar", false);
-	if (sqlite3_column_type(st, C_SC_ID) == SQLITE_NULL)
+	if (is_null(&col[MC_SC_ID]))
 		jbuf_cstr(b, "null");
 	else
-		jbuf_path(b, st, C_SC_DPATH, C_SC_NAME);
+		jbuf_path_cols(b, &col[MC_SC_DPATH], &col[MC_SC_NAME]);
 	key(b, "match", false);
-	render_name_col(b, sqlite3_column_type(st, C_RULE) == SQLITE_NULL
-	                       ? NULL
-	                       : sc_rule_name((enum sc_rule)sqlite3_column_int(st, C_RULE)));
+	render_name_col(b,
+	                is_null(&col[MC_RULE]) ? NULL : sc_rule_name((enum sc_rule)col[MC_RULE].i));
 	key(b, "size", false);
-	jbuf_column(b, st, C_SIZE);
+	jbuf_value(b, &col[MC_SIZE]);
 	key(b, "mime", false);
-	jbuf_column(b, st, C_MIME);
+	jbuf_value(b, &col[MC_MIME]);
 	key(b, "crc32", false);
 	render_crc(m, b);
 	key(b, "taken", false);
-	render_taken(b, st);
+	render_taken(b, col);
 	key(b, "taken_source", false);
-	render_name_col(b,
-	                sqlite3_column_type(st, C_TSRC) == SQLITE_NULL
-	                    ? NULL
-	                    : taken_source_name((enum taken_source)sqlite3_column_int(st, C_TSRC)));
+	render_name_col(b, is_null(&col[MC_TSRC])
+	                       ? NULL
+	                       : taken_source_name((enum taken_source)col[MC_TSRC].i));
 	key(b, "camera", false);
-	render_camera(b, st);
+	render_camera(b, col);
 	key(b, "width", false);
-	jbuf_column(b, st, C_WIDTH);
+	jbuf_value(b, &col[MC_WIDTH]);
 	key(b, "height", false);
-	jbuf_column(b, st, C_HEIGHT);
+	jbuf_value(b, &col[MC_HEIGHT]);
 	key(b, "orientation", false);
-	jbuf_column(b, st, C_ORIENT);
+	jbuf_value(b, &col[MC_ORIENT]);
 	key(b, "gps", false);
-	render_gps(b, st);
+	render_gps(b, col);
 	key(b, "exif", false);
-	render_exif(b, st);
+	render_exif(b, col);
 	key(b, "google", false);
-	int64_t item = sqlite3_column_int64(st, C_ITEM);
-	if (render_google(m, b, st, file_id) != 0)
+	int64_t item = col[MC_ITEM].i;
+	if (render_google(m, b, col, file_id) != 0)
 		return -EIO;
 	key(b, "copies", false);
-	if (!sqlite3_column_int(st, C_HAS_COPIES))
+	if (!(int)col[MC_HAS_COPIES].i)
 		jbuf_cstr(b, "[]");
 	else if (render_copies(m, b, item, file_id) != 0)
 		return -EIO;
@@ -595,25 +536,33 @@ int meta_render(struct meta *m, int64_t file_id, struct jbuf *out)
 	return meta_render_crc(m, file_id, NULL, out, NULL);
 }
 
+/* One rendering: its arguments, for the row's callback. */
+struct rendering {
+	struct meta *m;
+	int64_t file_id;
+	const uint32_t *crc;
+	struct jbuf *out;
+	bool *crc_known;
+};
+
+static int render_row(void *ctx, const struct store_value *col)
+{
+	struct rendering *r = ctx;
+	struct meta *m = r->m;
+	m->crc_known = r->crc || !is_null(&col[MC_CRC]);
+	m->crc = r->crc ? *r->crc : (uint32_t)(col[MC_CRC].i & 0xffffffffu);
+	if (r->crc_known)
+		*r->crc_known = m->crc_known;
+	return render_file(m, col, r->file_id, r->out);
+}
+
 int meta_render_crc(struct meta *m, int64_t file_id, const uint32_t *crc, struct jbuf *out,
                     bool *crc_known)
 {
 	out->len = 0;
 	out->oom = false;
-	sqlite3_stmt *st = m->file;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, file_id);
-	int step = sqlite3_step(st);
-	int rc;
-	if (step == SQLITE_ROW) {
-		m->crc_known = crc || sqlite3_column_type(st, C_CRC) != SQLITE_NULL;
-		m->crc = crc ? *crc : (uint32_t)(sqlite3_column_int64(st, C_CRC) & 0xffffffffu);
-		if (crc_known)
-			*crc_known = m->crc_known;
-		rc = render_file(m, st, file_id, out);
-	} else
-		rc = step == SQLITE_DONE ? -ENOENT : -EIO;
-	sqlite3_reset(st);
+	struct rendering r = {m, file_id, crc, out, crc_known};
+	int rc = store_meta_file(m->rows, file_id, render_row, &r);
 	if (rc == 0 && out->oom)
 		rc = -ENOMEM;
 	return rc;
@@ -621,126 +570,83 @@ int meta_render_crc(struct meta *m, int64_t file_id, const uint32_t *crc, struct
 
 /* --- status.json --- */
 
-static int status_meta(sqlite3 *db, struct jbuf *b)
+/* A list of status.json while it is written: n rows so far. */
+struct status_rows {
+	struct jbuf *b;
+	int n;
+	bool with_what;
+};
+
+static void add_meta_pair(void *ctx, const struct store_value *k, const struct store_value *v)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT key, value FROM meta ORDER BY key", -1, &st, NULL))
-		return -1;
+	struct status_rows *l = ctx;
+	jbuf_cstr(l->b, l->n++ ? ",\n    " : "\n    ");
+	jbuf_value(l->b, k);
+	jbuf_cstr(l->b, ": ");
+	jbuf_value(l->b, v);
+}
+
+static int status_meta(store_db *db, struct jbuf *b)
+{
+	struct status_rows l = {.b = b};
 	jbuf_cstr(b, "{");
-	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		jbuf_cstr(b, n++ ? ",\n    " : "\n    ");
-		jbuf_column(b, st, 0);
-		jbuf_cstr(b, ": ");
-		jbuf_column(b, st, 1);
-	}
-	jbuf_cstr(b, n ? "\n  }" : "}");
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	int rc = store_status_meta(db, add_meta_pair, &l);
+	jbuf_cstr(b, l.n ? "\n  }" : "}");
+	return rc;
 }
 
-static int status_count(sqlite3 *db, struct jbuf *b, const char *k, const char *sql, bool first)
+static void status_count(struct jbuf *b, const char *k, int64_t n, bool first)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL))
-		return -1;
 	key(b, k, first);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		jbuf_column(b, st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	jbuf_int(b, n);
 }
 
-/* A capped list: each row's columns joined as one JSON value (a path, or an
- * object with the problem). count_sql gives the total. */
-static int status_list(sqlite3 *db, struct jbuf *b, const char *k, const char *sql, bool with_what)
+static void add_listed(void *ctx, const struct store_listed *row)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL))
-		return -1;
-	sqlite3_bind_int(st, 1, STATUS_LIST_MAX);
+	struct status_rows *l = ctx;
+	struct jbuf *b = l->b;
+	jbuf_cstr(b, l->n++ ? ",\n    " : "\n    ");
+	if (l->with_what)
+		jbuf_cstr(b, "{\"path\": ");
+	jbuf_path(b, row->dir, row->dir_len, row->name, row->name_len);
+	if (l->with_what) {
+		jbuf_cstr(b, ", \"what\": ");
+		jbuf_value(b, &row->what);
+		jbuf_cstr(b, "}");
+	}
+}
+
+/* A capped list: each row one JSON value (a path, or an object with the
+ * problem). */
+static int status_list(store_db *db, struct jbuf *b, const char *k, enum store_status_list which,
+                       bool with_what)
+{
+	struct status_rows l = {.b = b, .with_what = with_what};
 	key(b, k, false);
 	jbuf_cstr(b, "[");
-	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		jbuf_cstr(b, n++ ? ",\n    " : "\n    ");
-		if (with_what)
-			jbuf_cstr(b, "{\"path\": ");
-		jbuf_path(b, st, 0, 1);
-		if (with_what) {
-			jbuf_cstr(b, ", \"what\": ");
-			jbuf_column(b, st, 2);
-			jbuf_cstr(b, "}");
-		}
-	}
-	jbuf_cstr(b, n ? "\n  ]" : "]");
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	int rc = store_status_list(db, which, STATUS_LIST_MAX, add_listed, &l);
+	jbuf_cstr(b, l.n ? "\n  ]" : "]");
+	return rc;
 }
 
-static bool has_table(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st;
-	bool has = false;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	has = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return has;
-}
-
-/* Identity collisions found by the full CRCs (fs/crc.c records them): the
- * file, and in "what" the other file it was wrongly grouped with. */
-static const char CONFLICTS_SQL[] =
-    "SELECT d.path, f.name, 'crc32 differs from its identity copy ' ||"
-    "  CAST(CASE WHEN length(d2.path) = 0 THEN f2.name ELSE d2.path || '/' || f2.name END"
-    "  AS TEXT)"
-    " FROM crc_conflicts c JOIN files f ON f.id = c.file_id JOIN dirs d ON d.id = f.dir_id"
-    " JOIN files f2 ON f2.id = c.other_id JOIN dirs d2 ON d2.id = f2.dir_id"
-    " ORDER BY d.path, f.name LIMIT ?1";
-
-int status_render(sqlite3 *db, struct jbuf *b)
+int status_render(store_db *db, struct jbuf *b)
 {
 	b->len = 0;
 	b->oom = false;
+	struct store_status_counts c;
+	int rc = store_status_counts(db, &c);
 	jbuf_cstr(b, "{");
-	int rc = 0;
-	rc |= status_count(db, b, "files", "SELECT COUNT(*) FROM files", true);
-	rc |= status_count(db, b, "items",
-	                   "SELECT COUNT(DISTINCT COALESCE(item_id, id)) FROM files", false);
-	rc |= status_count(db, b, "sidecars_matched",
-	                   "SELECT COUNT(*) FROM files WHERE sidecar_id IS NOT NULL", false);
-	rc |= status_count(db, b, "unmatched_count",
-	                   "SELECT COUNT(*) FROM files WHERE sidecar_id IS NULL", false);
-	rc |= status_count(db, b, "albums", "SELECT COUNT(*) FROM albums", false);
-	rc |= status_count(db, b, "problem_count",
-	                   "SELECT (SELECT COUNT(*) FROM problems)"
-	                   " + (SELECT COUNT(*) FROM files WHERE problem IS NOT NULL)"
-	                   " + (SELECT COUNT(*) FROM sidecars WHERE problem IS NOT NULL)",
-	                   false);
+	status_count(b, "files", c.files, true);
+	status_count(b, "items", c.items, false);
+	status_count(b, "sidecars_matched", c.sidecars_matched, false);
+	status_count(b, "unmatched_count", c.unmatched, false);
+	status_count(b, "albums", c.albums, false);
+	status_count(b, "problem_count", c.problems, false);
 	key(b, "index", false);
 	rc |= status_meta(db, b);
-	rc |= status_list(db, b, "unmatched",
-	                  "SELECT d.path, f.name FROM files f JOIN dirs d ON d.id = f.dir_id"
-	                  " WHERE f.sidecar_id IS NULL ORDER BY d.path, f.name LIMIT ?1",
-	                  false);
-	rc |= status_list(db, b, "problems",
-	                  "SELECT * FROM (SELECT '' AS d, path AS n, what FROM problems"
-	                  " UNION ALL SELECT d.path, f.name, f.problem FROM files f"
-	                  "  JOIN dirs d ON d.id = f.dir_id WHERE f.problem IS NOT NULL"
-	                  " UNION ALL SELECT d.path, s.name, s.problem FROM sidecars s"
-	                  "  JOIN dirs d ON d.id = s.dir_id WHERE s.problem IS NOT NULL)"
-	                  " ORDER BY d, n LIMIT ?1",
-	                  true);
-	if (has_table(db, "crc_conflicts")) {
-		rc |= status_list(db, b, "crc_conflicts", CONFLICTS_SQL, true);
-	} else { /* the first mount creates the table */
-		key(b, "crc_conflicts", false);
-		jbuf_cstr(b, "[]");
-	}
+	rc |= status_list(db, b, "unmatched", STORE_LIST_UNMATCHED, false);
+	rc |= status_list(db, b, "problems", STORE_LIST_PROBLEMS, true);
+	rc |= status_list(db, b, "crc_conflicts", STORE_LIST_CRC_CONFLICTS, true);
 	jbuf_cstr(b, "\n}\n");
 	if (b->oom)
 		return -1;

@@ -1,7 +1,7 @@
 /* Builds the meta_sizes table (views/meta_sizes.h): the ids are read once, N
  * threads render the .meta of a share each through their own read-only
  * connection, and one transaction stores the lengths in id order (appending
- * to the table's b-tree, the cheapest insert order). */
+ * to the table's b-tree, the cheapest insert order) through the store. */
 #include "views/meta_sizes.h"
 
 #include <pthread.h>
@@ -12,13 +12,11 @@
 #include <string.h>
 
 #include "store/live.h"
+#include "store/meta_sizes_table.h"
 #include "store/store.h"
 #include "views/meta.h"
 
 #define CHUNK 256 /* ids taken from the shared cursor at a time */
-
-static const char SIZES_SCHEMA_SQL[] =
-    "CREATE TABLE IF NOT EXISTS meta_sizes(file_id INTEGER PRIMARY KEY, size INTEGER NOT NULL);";
 
 struct job {
 	const char *db_path;
@@ -59,7 +57,7 @@ static void render_share(struct job *j, struct meta *m)
 static void *render_thread(void *arg)
 {
 	struct job *j = arg;
-	sqlite3 *db;
+	store_db *db;
 	char err[256];
 	if (store_open(j->db_path, STORE_READ_ONLY, &db, err, sizeof err) != STORE_OK) {
 		job_fail(j, err);
@@ -70,9 +68,9 @@ static void *render_thread(void *arg)
 		job_fail(j, err);
 	} else {
 		/* One read transaction for the whole share: no lock per statement. */
-		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+		store_read_begin(db);
 		render_share(j, m);
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		store_read_end(db);
 		meta_close(m);
 	}
 	store_close(db);
@@ -95,36 +93,7 @@ static void render_all(struct job *j, int threads)
 		pthread_join(tid[t], NULL);
 }
 
-static int write_sizes(sqlite3 *db, const struct job *j, int64_t generation)
-{
-	char msg[256];
-	if (store_exec(db, "BEGIN IMMEDIATE", msg, sizeof msg) != 0)
-		return -1;
-	sqlite3_stmt *st = NULL;
-	int rc =
-	    store_exec(db, SIZES_SCHEMA_SQL, msg, sizeof msg) == 0 &&
-	            store_exec(db, "DELETE FROM meta_sizes", msg, sizeof msg) == 0 &&
-	            sqlite3_prepare_v2(db, "INSERT INTO meta_sizes(file_id, size) VALUES(?1, ?2)",
-	                               -1, &st, NULL) == SQLITE_OK
-	        ? 0
-	        : -1;
-	for (size_t i = 0; rc == 0 && i < j->n; i++) {
-		if (j->sizes[i] == UINT32_MAX)
-			continue;
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, j->ids[i]);
-		sqlite3_bind_int64(st, 2, j->sizes[i]);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	}
-	sqlite3_finalize(st);
-	if (rc == 0 && store_meta_set_int(db, "meta_sizes_generation", generation) == 0 &&
-	    store_exec(db, "COMMIT", msg, sizeof msg) == 0)
-		return 0;
-	store_exec(db, "ROLLBACK", NULL, 0);
-	return -1;
-}
-
-bool meta_sizes_valid(sqlite3 *db)
+bool meta_sizes_valid(store_db *db)
 {
 	int64_t built = store_meta_get_int(db, "meta_sizes_generation", -1);
 	return built >= 0 && built == store_meta_get_int(db, "generation", 0);
@@ -132,7 +101,7 @@ bool meta_sizes_valid(sqlite3 *db)
 
 int meta_sizes_build(const char *db_path, int threads, char *err, size_t errlen)
 {
-	sqlite3 *db;
+	store_db *db;
 	if (store_open(db_path, STORE_READ_WRITE, &db, err, errlen) != STORE_OK)
 		return -1;
 	if (meta_sizes_valid(db)) {
@@ -153,11 +122,13 @@ int meta_sizes_build(const char *db_path, int threads, char *err, size_t errlen)
 		snprintf(j.err, sizeof j.err, "out of memory");
 	if (rc == 0) {
 		render_all(&j, threads);
-		rc = atomic_load(&j.failed) ? -1 : write_sizes(db, &j, generation);
+		rc = atomic_load(&j.failed)
+		         ? -1
+		         : store_meta_sizes_write(db, j.ids, j.sizes, j.n, UINT32_MAX, generation);
 	}
 	if (rc != 0)
 		snprintf(err, errlen, "cannot record the .meta sizes in %s: %s", db_path,
-		         j.err[0] ? j.err : sqlite3_errmsg(db));
+		         j.err[0] ? j.err : store_errmsg(db));
 	free(ids);
 	free(j.sizes);
 	pthread_mutex_destroy(&j.err_lock);

@@ -218,7 +218,7 @@ static int hand_out(struct loader *l, struct view_items *out)
 	return 0;
 }
 
-int view_items_load(sqlite3 *db, int trash_kind, struct view_items *out, char *err, size_t errlen)
+int view_items_load(store_db *db, int trash_kind, struct view_items *out, char *err, size_t errlen)
 {
 	struct loader l = {0};
 	memset(out, 0, sizeof *out);
@@ -239,7 +239,7 @@ int view_items_load(sqlite3 *db, int trash_kind, struct view_items *out, char *e
 	}
 	if (rc != 0 && err && errlen)
 		snprintf(err, errlen, "views: cannot list the items: %s",
-		         rc == OUT_OF_MEMORY ? "out of memory" : sqlite3_errmsg(db));
+		         rc == OUT_OF_MEMORY ? "out of memory" : store_errmsg(db));
 	free_loader(&l);
 	return rc == 0 ? 0 : -1;
 }

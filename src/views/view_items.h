@@ -10,10 +10,11 @@
 #ifndef TFS_VIEWS_VIEW_ITEMS_H
 #define TFS_VIEWS_VIEW_ITEMS_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "store/store.h"
 
 struct view_item {
 	int64_t target; /* files.id shown for the item */
@@ -31,7 +32,7 @@ struct view_items {
 };
 
 /* Loads the items (trash kind: the dirs.kind of Trash folders). 0, or -1 with err. */
-int view_items_load(sqlite3 *db, int trash_kind, struct view_items *out, char *err, size_t errlen);
+int view_items_load(store_db *db, int trash_kind, struct view_items *out, char *err, size_t errlen);
 void view_items_free(struct view_items *items);
 
 /* "YYYY-MM" of a taken time (utc seconds, offset in minutes when known), or

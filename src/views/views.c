@@ -1,7 +1,7 @@
-/* Serving the materialized views: lookup, getattr and readdir as indexed
- * SELECTs on one connection's prepared statements, NAME.meta derived from
- * each media entry. Pure functions of the store: the FUSE handlers in fs.c
- * only translate their results. */
+/* Serving the materialized views: lookup, getattr and readdir answered from
+ * the indexed reads of one connection's store/view_rows reader, NAME.meta
+ * derived from each media entry, the read snapshot renewed every second. Pure functions of the
+ * store: the FUSE handlers in fs.c only translate their results. */
 #include "views/views.h"
 
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "store/store.h"
-#include "util/path.h"
+#include "store/view_rows.h"
 #include "views/meta.h"
 #include "views/meta_sizes.h"
 
@@ -19,17 +19,17 @@
 #define META_SUFFIX_LEN 5
 
 struct views {
-	sqlite3 *db;
-	sqlite3_stmt *lookup, *vdir, *file, *list, *path;
-	sqlite3_stmt *meta_size; /* NULL when the stored sizes are not current */
+	struct store_view_reader *rows;
 	struct meta *meta;
 	struct jbuf rendered;
 	uint64_t status_size;
 	int64_t dir_mtime;
-	sqlite3_stmt *begin, *commit;
 	bool in_txn;
 	struct timespec txn_start;
 };
+
+_Static_assert(ENTRY_DIR == STORE_ENTRY_DIR && ENTRY_MEDIA == STORE_ENTRY_MEDIA,
+               "the listing's joins test these kinds");
 
 /* Each statement outside a transaction takes and drops SQLite's file and WAL
  * locks (several fcntl calls, most of a lookup's cost). The store does not
@@ -37,29 +37,6 @@ struct views {
  * connection stays in one read transaction and starts a fresh one at most
  * every SNAPSHOT_MS, which is how soon such updates become visible. */
 #define SNAPSHOT_MS 1000
-
-static const char LOOKUP_SQL[] = "SELECT kind, target FROM entries WHERE parent = ?1 AND name = ?2";
-static const char VDIR_SQL[] = "SELECT nsub FROM vdirs WHERE id = ?1";
-static const char FILE_SQL[] = "SELECT size, taken, mtime_ns FROM files WHERE id = ?1";
-/* Column 7 is the recorded size of the media's .meta, when current. */
-#define LIST_SQL(meta_size_column, meta_sizes_join)                                                \
-	"SELECT e.name, e.kind, e.target, f.size, f.taken, f.mtime_ns, v.nsub, " meta_size_column  \
-	" FROM entries e"                                                                          \
-	" LEFT JOIN files f ON e.kind = 1 AND f.id = e.target"                                     \
-	" LEFT JOIN vdirs v ON e.kind = 0 AND v.id = e.target" meta_sizes_join                     \
-	" WHERE e.parent = ?1 AND e.name > ?2 ORDER BY e.name"
-static const char LIST_WITHOUT_SIZES_SQL[] = LIST_SQL("NULL", "");
-static const char LIST_WITH_SIZES_SQL[] =
-    LIST_SQL("ms.size", " LEFT JOIN meta_sizes ms ON e.kind = 1 AND ms.file_id = e.target");
-static const char PATH_SQL[] = "SELECT d.path, f.name, f.size, f.mtime_ns FROM files f"
-                               " JOIN dirs d ON d.id = f.dir_id WHERE f.id = ?1";
-
-static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
-{
-	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK
-	           ? 0
-	           : -1;
-}
 
 static int64_t elapsed_ms(const struct timespec *since)
 {
@@ -73,9 +50,7 @@ static void end_snapshot(struct views *v)
 {
 	if (!v->in_txn)
 		return;
-	sqlite3_reset(v->commit);
-	sqlite3_step(v->commit);
-	sqlite3_reset(v->commit);
+	store_view_end_read(v->rows);
 	v->in_txn = false;
 }
 
@@ -85,42 +60,26 @@ static void snapshot(struct views *v)
 	if (v->in_txn && elapsed_ms(&v->txn_start) < SNAPSHOT_MS)
 		return;
 	end_snapshot(v);
-	sqlite3_reset(v->begin);
-	if (sqlite3_step(v->begin) == SQLITE_DONE) {
+	if (store_view_begin_read(v->rows)) {
 		v->in_txn = true;
 		clock_gettime(CLOCK_MONOTONIC_COARSE, &v->txn_start);
 	}
-	sqlite3_reset(v->begin);
 }
 
-struct views *views_open(sqlite3 *db, uint64_t status_size, char *err, size_t errlen)
+struct views *views_open(store_db *db, uint64_t status_size, char *err, size_t errlen)
 {
 	struct views *v = calloc(1, sizeof *v);
 	if (!v) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	v->db = db;
 	v->status_size = status_size;
 	v->dir_mtime = store_meta_get_int(db, "index_finished", 0);
-	bool sizes = meta_sizes_valid(db);
-	if (prepare(db, LOOKUP_SQL, &v->lookup) || prepare(db, VDIR_SQL, &v->vdir) ||
-	    prepare(db, FILE_SQL, &v->file) ||
-	    prepare(db, sizes ? LIST_WITH_SIZES_SQL : LIST_WITHOUT_SIZES_SQL, &v->list) ||
-	    prepare(db, PATH_SQL, &v->path) || prepare(db, "BEGIN", &v->begin) ||
-	    prepare(db, "COMMIT", &v->commit)) {
-		snprintf(err, errlen, "cannot prepare the view queries (is the store indexed?): %s",
-		         sqlite3_errmsg(db));
+	if (!(v->rows = store_view_reader_open(db, meta_sizes_valid(db), err, errlen)) ||
+	    !(v->meta = meta_open(db, err, errlen))) {
 		views_close(v);
 		return NULL;
 	}
-	if (!(v->meta = meta_open(db, err, errlen))) {
-		views_close(v);
-		return NULL;
-	}
-	if (sizes &&
-	    prepare(db, "SELECT size FROM meta_sizes WHERE file_id = ?1", &v->meta_size) != 0)
-		v->meta_size = NULL; /* sizes are rendered on demand instead */
 	return v;
 }
 
@@ -128,15 +87,9 @@ void views_close(struct views *v)
 {
 	if (!v)
 		return;
-	end_snapshot(v);
-	sqlite3_finalize(v->begin);
-	sqlite3_finalize(v->commit);
-	sqlite3_finalize(v->lookup);
-	sqlite3_finalize(v->vdir);
-	sqlite3_finalize(v->file);
-	sqlite3_finalize(v->list);
-	sqlite3_finalize(v->path);
-	sqlite3_finalize(v->meta_size);
+	if (v->rows)
+		end_snapshot(v);
+	store_view_reader_close(v->rows);
 	meta_close(v->meta);
 	jbuf_free(&v->rendered);
 	free(v);
@@ -154,16 +107,13 @@ static void dir_node(struct views *v, int64_t id, int64_t nsub, struct vnode *ou
 }
 
 /* A media file's mtime is its taken time (the file's own mtime when unknown). */
-static void media_node(int64_t id, sqlite3_stmt *st, int size_col, struct vnode *out)
+static void media_node(int64_t id, const struct store_view_file *f, struct vnode *out)
 {
-	int64_t mtime = sqlite3_column_type(st, size_col + 1) != SQLITE_NULL
-	                    ? sqlite3_column_int64(st, size_col + 1)
-	                    : sqlite3_column_int64(st, size_col + 2) / 1000000000;
 	*out = (struct vnode){.ino = ino_make(id, INO_MEDIA),
 	                      .type = VN_MEDIA,
 	                      .id = id,
-	                      .size = (uint64_t)sqlite3_column_int64(st, size_col),
-	                      .mtime = mtime,
+	                      .size = f->size,
+	                      .mtime = f->has_taken ? f->taken : f->mtime_ns / 1000000000,
 	                      .nlink = 1};
 }
 
@@ -179,26 +129,20 @@ static void status_node(struct views *v, struct vnode *out)
 
 static int vdir_attr(struct views *v, int64_t id, struct vnode *out)
 {
-	sqlite3_stmt *st = v->vdir;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		dir_node(v, id, sqlite3_column_int64(st, 0), out);
-	sqlite3_reset(st);
-	return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? -ENOENT : -EIO;
+	int64_t nsub;
+	int rc = store_view_dir(v->rows, id, &nsub);
+	if (rc == 0)
+		dir_node(v, id, nsub, out);
+	return rc;
 }
 
 static int media_attr(struct views *v, int64_t id, struct vnode *out)
 {
-	sqlite3_stmt *st = v->file;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		media_node(id, st, 0, out);
-	sqlite3_reset(st);
-	return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? -ENOENT : -EIO;
+	struct store_view_file f;
+	int rc = store_view_file(v->rows, id, &f);
+	if (rc == 0)
+		media_node(id, &f, out);
+	return rc;
 }
 
 int views_render_meta(struct views *v, int64_t file_id, const char **out, size_t *len)
@@ -218,21 +162,6 @@ int views_render_meta_crc(struct views *v, int64_t file_id, const uint32_t *crc,
 	return 0;
 }
 
-/* The size meta_sizes_build recorded for file id's .meta; false when there
- * is none (the sizes are not current, or this one could not be rendered). */
-static bool stored_meta_size(struct views *v, int64_t id, size_t *len)
-{
-	if (!v->meta_size)
-		return false;
-	sqlite3_reset(v->meta_size);
-	sqlite3_bind_int64(v->meta_size, 1, id);
-	bool found = sqlite3_step(v->meta_size) == SQLITE_ROW;
-	if (found)
-		*len = (size_t)sqlite3_column_int64(v->meta_size, 0);
-	sqlite3_reset(v->meta_size);
-	return found;
-}
-
 /* A .meta takes the times of its media file and the size of its rendering:
  * the recorded one when there is one, else rendered now. */
 static int meta_attr(struct views *v, int64_t id, struct vnode *out)
@@ -240,7 +169,10 @@ static int meta_attr(struct views *v, int64_t id, struct vnode *out)
 	int rc = media_attr(v, id, out);
 	const char *text;
 	size_t len;
-	if (rc == 0 && !stored_meta_size(v, id, &len))
+	uint64_t stored;
+	if (rc == 0 && store_view_meta_size(v->rows, id, &stored))
+		len = (size_t)stored;
+	else if (rc == 0)
 		rc = views_render_meta(v, id, &text, &len);
 	if (rc != 0)
 		return rc;
@@ -286,23 +218,6 @@ static int entry_node(struct views *v, int kind, int64_t target, struct vnode *o
 	return -EIO;
 }
 
-/* Finds parent/name in entries: 0 with kind and target, or -ENOENT / -EIO. */
-static int find_entry(struct views *v, int64_t parent, const char *name, size_t len, int *kind,
-                      int64_t *target)
-{
-	sqlite3_stmt *st = v->lookup;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, parent);
-	sqlite3_bind_blob(st, 2, name, (int)len, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*kind = sqlite3_column_int(st, 0);
-		*target = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_reset(st);
-	return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? -ENOENT : -EIO;
-}
-
 int views_lookup(struct views *v, uint64_t parent, const char *name, size_t len, struct vnode *out)
 {
 	snapshot(v);
@@ -312,13 +227,13 @@ int views_lookup(struct views *v, uint64_t parent, const char *name, size_t len,
 		return len ? -ENAMETOOLONG : -ENOENT;
 	int64_t dir = ino_id(parent), target;
 	int kind;
-	int rc = find_entry(v, dir, name, len, &kind, &target);
+	int rc = store_view_entry(v->rows, dir, name, len, &kind, &target);
 	if (rc == 0)
 		return entry_node(v, kind, target, out);
 	if (rc != -ENOENT || len <= META_SUFFIX_LEN ||
 	    memcmp(name + len - META_SUFFIX_LEN, META_SUFFIX, META_SUFFIX_LEN) != 0)
 		return rc;
-	rc = find_entry(v, dir, name, len - META_SUFFIX_LEN, &kind, &target);
+	rc = store_view_entry(v->rows, dir, name, len - META_SUFFIX_LEN, &kind, &target);
 	if (rc != 0)
 		return rc;
 	return kind == ENTRY_MEDIA ? meta_attr(v, target, out) : -ENOENT;
@@ -358,16 +273,48 @@ static int emit_meta(struct views *v, struct views_cursor *cur, bool attrs, view
 	return rc;
 }
 
-static void row_node(struct views *v, sqlite3_stmt *st, struct vnode *out)
+static void row_node(struct views *v, const struct store_view_listed *e, struct vnode *out)
 {
-	int kind = sqlite3_column_int(st, 1);
-	int64_t target = sqlite3_column_int64(st, 2);
-	if (kind == ENTRY_MEDIA)
-		media_node(target, st, 3, out);
-	else if (kind == ENTRY_DIR)
-		dir_node(v, target, sqlite3_column_int64(st, 6), out);
+	if (e->kind == ENTRY_MEDIA)
+		media_node(e->target, &e->file, out);
+	else if (e->kind == ENTRY_DIR)
+		dir_node(v, e->target, e->nsub, out);
 	else
 		status_node(v, out);
+}
+
+/* One readdir while the listing runs. */
+struct listing {
+	struct views *v;
+	struct views_cursor *cur;
+	bool hidemeta, attrs;
+	views_entry_fn fn;
+	void *ctx;
+};
+
+static int list_entry(void *ctx, const struct store_view_listed *e)
+{
+	struct listing *l = ctx;
+	struct views_cursor *cur = l->cur;
+	struct vnode node;
+	row_node(l->v, e, &node);
+	if (!e->name || e->len > NAMES_MAX)
+		return 0;
+	int rc = l->fn(l->ctx, e->name, e->len, &node);
+	if (rc != 0)
+		return rc;
+	cur->started = true;
+	cur->len = e->len;
+	memcpy(cur->name, e->name, e->len);
+	cur->name[e->len] = '\0';
+	if (node.type != VN_MEDIA || l->hidemeta)
+		return 0;
+	cur->meta_due = true;
+	cur->meta_file = node.id;
+	cur->meta_size_known = e->has_meta_size;
+	cur->meta_size = e->meta_size;
+	cur->meta_mtime = node.mtime;
+	return emit_meta(l->v, cur, l->attrs, l->fn, l->ctx);
 }
 
 int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool hidemeta,
@@ -379,39 +326,10 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
 	int rc = 0;
 	if (cur->meta_due && (rc = emit_meta(v, cur, attrs, fn, ctx)) != 0)
 		return rc > 0 ? 0 : rc;
-	sqlite3_stmt *st = v->list;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, ino_id(ino));
-	sqlite3_bind_blob(st, 2, cur->started ? cur->name : "", cur->started ? (int)cur->len : 0,
-	                  SQLITE_TRANSIENT);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vnode node;
-		row_node(v, st, &node);
-		const char *name = sqlite3_column_blob(st, 0);
-		size_t len = (size_t)sqlite3_column_bytes(st, 0);
-		if (!name || len > NAMES_MAX)
-			continue;
-		if ((rc = fn(ctx, name, len, &node)) != 0)
-			break;
-		cur->started = true;
-		cur->len = len;
-		memcpy(cur->name, name, len);
-		cur->name[len] = '\0';
-		if (node.type != VN_MEDIA || hidemeta)
-			continue;
-		cur->meta_due = true;
-		cur->meta_file = node.id;
-		cur->meta_size_known = sqlite3_column_type(st, 7) != SQLITE_NULL;
-		cur->meta_size = (uint64_t)sqlite3_column_int64(st, 7);
-		cur->meta_mtime = node.mtime;
-		if ((rc = emit_meta(v, cur, attrs, fn, ctx)) != 0)
-			break;
-	}
-	sqlite3_reset(st);
-	if (rc != 0)
-		return rc > 0 ? 0 : rc;
-	return step == SQLITE_DONE ? 0 : -EIO;
+	struct listing l = {v, cur, hidemeta, attrs, fn, ctx};
+	rc = store_view_list(v->rows, ino_id(ino), cur->name, cur->started ? cur->len : 0,
+	                     list_entry, &l);
+	return rc > 0 ? 0 : rc;
 }
 
 void views_renew_snapshot(struct views *v)
@@ -429,20 +347,5 @@ int views_source_info(struct views *v, int64_t file_id, char *buf, size_t len, i
                       int64_t *mtime_ns)
 {
 	snapshot(v);
-	sqlite3_stmt *st = v->path;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, file_id);
-	int step = sqlite3_step(st), rc;
-	if (step == SQLITE_ROW) {
-		*size = sqlite3_column_int64(st, 2);
-		*mtime_ns = sqlite3_column_int64(st, 3);
-		long n = path_join(buf, len, sqlite3_column_blob(st, 0),
-		                   (size_t)sqlite3_column_bytes(st, 0), sqlite3_column_blob(st, 1),
-		                   (size_t)sqlite3_column_bytes(st, 1));
-		rc = n < 0 ? (int)n : 0;
-	} else {
-		rc = step == SQLITE_DONE ? -ENOENT : -EIO;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return store_view_source(v->rows, file_id, buf, len, size, mtime_ns);
 }

@@ -10,8 +10,8 @@
 #include <time.h>
 
 #include "index/classify.h"
-#include "store/live.h"
 #include "store/store.h"
+#include "store/view_tables.h"
 #include "util/growbuf.h"
 #include "util/strmap.h"
 #include "util/ustr.h"
@@ -19,71 +19,22 @@
 #include "views/names.h"
 #include "views/view_items.h"
 
-static const char VIEW_SCHEMA_SQL[] =
-    "CREATE TABLE IF NOT EXISTS vdirs("
-    " id INTEGER PRIMARY KEY, parent INTEGER, name BLOB NOT NULL,"
-    " kind INTEGER NOT NULL, ref INTEGER, nsub INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE IF NOT EXISTS entries("
-    " parent INTEGER NOT NULL, name BLOB NOT NULL, kind INTEGER NOT NULL,"
-    " target INTEGER NOT NULL, PRIMARY KEY(parent, name)) WITHOUT ROWID;"
-    "DELETE FROM vdirs; DELETE FROM entries;";
-
-/* The name of an untitled album is its folder's: found by album_id, for the
- * albums of an item in .meta. */
-
-/* The source path of file f in dir d as one BLOB, for the (taken, source
- * path) order of numbering: compared byte by byte like the whole path. */
-#define SOURCE_PATH_SQL                                                                            \
-	"CAST(CASE WHEN length(d.path) = 0 THEN f.name"                                            \
-	" ELSE CAST(d.path AS BLOB) || x'2f' || CAST(f.name AS BLOB) END AS BLOB)"
-
-/* The working table of one build: the folder made for each key. */
-static const char WORK_SQL[] =
-    "DROP TABLE IF EXISTS temp.tfs_map;"
-    "CREATE TEMP TABLE tfs_map(kind INTEGER, key INTEGER, vid INTEGER, PRIMARY KEY(kind, key));";
-
-/* Keys of temp.tfs_map, which remembers the folder made for a month, a camera,
- * an album or a source directory. The key column is INTEGER so that album and
- * directory ids compare with the primary key's affinity and the index serves
- * the joins; months ("YYYY-MM" text) and cameras (BLOBs) are left unchanged by
- * that affinity. The media queries join with CROSS JOIN, which fixes the
- * order: without statistics the planner took the map as the outer loop and
- * scanned all files once per folder (1.5 s instead of 0.1 s for 124,000). */
-enum map_kind { MAP_MONTH = 1, MAP_CAMERA, MAP_ALBUM, MAP_DIR };
-
-#define ENTRY_BATCH 32
-
 struct build {
-	sqlite3 *db;
+	struct store_view_tables *t;
 	int64_t next_vid;
-	sqlite3_stmt *ins_vdir, *ins_entry, *ins_map, *names_in;
-	sqlite3_stmt *ins_entries; /* ENTRY_BATCH media entries at once */
 	char *err;
 	size_t errlen;
 };
 
-static int fail(struct build *b, const char *what)
-{
-	if (b->err && b->errlen)
-		snprintf(b->err, b->errlen, "views: %s: %s", what, sqlite3_errmsg(b->db));
-	return -1;
-}
+_Static_assert(ENTRY_DIR == STORE_ENTRY_DIR && ENTRY_MEDIA == STORE_ENTRY_MEDIA,
+               "the store's statements write and test these kinds");
 
 /* --- placing entries --- */
 
 static int insert_entry(struct build *b, int64_t parent, const char *name, size_t len, int kind,
                         int64_t target, bool *placed)
 {
-	sqlite3_stmt *st = b->ins_entry;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, parent);
-	sqlite3_bind_blob(st, 2, name, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, kind);
-	sqlite3_bind_int64(st, 4, target);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return fail(b, "insert entry");
-	*placed = sqlite3_changes(b->db) > 0;
-	return 0;
+	return store_view_tables_add_entry(b->t, parent, name, len, kind, target, placed);
 }
 
 /* Places name in parent, numbering it " (n)" from n = *next on until free;
@@ -119,33 +70,10 @@ static int64_t add_dir(struct build *b, int64_t parent, const char *name, size_t
 	if (!placed && place_numbered(b, parent, name, len, NAMES_MAX, ENTRY_DIR, vid, &next, final,
 	                              &flen) != 0)
 		return -1;
-	sqlite3_stmt *st = b->ins_vdir;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, vid);
-	if (parent >= 0)
-		sqlite3_bind_int64(st, 2, parent);
-	else
-		sqlite3_bind_null(st, 2);
-	sqlite3_bind_blob(st, 3, final, (int)flen, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, kind);
-	if (ref >= 0)
-		sqlite3_bind_int64(st, 5, ref);
-	else
-		sqlite3_bind_null(st, 5);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return fail(b, "insert folder");
+	if (store_view_tables_add_dir(b->t, vid, parent, final, flen, kind, ref) != 0)
+		return -1;
 	b->next_vid++;
 	return vid;
-}
-
-static int remember(struct build *b, enum map_kind kind, sqlite3_value *key, int64_t vid)
-{
-	sqlite3_stmt *st = b->ins_map;
-	sqlite3_reset(st);
-	sqlite3_bind_int(st, 1, kind);
-	sqlite3_bind_value(st, 2, key);
-	sqlite3_bind_int64(st, 3, vid);
-	return sqlite3_step(st) == SQLITE_DONE ? 0 : fail(b, "remember folder");
 }
 
 static int out_of_memory(struct build *b)
@@ -211,18 +139,14 @@ static void folder_free(struct folder *f)
 }
 
 /* The names the folder already holds (its sub-folders in originals/). */
+static int add_existing(void *ctx, const char *name, size_t len)
+{
+	return folder_add(ctx, -1, name ? name : "", len, NAMES_MAX);
+}
+
 static int folder_load_existing(struct build *b, struct folder *f)
 {
-	sqlite3_stmt *st = b->names_in;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, f->parent);
-	int rc = 0;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *name = sqlite3_column_blob(st, 0);
-		rc = folder_add(f, -1, name ? name : "", (size_t)sqlite3_column_bytes(st, 0),
-		                NAMES_MAX);
-	}
-	sqlite3_reset(st);
+	int rc = store_view_tables_names_in(b->t, f->parent, add_existing, f);
 	return rc == 0 ? 0 : out_of_memory(b);
 }
 
@@ -266,41 +190,23 @@ static int compare_names(const void *pa, const void *pb)
 	return ustr_bytes_cmp(a->name, a->len, b->name, b->len);
 }
 
-/* Writes the folder's media rows (not the names it already had), ENTRY_BATCH
- * to a statement where it can: one statement step per row was a third of
- * the cost of an entry. */
+/* Writes the folder's media rows (not the names it already had),
+ * STORE_VIEW_BATCH at a time. */
 static int insert_folder_entries(struct build *b, struct folder *f)
 {
-	size_t i = 0;
-	while (i < f->n) {
-		size_t batch[ENTRY_BATCH], k = 0, j = i;
-		for (; j < f->n && k < ENTRY_BATCH; j++)
-			if (f->rows[j].target >= 0)
-				batch[k++] = j;
-		if (k == ENTRY_BATCH) {
-			sqlite3_stmt *st = b->ins_entries;
-			sqlite3_reset(st);
-			for (size_t m = 0; m < k; m++) {
-				const struct named *r = &f->rows[batch[m]];
-				int col = (int)m * 3;
-				sqlite3_bind_int64(st, col + 1, f->parent);
-				sqlite3_bind_blob(st, col + 2, r->name, (int)r->len, SQLITE_STATIC);
-				sqlite3_bind_int64(st, col + 3, r->target);
-			}
-			if (sqlite3_step(st) != SQLITE_DONE)
-				return fail(b, "insert entries");
-		} else {
-			for (size_t m = 0; m < k; m++) {
-				const struct named *r = &f->rows[batch[m]];
-				bool placed;
-				if (insert_entry(b, f->parent, r->name, r->len, ENTRY_MEDIA,
-				                 r->target, &placed) != 0)
-					return -1;
-			}
-		}
-		i = j;
+	struct store_view_name batch[STORE_VIEW_BATCH];
+	size_t k = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct named *r = &f->rows[i];
+		if (r->target < 0)
+			continue;
+		batch[k++] = (struct store_view_name){r->name, r->len, r->target};
+		if (k == STORE_VIEW_BATCH &&
+		    store_view_tables_add_media(b->t, f->parent, batch, k) != 0)
+			return -1;
+		k %= STORE_VIEW_BATCH;
 	}
-	return 0;
+	return store_view_tables_add_media(b->t, f->parent, batch, k);
 }
 
 /* Names every row of the folder, then inserts them in key order, which is
@@ -322,9 +228,7 @@ static int folder_flush(struct build *b, struct folder *f, size_t max)
 	folder_reset(f);
 	return 0;
 oom:
-	if (b->err && b->errlen)
-		snprintf(b->err, b->errlen, "views: out of memory or too many equal names");
-	return -1;
+	return store_view_tables_fail(b->t, "out of memory or too many equal names");
 }
 
 /* Media rows arrive grouped by folder (parent vid) and, within one, in
@@ -353,33 +257,17 @@ static int place_last_folder(struct build *b, struct folder *f, size_t max, int 
 	return rc;
 }
 
-/* Places the media rows of sel (parent vid, files.id, name). */
-static int place_media(struct build *b, sqlite3_stmt *sel, size_t max)
-{
-	struct folder f = {.parent = -1};
-	int rc = 0, step = SQLITE_DONE;
-	while (rc == 0 && (step = sqlite3_step(sel)) == SQLITE_ROW) {
-		const char *name = sqlite3_column_blob(sel, 2);
-		rc = place_row(b, &f, sqlite3_column_int64(sel, 0), sqlite3_column_int64(sel, 1),
-		               name ? name : "", (size_t)sqlite3_column_bytes(sel, 2), max);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = fail(b, "list media");
-	rc = place_last_folder(b, &f, max, rc);
-	sqlite3_reset(sel);
-	return rc;
-}
+/* A run of media rows (parent vid, files.id, name) through one folder. */
+struct media_run {
+	struct build *b;
+	struct folder f;
+	size_t max;
+};
 
-static int place_media_sql(struct build *b, const char *sql, int64_t bind, size_t max)
+static int place_listed(void *ctx, int64_t vid, int64_t file_id, const char *name, size_t len)
 {
-	sqlite3_stmt *sel;
-	if (sqlite3_prepare_v2(b->db, sql, -1, &sel, NULL) != SQLITE_OK)
-		return fail(b, "prepare media list");
-	if (bind >= 0)
-		sqlite3_bind_int64(sel, 1, bind);
-	int rc = place_media(b, sel, max);
-	sqlite3_finalize(sel);
-	return rc;
+	struct media_run *run = ctx;
+	return place_row(run->b, &run->f, vid, file_id, name ? name : "", len, run->max);
 }
 
 /* --- the views --- */
@@ -464,55 +352,29 @@ static int build_favorites(struct build *b, int64_t top, const struct view_items
 	return place_last_folder(b, &f, NAMES_MEDIA_MAX, rc);
 }
 
-static int build_by_album(struct build *b, int64_t top)
+/* The albums' folders while they are made, in by-album/ (top). */
+struct albums {
+	struct build *b;
+	int64_t top;
+};
+
+/* Untitled albums take the name of their (first) folder; albums sharing a
+ * title are numbered in the order of their logical paths. */
+static int add_album(void *ctx, int64_t id, const char *title, size_t len)
 {
-	/* Untitled albums take the name of their (first) folder; albums sharing
-	 * a title are numbered in the order of their logical paths. */
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        b->db,
-	        "SELECT a.id, COALESCE(NULLIF(CAST(a.title AS BLOB), x''),"
-	        "  (SELECT d.name FROM dirs d WHERE d.album_id = a.id ORDER BY d.path LIMIT 1))"
-	        " FROM albums a WHERE EXISTS (SELECT 1 FROM dirs d WHERE d.album_id = a.id)"
-	        " ORDER BY a.logical, a.id",
-	        -1, &st, NULL) != SQLITE_OK)
-		return fail(b, "list albums");
-	int rc = 0;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *title = sqlite3_column_blob(st, 1);
-		int64_t vid =
-		    add_dir(b, top, title ? title : "", (size_t)sqlite3_column_bytes(st, 1),
-		            VD_ALBUM, sqlite3_column_int64(st, 0));
-		rc = vid < 0 ? -1 : remember(b, MAP_ALBUM, sqlite3_column_value(st, 0), vid);
-	}
-	sqlite3_finalize(st);
-	if (rc != 0)
-		return rc;
-	char sql[1024];
-	snprintf(sql, sizeof sql,
-	         "SELECT m.vid, f.id, f.name FROM"
-	         " (SELECT d.album_id AS aid, MIN(f.id) AS fid FROM files f"
-	         "  JOIN dirs d ON d.id = f.dir_id LEFT JOIN sidecars s ON s.id = f.sidecar_id"
-	         "  WHERE d.album_id IS NOT NULL AND d.kind <> %d AND COALESCE(s.trashed, 0) = 0"
-	         "  GROUP BY d.album_id, COALESCE(f.item_id, f.id)) g"
-	         " CROSS JOIN tfs_map m ON m.kind = 3 AND m.key = g.aid"
-	         " JOIN files f ON f.id = g.fid JOIN dirs d ON d.id = f.dir_id"
-	         " ORDER BY m.vid, f.taken, " SOURCE_PATH_SQL ", f.id",
-	         FOLDER_TRASH);
-	return place_media_sql(b, sql, -1, NAMES_MEDIA_MAX);
+	struct albums *a = ctx;
+	int64_t vid = add_dir(a->b, a->top, title ? title : "", len, VD_ALBUM, id);
+	return vid < 0 ? -1 : store_view_tables_remember(a->b->t, STORE_MAP_ALBUM, id, vid);
 }
 
-/* Finds the folder made for source directory dir_id (or originals/ itself). */
-static int64_t orig_parent(struct build *b, sqlite3_stmt *find, sqlite3_value *parent, int64_t top)
+static int build_by_album(struct build *b, int64_t top)
 {
-	(void)b;
-	if (sqlite3_value_type(parent) == SQLITE_NULL)
-		return top;
-	sqlite3_reset(find);
-	sqlite3_bind_value(find, 1, parent);
-	int64_t vid = sqlite3_step(find) == SQLITE_ROW ? sqlite3_column_int64(find, 0) : top;
-	sqlite3_reset(find);
-	return vid;
+	int rc = store_view_tables_albums(b->t, add_album, &(struct albums){b, top});
+	if (rc != 0)
+		return rc;
+	struct media_run run = {.b = b, .f = {.parent = -1}, .max = NAMES_MEDIA_MAX};
+	rc = store_view_tables_album_media(b->t, FOLDER_TRASH, place_listed, &run);
+	return place_last_folder(b, &run.f, NAMES_MEDIA_MAX, rc);
 }
 
 /* originals/ rows, sorted here rather than by SQLite: a third of the time
@@ -538,6 +400,13 @@ static int orig_rows_add(struct orig_rows *r, int64_t vid, int64_t id, const voi
 	return 0;
 }
 
+/* originals/ while it is built: its folder (top) and the files collected. */
+struct build_orig {
+	struct build *b;
+	int64_t top;
+	struct orig_rows rows;
+};
+
 /* (folder, name as SQLite orders BLOBs, file id). */
 static int by_folder_name_id(const void *pa, const void *pb, void *text)
 {
@@ -549,26 +418,20 @@ static int by_folder_name_id(const void *pa, const void *pb, void *text)
 	return c ? c : (a->id > b->id) - (a->id < b->id);
 }
 
+/* Collects a media file for originals/. */
+static int add_orig_row(void *ctx, int64_t vid, int64_t file_id, const char *name, size_t len)
+{
+	struct build_orig *o = ctx;
+	return orig_rows_add(&o->rows, vid, file_id, name, len) == 0 ? 0 : out_of_memory(o->b);
+}
+
 /* Every media file under the folder made for its source directory, in
  * (name, id) order within each. */
 static int place_source_files(struct build *b)
 {
-	sqlite3_stmt *sel;
-	if (sqlite3_prepare_v2(b->db,
-	                       "SELECT m.vid, f.id, f.name FROM files f"
-	                       " CROSS JOIN tfs_map m ON m.kind = 4 AND m.key = f.dir_id",
-	                       -1, &sel, NULL) != SQLITE_OK)
-		return fail(b, "prepare media list");
-	struct orig_rows rows = {0};
-	int rc = 0, step;
-	while (rc == 0 && (step = sqlite3_step(sel)) == SQLITE_ROW)
-		if (orig_rows_add(&rows, sqlite3_column_int64(sel, 0), sqlite3_column_int64(sel, 1),
-		                  sqlite3_column_blob(sel, 2),
-		                  (size_t)sqlite3_column_bytes(sel, 2)) != 0)
-			rc = out_of_memory(b);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = fail(b, "list media");
-	sqlite3_finalize(sel);
+	struct build_orig o = {.b = b};
+	int rc = store_view_tables_source_files(b->t, add_orig_row, &o);
+	struct orig_rows rows = o.rows;
 	if (rc == 0 && rows.n > 1)
 		qsort_r(rows.v, rows.n, sizeof *rows.v, by_folder_name_id, rows.text.p);
 	struct folder f = {.parent = -1};
@@ -581,40 +444,29 @@ static int place_source_files(struct build *b)
 	return rc;
 }
 
+/* Makes the folder of one source folder under the one made for its parent
+ * (originals/ itself for SOURCE and when there is none). */
+static int add_orig_dir(void *ctx, const struct store_view_folder *d)
+{
+	struct build_orig *o = ctx;
+	int64_t vid;
+	if (d->is_top) {
+		vid = o->top;
+	} else {
+		int64_t parent = d->has_parent ? store_view_tables_recall(o->b->t, STORE_MAP_DIR,
+		                                                          d->parent, o->top)
+		                               : o->top;
+		vid =
+		    add_dir(o->b, parent, d->name ? d->name : "", d->name_len, VD_ORIG_DIR, d->id);
+	}
+	return vid < 0 ? -1 : store_view_tables_remember(o->b->t, STORE_MAP_DIR, d->id, vid);
+}
+
 static int build_originals(struct build *b, int64_t top)
 {
-	/* Only the folders that lead to media: every folder holding a file and
-	 * its ancestors, parents first (a path sorts before its extensions). */
-	sqlite3_stmt *st, *find;
-	if (sqlite3_prepare_v2(b->db,
-	                       "WITH RECURSIVE need(id) AS (SELECT DISTINCT dir_id FROM files"
-	                       " UNION SELECT d.parent FROM dirs d JOIN need n ON d.id = n.id"
-	                       "  WHERE d.parent IS NOT NULL)"
-	                       " SELECT d.id, d.parent, d.name, d.path FROM dirs d"
-	                       " JOIN need ON need.id = d.id ORDER BY d.path",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return fail(b, "list source folders");
-	if (sqlite3_prepare_v2(b->db, "SELECT vid FROM tfs_map WHERE kind = 4 AND key = ?1", -1,
-	                       &find, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return fail(b, "prepare folder map");
-	}
-	int rc = 0;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t vid;
-		if (sqlite3_column_bytes(st, 3) == 0) {
-			vid = top;
-		} else {
-			int64_t parent = orig_parent(b, find, sqlite3_column_value(st, 1), top);
-			const char *name = sqlite3_column_blob(st, 2);
-			vid = add_dir(b, parent, name ? name : "",
-			              (size_t)sqlite3_column_bytes(st, 2), VD_ORIG_DIR,
-			              sqlite3_column_int64(st, 0));
-		}
-		rc = vid < 0 ? -1 : remember(b, MAP_DIR, sqlite3_column_value(st, 0), vid);
-	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(find);
+	/* Only the folders that lead to media, parents first. */
+	int rc = store_view_tables_source_folders(b->t, add_orig_dir,
+	                                          &(struct build_orig){.b = b, .top = top});
 	if (rc != 0)
 		return rc;
 	return place_source_files(b);
@@ -629,7 +481,7 @@ static int build_status(struct build *b, int64_t root)
 	return insert_entry(b, vid, "status.json", 11, ENTRY_STATUS, 1, &placed);
 }
 
-static int build_all(struct build *b)
+static int build_all(struct build *b, store_db *db)
 {
 	int64_t root = add_dir(b, -1, "", 0, VD_ROOT, -1);
 	if (root != 0)
@@ -642,7 +494,7 @@ static int build_all(struct build *b)
 	if (by_date < 0 || by_camera < 0 || by_album < 0 || favorites < 0 || originals < 0)
 		return -1;
 	struct view_items items;
-	if (view_items_load(b->db, FOLDER_TRASH, &items, b->err, b->errlen) != 0)
+	if (view_items_load(db, FOLDER_TRASH, &items, b->err, b->errlen) != 0)
 		return -1;
 	int rc = build_status(b, root) != 0 || place_items_by_key(b, by_date, &items, false) != 0 ||
 	                 place_items_by_key(b, by_camera, &items, true) != 0 ||
@@ -652,62 +504,18 @@ static int build_all(struct build *b)
 	             ? -1
 	             : 0;
 	view_items_free(&items);
-	if (rc != 0)
-		return -1;
-	return store_exec(b->db,
-	                  "UPDATE vdirs SET nsub = (SELECT COUNT(*) FROM entries e"
-	                  " WHERE e.parent = vdirs.id AND e.kind = 0);"
-	                  "DROP TABLE temp.tfs_map;",
-	                  b->err, b->errlen);
+	return rc;
 }
 
-static int prepare_entry_batch(sqlite3 *db, sqlite3_stmt **st)
+int views_build(store_db *db, const char *tz, char *err, size_t errlen)
 {
-	char sql[64 + ENTRY_BATCH * 24];
-	size_t n = (size_t)snprintf(
-	    sql, sizeof sql, "INSERT OR IGNORE INTO entries(parent, name, kind, target) VALUES");
-	for (int i = 0; i < ENTRY_BATCH; i++)
-		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(?,?,%d,?)", i ? "," : "",
-		                      ENTRY_MEDIA);
-	return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-int views_build(sqlite3 *db, const char *tz, char *err, size_t errlen)
-{
-	struct build b = {.db = db, .err = err, .errlen = errlen};
-	/* The serving queries need the store's secondary indexes (copies by
-	 * item_id); creating them here is a no-op when the indexer already did. */
-	if (store_exec(db, VIEW_SCHEMA_SQL, err, errlen) != 0 ||
-	    store_exec(db, STORE_INDEXES_SQL, err, errlen) != 0 ||
-	    store_index_dirs_by_album(db, err, errlen) != 0 ||
-	    store_exec(db, WORK_SQL, err, errlen) != 0)
+	struct build b = {.err = err, .errlen = errlen};
+	if (!(b.t = store_view_tables_begin(db, err, errlen)))
 		return -1;
-	if (sqlite3_prepare_v2(db,
-	                       "INSERT INTO vdirs(id, parent, name, kind, ref) VALUES(?,?,?,?,?)",
-	                       -1, &b.ins_vdir, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-	                       "INSERT OR IGNORE INTO entries(parent, name, kind, target)"
-	                       " VALUES(?,?,?,?)",
-	                       -1, &b.ins_entry, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO tfs_map(kind, key, vid) VALUES(?,?,?)",
-	                       -1, &b.ins_map, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT name FROM entries WHERE parent = ?1", -1, &b.names_in,
-	                       NULL) != SQLITE_OK ||
-	    prepare_entry_batch(db, &b.ins_entries) != 0) {
-		int rc = fail(&b, "prepare");
-		sqlite3_finalize(b.ins_vdir);
-		sqlite3_finalize(b.ins_entry);
-		sqlite3_finalize(b.ins_map);
-		sqlite3_finalize(b.names_in);
-		return rc;
+	int rc = store_view_tables_end(b.t, build_all(&b, db) == 0);
+	if (rc == 0 && store_meta_set(db, "views_tz", tz ? tz : "") != 0) {
+		snprintf(err, errlen, "views: record tz: %s", store_errmsg(db));
+		rc = -1;
 	}
-	int rc = build_all(&b);
-	sqlite3_finalize(b.ins_vdir);
-	sqlite3_finalize(b.ins_entry);
-	sqlite3_finalize(b.ins_map);
-	sqlite3_finalize(b.names_in);
-	sqlite3_finalize(b.ins_entries);
-	if (rc == 0 && store_meta_set(db, "views_tz", tz ? tz : "") != 0)
-		rc = fail(&b, "record tz");
 	return rc;
 }

@@ -12,6 +12,7 @@
 
 #include <fuse_opt.h>
 #include <limits.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>

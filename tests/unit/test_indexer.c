@@ -4,6 +4,7 @@
  * was cut short. Checks go through the SQLite store the indexer wrote. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

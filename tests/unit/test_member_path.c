@@ -1,4 +1,5 @@
 /* member_path_clean: what it keeps, how it collapses, and every refusal. */
+#include <errno.h>
 #include <string.h>
 
 #include "archive/member_path.h"
@@ -68,7 +69,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		CHECK_MSG(clean_n(refused[i].raw, refused[i].len) == refused[i].code, "'%s': %s",
 		          refused[i].raw, arc_code_name(p.code));
-		CHECK_INT(member_path_clean(refused[i].raw, refused[i].len, &mp, &p), -1);
+		CHECK_INT(member_path_clean(refused[i].raw, refused[i].len, &mp, &p), -EINVAL);
 	}
 	CHECK(strlen(p.msg) > 0);
 	CHECK_STR(arc_code_name(p.code), "name-bad-utf8");

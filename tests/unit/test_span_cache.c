@@ -8,6 +8,7 @@
 #include "check.h"
 #include "mem_source.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,17 +29,17 @@ static void basics(void)
 {
 	struct span_cache *c = span_cache_new(1000);
 	unsigned char buf[600];
-	CHECK_INT(span_cache_read(c, 1, 0, 0, buf, 10), -1);
+	CHECK_INT(span_cache_read(c, 1, 0, 0, buf, 10), -ENOENT);
 	CHECK_INT(span_cache_insert(c, 1, 0, span_of(300, 'a'), 300), 0);
 	CHECK_INT(span_cache_insert(c, 1, 300, span_of(300, 'b'), 300), 0);
 	CHECK_INT(span_cache_insert(c, 2, 0, span_of(300, 'c'), 300), 0);
 	CHECK_INT(span_cache_read(c, 1, 300, 290, buf, 10), 10);
 	CHECK(buf[0] == 'b' && buf[9] == 'b');
-	CHECK_INT(span_cache_read(c, 1, 300, 295, buf, 10), -1); /* past its end */
-	CHECK_INT(span_cache_read(c, 1, 0, 0, buf, 1), 1);       /* (2,0) is now the oldest */
+	CHECK_INT(span_cache_read(c, 1, 300, 295, buf, 10), -ENOENT); /* past its end */
+	CHECK_INT(span_cache_read(c, 1, 0, 0, buf, 1), 1);            /* (2,0) is now the oldest */
 	/* A fourth span pushes out the least recently used. */
 	CHECK_INT(span_cache_insert(c, 3, 0, span_of(300, 'd'), 300), 0);
-	CHECK_INT(span_cache_read(c, 2, 0, 0, buf, 1), -1);
+	CHECK_INT(span_cache_read(c, 2, 0, 0, buf, 1), -ENOENT);
 	CHECK_INT(span_cache_read(c, 1, 300, 0, buf, 1), 1);
 	CHECK_INT(span_cache_read(c, 1, 0, 0, buf, 1), 1);
 	CHECK_INT(span_cache_read(c, 3, 0, 0, buf, 1), 1);
@@ -50,16 +51,16 @@ static void basics(void)
 	CHECK_INT(st.evictions, 1);
 	/* Refused: too big, duplicate. The caller still owns the buffer. */
 	unsigned char *big = span_of(501, 'e');
-	CHECK_INT(span_cache_insert(c, 4, 0, big, 501), -1);
+	CHECK_INT(span_cache_insert(c, 4, 0, big, 501), -EFBIG);
 	free(big);
 	unsigned char *dup = span_of(10, 'f');
-	CHECK_INT(span_cache_insert(c, 1, 300, dup, 10), -1);
+	CHECK_INT(span_cache_insert(c, 1, 300, dup, 10), -EEXIST);
 	free(dup);
 	CHECK_INT(span_cache_read(c, 1, 300, 0, buf, 1), 1);
 	CHECK(buf[0] == 'b');
 	span_cache_drop_stream(c, 1);
-	CHECK_INT(span_cache_read(c, 1, 300, 0, buf, 1), -1);
-	CHECK_INT(span_cache_read(c, 1, 0, 0, buf, 1), -1);
+	CHECK_INT(span_cache_read(c, 1, 300, 0, buf, 1), -ENOENT);
+	CHECK_INT(span_cache_read(c, 1, 0, 0, buf, 1), -ENOENT);
 	span_cache_stats(c, &st);
 	CHECK_INT(st.bytes, 300);
 	CHECK_INT(st.entries, 1);

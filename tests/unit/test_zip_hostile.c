@@ -2,6 +2,7 @@
  * case is exactly one fault: the directory reader and the walk must report
  * each one with its code (never crash, loop or read outside the buffer,
  * which the ASan build checks), and keep what is intact. */
+#include <errno.h>
 #include <zlib.h>
 
 #include "archive/member_path.h"
@@ -291,12 +292,12 @@ static void test_end_records(void)
 	/* No end record at all. */
 	z.len = 0;
 	add_member(&z, &m);
-	CHECK_INT(locate(&z), -1);
+	CHECK_INT(locate(&z), -EBADMSG);
 	CHECK_INT(prob.code, ARC_NO_END);
 	/* Tiny inputs. */
 	struct zb *t = &z;
 	t->len = 5;
-	CHECK_INT(locate(t), -1);
+	CHECK_INT(locate(t), -EBADMSG);
 	CHECK_INT(prob.code, ARC_NO_END);
 	/* The longest comment, holding a fake end record. */
 	z.len = 0;
@@ -321,11 +322,11 @@ static void test_end_records(void)
 	CHECK_INT(end.trailing, 4);
 	/* A directory offset past the end record. */
 	single(&z, &m, NULL, 1, 1, 0x7FFFFFF0);
-	CHECK_INT(locate(&z), -1);
+	CHECK_INT(locate(&z), -EBADMSG);
 	CHECK_INT(prob.code, ARC_BAD_END);
 	/* More entries claimed than the directory can hold. */
 	single(&z, &m, NULL, 1, 2, 0);
-	CHECK_INT(locate(&z), -1);
+	CHECK_INT(locate(&z), -EBADMSG);
 	CHECK_INT(prob.code, ARC_BAD_END);
 	/* A count that lies the other way: 1 claimed, 2 present. */
 	single(&z, &m, NULL, 2, 1, 0);
@@ -334,22 +335,22 @@ static void test_end_records(void)
 	iterate(&z, &it);
 	CHECK_INT(zip_cd_next(&it, &e, &prob), 1);
 	CHECK_INT(zip_cd_next(&it, &e, &prob), 1);
-	CHECK_INT(zip_cd_next(&it, &e, &prob), -1);
+	CHECK_INT(zip_cd_next(&it, &e, &prob), -EBADMSG);
 	CHECK_INT(prob.code, ARC_COUNT_MISMATCH);
-	CHECK_INT(zip_cd_next(&it, &e, &prob), -1);
+	CHECK_INT(zip_cd_next(&it, &e, &prob), -EBADMSG);
 	CHECK_INT(prob.code, ARC_COUNT_MISMATCH);
 	/* A directory cut inside a header, and one with garbage. */
 	zip_cd_begin(&it, z.p + end.cd_offset, 40, &end);
-	CHECK_INT(zip_cd_next(&it, &e, &prob), -1);
+	CHECK_INT(zip_cd_next(&it, &e, &prob), -EBADMSG);
 	CHECK_INT(prob.code, ARC_TRUNCATED);
 	z.p[cd] = 'X';
 	iterate(&z, &it);
-	CHECK_INT(zip_cd_next(&it, &e, &prob), -1);
+	CHECK_INT(zip_cd_next(&it, &e, &prob), -EBADMSG);
 	CHECK_INT(prob.code, ARC_BAD_SIGNATURE);
 	/* Several disks. */
 	single(&z, &m, NULL, 1, 1, 0);
 	z.p[z.len - 22 + 4] = 1;
-	CHECK_INT(locate(&z), -1);
+	CHECK_INT(locate(&z), -ENOTSUP);
 	CHECK_INT(prob.code, ARC_MULTIDISK);
 }
 
@@ -392,16 +393,16 @@ static void test_zip64(void)
 	/* The locator points past itself, or at bytes that are not the record. */
 	z.len = cd + cd_size;
 	add_zip64_end(&z, 1, cd, cd_size, 1ull << 40);
-	CHECK_INT(locate(&z), -1);
+	CHECK_INT(locate(&z), -EBADMSG);
 	CHECK_INT(prob.code, ARC_BAD_END);
 	z.len = cd + cd_size;
 	add_zip64_end(&z, 1, cd, cd_size, 1);
-	CHECK_INT(locate(&z), -1);
+	CHECK_INT(locate(&z), -EBADMSG);
 	CHECK_INT(prob.code, ARC_BAD_SIGNATURE);
 	/* A ZIP64 record whose directory runs past it. */
 	z.len = cd + cd_size;
 	add_zip64_end(&z, 1, cd, cd_size + 1000, 0);
-	CHECK_INT(locate(&z), -1);
+	CHECK_INT(locate(&z), -EBADMSG);
 	CHECK_INT(prob.code, ARC_BAD_END);
 	/* Sizes of 0xFFFFFFFF without a ZIP64 extra. */
 	/* The ZIP64 extra holds only the overflowed fields, in their order. */
@@ -480,7 +481,7 @@ static void expect_walk(struct zb *z, const char *const *names, const enum arc_c
 		k++;
 	}
 	CHECK_MSG(names[k] == NULL, "walk stopped before '%s': %s", names[k], w.stop.msg);
-	CHECK_INT(r, rc);
+	CHECK_INT(r, rc < 0 ? arc_errno(stop) : rc); /* a failure says its errno */
 	CHECK_MSG(w.stop.code == stop, "stop %s: %s", arc_code_name(w.stop.code), w.stop.msg);
 	zip_walk_end(&w);
 }
@@ -579,8 +580,39 @@ static void test_times(void)
 	CHECK_INT(zip_dos_time_as_utc(&leap), 1709251198);
 }
 
+/* A source that fails every read, as a vanished archive would. */
+static ssize_t failing_read_at(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	(void)ctx, (void)buf, (void)len, (void)off;
+	return -EIO;
+}
+
+/* The layer's one convention: a negative errno on failure, the problem's
+ * code giving which (archive/problem.h), ARC_OK giving 0. */
+static void test_errnos(void)
+{
+	CHECK_INT(zip_end_locate(failing_read_at, NULL, 100, &end, &prob), -EIO);
+	CHECK_INT(prob.code, ARC_IO);
+	struct zip_walk w;
+	CHECK_INT(zip_walk_begin(&w, failing_read_at, NULL, 100, &prob), 0);
+	struct zip_entry e;
+	CHECK_INT(zip_walk_next(&w, &e), -EIO);
+	CHECK_INT(w.stop.code, ARC_IO);
+	CHECK_INT(zip_walk_next(&w, &e), -EIO); /* the end repeats */
+	zip_walk_end(&w);
+	CHECK_INT(arc_errno(ARC_OK), 0);
+	CHECK_INT(arc_errno(ARC_NOMEM), -ENOMEM);
+	CHECK_INT(arc_errno(ARC_TOO_BIG), -EFBIG);
+	CHECK_INT(arc_errno(ARC_ENCRYPTED), -ENOTSUP);
+	CHECK_INT(arc_errno(ARC_NAME_DOTDOT), -EINVAL);
+	CHECK_INT(arc_errno(ARC_BAD_CHECKSUM), -EBADMSG);
+	for (int c = ARC_OK + 1; c < ARC_CODE_COUNT; c++)
+		CHECK_MSG(arc_errno((enum arc_code)c) < 0, "%s has no errno", arc_code_name(c));
+}
+
 int main(void)
 {
+	test_errnos();
 	test_member_problems();
 	test_end_records();
 	test_zip64();

@@ -8,6 +8,8 @@
 #include "archive_fixtures.h"
 #include "check.h"
 
+#include <errno.h>
+
 struct member {
 	char *name;
 	uint32_t crc;
@@ -59,9 +61,9 @@ static void walk_cut(const struct fx_buf *whole, uint64_t cut, const struct memb
 		CHECK_MSG(rc == 0, "%s cut %llu: rc %d (%s)", zname, (unsigned long long)cut, rc,
 		          w.stop.msg);
 	} else {
-		CHECK_MSG(rc == -1 && w.stop.code == ARC_TRUNCATED, "%s cut %llu: rc %d %s: %s",
-		          zname, (unsigned long long)cut, rc, arc_code_name(w.stop.code),
-		          w.stop.msg);
+		CHECK_MSG(rc == -EBADMSG && w.stop.code == ARC_TRUNCATED,
+		          "%s cut %llu: rc %d %s: %s", zname, (unsigned long long)cut, rc,
+		          arc_code_name(w.stop.code), w.stop.msg);
 	}
 	CHECK_INT(zip_walk_next(&w, e), rc); /* the end repeats */
 	zip_walk_end(&w);
