@@ -1,7 +1,8 @@
 /* Serving the materialized views: lookup, getattr and readdir answered from
  * the indexed reads of one connection's store/view_rows reader, NAME.meta
- * derived from each media entry, the read snapshot renewed every second. Pure functions of the
- * store: the FUSE handlers in fs.c only translate their results. */
+ * derived from each media entry, the read snapshot renewed every second.
+ * Pure functions of the store: the FUSE handlers in fs.c only translate
+ * their results. */
 #include "views/views.h"
 
 #include <errno.h>
