@@ -1,14 +1,18 @@
 /* SOURCE as a user gives it (source_open in source/source.h): a folder that
  * may hold archive parts beside extracted ones, or one archive part. The top
  * folder's archives are shown as the folders their extraction makes, each
- * served by its own backend (source/zip_part.c); everything else is the folder
- * backend's. Paths are routed by their first component.
+ * served by its own backend (source/zip_part.c, source/tar_part.c); everything
+ * else is the folder backend's. Paths are routed by their first component.
+ * The parts are opened in parallel (one thread per part, at most one per
+ * CPU): a tar or tgz part not yet in the store is read whole then.
  * Owns: which top-level files are parts, their folder names, and the rule that
  * a part present both as an archive and extracted is taken once.
  * Must not: parse an archive itself, or look for archives below the top
  * folder (an archive inside a Takeout is an ordinary file). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +22,25 @@
 
 #include "archive/span_cache.h"
 #include "source/backend.h"
+#include "source/tar_scan.h"
 #include "util/growbuf.h"
+
+enum part_kind { KIND_NONE, KIND_ZIP, KIND_TAR, KIND_TGZ };
+
+/* An archive found, before it is opened (in parallel with the others). */
+struct candidate {
+	int fd;
+	enum part_kind kind;
+	char file[256]; /* its name in the top folder */
+	char name[256]; /* the folder it is shown as */
+	bool in_folder;
+	struct stat st; /* the archive as opened */
+	/* What opening it gave. */
+	struct source *src;
+	int rc;
+	bool scanned;
+	char err[200];
+};
 
 struct part {
 	char name[256]; /* the folder it is shown as */
@@ -35,6 +57,10 @@ struct parts {
 	struct part *parts;
 	size_t n_parts, cap;
 	struct span_cache *cache;
+	struct source_options opt;
+	struct candidate *found; /* archives to open */
+	size_t n_found, found_cap;
+	unsigned passes; /* tar and tgz parts read whole */
 };
 
 /* A folder of the tree: the top, or one of a backend's. */
@@ -51,12 +77,18 @@ struct parts_reader {
 
 static const struct source_ops PARTS_OPS;
 
-/* The folder name of an archive part: its name without ".zip". */
+/* The folder name of an archive part: its name without its extension. */
 static void part_name(const char *file, char *out, size_t cap)
 {
+	static const char *const exts[] = {".zip", ".tar.gz", ".tgz", ".tar"};
 	size_t len = strlen(file);
-	if (len > 4 && strcasecmp(file + len - 4, ".zip") == 0)
-		len -= 4;
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		size_t n = strlen(exts[i]);
+		if (len > n && strcasecmp(file + len - n, exts[i]) == 0) {
+			len -= n;
+			break;
+		}
+	}
 	snprintf(out, cap, "%.*s", (int)len, file);
 }
 
@@ -71,14 +103,24 @@ static bool looks_like_zip(int fd)
 	       ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6));
 }
 
-bool source_looks_like_zip(const char *path)
+static enum part_kind kind_of(int fd)
+{
+	bool gzip;
+	if (looks_like_zip(fd))
+		return KIND_ZIP;
+	if (tar_scan_recognise(fd, &gzip))
+		return gzip ? KIND_TGZ : KIND_TAR;
+	return KIND_NONE;
+}
+
+bool source_looks_like_archive(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return false;
-	bool zip = looks_like_zip(fd);
+	bool archive = kind_of(fd) != KIND_NONE;
 	close(fd);
-	return zip;
+	return archive;
 }
 
 static const struct part *find_part(const struct parts *p, const char *name, size_t len)
@@ -89,53 +131,142 @@ static const struct part *find_part(const struct parts *p, const char *name, siz
 	return NULL;
 }
 
-/* Opens the archive fd (taken over) shown as the folder name; an archive that
- * cannot be read is a problem. 0 or -ENOMEM. */
-static int add_part(struct parts *p, int fd, const char *file, const char *name, bool in_folder)
+/* Notes an archive to open (fd taken over). 0 or -ENOMEM. */
+static int add_candidate(struct parts *p, int fd, enum part_kind kind, const char *file,
+                         const char *name, bool in_folder)
 {
-	char err[200];
-	struct source *src;
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return source_note_problem(&p->base, file, "cannot read this zip archive");
-	}
-	char *path = in_folder ? malloc(strlen(p->path) + strlen(file) + 2) : strdup(p->path);
-	if (!path) {
+	if (grow_array((void **)&p->found, &p->found_cap, p->n_found + 1, sizeof *p->found) != 0) {
 		close(fd);
 		return -ENOMEM;
 	}
-	if (in_folder)
-		sprintf(path, "%s/%s", p->path, file);
-	int rc = source_open_zip(fd, name, p->cache, &src, err, sizeof err);
-	if (rc != 0)
-		free(path);
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc != 0) {
-		char what[300];
-		snprintf(what, sizeof what, "cannot read this zip archive: %s", err);
-		return source_note_problem(&p->base, file, what);
+	struct candidate *c = &p->found[p->n_found++];
+	*c = (struct candidate){.fd = fd, .kind = kind, .in_folder = in_folder};
+	if (fstat(fd, &c->st) != 0) {
+		c->rc = -errno;
+		snprintf(c->err, sizeof c->err, "%s", strerror(errno));
 	}
-	if (grow_array((void **)&p->parts, &p->cap, p->n_parts + 1, sizeof *p->parts) != 0) {
+	snprintf(c->file, sizeof c->file, "%s", file);
+	snprintf(c->name, sizeof c->name, "%s", name);
+	return 0;
+}
+
+static void open_candidate(struct parts *p, struct candidate *c)
+{
+	int fd = c->fd;
+	c->fd = -1;
+	if (c->rc != 0) {
+		close(fd);
+		return;
+	}
+	if (c->kind == KIND_ZIP) {
+		c->rc = source_open_zip(fd, c->name, p->cache, &c->src, c->err, sizeof c->err);
+		return;
+	}
+	struct tar_open_options o = {.cache = p->cache,
+	                             .db_path = p->opt.db_path,
+	                             .file = c->file,
+	                             .progress = p->opt.progress,
+	                             .progress_ctx = p->opt.progress_ctx};
+	c->rc = source_open_tar(fd, c->kind == KIND_TGZ, c->name, &o, &c->src, &c->scanned, c->err,
+	                        sizeof c->err);
+}
+
+struct opener {
+	struct parts *p;
+	atomic_size_t next;
+};
+
+static void *open_some(void *arg)
+{
+	struct opener *o = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&o->next, 1);
+		if (i >= o->p->n_found)
+			return NULL;
+		open_candidate(o->p, &o->p->found[i]);
+	}
+}
+
+/* Opens every candidate, several at once; a part that fails does not stop
+ * the others. */
+static void open_candidates(struct parts *p)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = p->opt.threads > 0 ? (size_t)p->opt.threads : cpus > 0 ? (size_t)cpus : 1;
+	if (n > p->n_found)
+		n = p->n_found;
+	struct opener o = {.p = p};
+	atomic_init(&o.next, 0);
+	pthread_t *threads = n > 1 ? calloc(n, sizeof *threads) : NULL;
+	size_t started = 0;
+	while (threads && started < n &&
+	       pthread_create(&threads[started], NULL, open_some, &o) == 0)
+		started++;
+	open_some(&o); /* this thread too (alone when no thread could start) */
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
+static const char *kind_name(enum part_kind kind)
+{
+	return kind == KIND_ZIP ? "zip archive" : kind == KIND_TGZ ? "tgz archive" : "tar archive";
+}
+
+/* Takes an opened candidate into the parts (or its failure as a problem).
+ * 0 or -ENOMEM. */
+static int add_part(struct parts *p, struct candidate *c)
+{
+	struct source *src = c->src;
+	c->src = NULL;
+	if (c->rc == -ENOMEM)
+		return c->rc;
+	if (c->rc != 0) {
+		char what[300];
+		snprintf(what, sizeof what, "cannot read this %s: %s", kind_name(c->kind), c->err);
+		return source_note_problem(&p->base, c->file, what);
+	}
+	p->passes += c->scanned;
+	char *path = c->in_folder ? malloc(strlen(p->path) + strlen(c->file) + 2) : strdup(p->path);
+	if (path && c->in_folder)
+		sprintf(path, "%s/%s", p->path, c->file);
+	if (!path ||
+	    grow_array((void **)&p->parts, &p->cap, p->n_parts + 1, sizeof *p->parts) != 0) {
 		source_free(src);
 		free(path);
 		return -ENOMEM;
 	}
 	struct part *pt = &p->parts[p->n_parts++];
 	pt->path = path;
-	pt->st = st;
-	snprintf(pt->name, sizeof pt->name, "%s", name);
-	snprintf(pt->file, sizeof pt->file, "%s", in_folder ? file : "");
+	pt->st = c->st;
+	int rc = 0;
+	snprintf(pt->name, sizeof pt->name, "%s", c->name);
+	snprintf(pt->file, sizeof pt->file, "%s", c->in_folder ? c->file : "");
 	pt->src = src;
 	const struct source_problem *probs;
 	size_t n = source_problems(src, &probs);
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s%s%s", name, *probs[i].path ? "/" : "",
+		char shown[4096];
+		snprintf(shown, sizeof shown, "%s%s%s", c->name, *probs[i].path ? "/" : "",
 		         probs[i].path);
-		rc = source_note_problem(&p->base, path, probs[i].what);
+		rc = source_note_problem(&p->base, shown, probs[i].what);
 	}
+	return rc;
+}
+
+/* Opens what was found and takes it in, in the order found. */
+static int add_candidates(struct parts *p)
+{
+	open_candidates(p);
+	int rc = 0;
+	for (size_t i = 0; i < p->n_found; i++) {
+		if (rc == 0)
+			rc = add_part(p, &p->found[i]);
+		source_free(p->found[i].src);
+	}
+	free(p->found);
+	p->found = NULL;
+	p->n_found = 0;
 	return rc;
 }
 
@@ -158,10 +289,10 @@ static int find_parts(struct parts *p)
 		struct source_file f;
 		if (source_open_in(r, "", e->name, &f) != 0)
 			continue; /* not a regular file, or unreadable: the walker says so */
-		bool zip = looks_like_zip(f.fd);
-		int fd = zip ? dup(f.fd) : -1;
+		enum part_kind kind = kind_of(f.fd);
+		int fd = kind != KIND_NONE ? dup(f.fd) : -1;
 		source_close(&f);
-		if (!zip)
+		if (kind == KIND_NONE)
 			continue;
 		if (fd < 0) {
 			rc = -errno;
@@ -173,7 +304,10 @@ static int find_parts(struct parts *p)
 		for (size_t j = 0; j < l.n; j++)
 			extracted |=
 			    l.entries[j].type == SOURCE_DIR && strcmp(l.entries[j].name, name) == 0;
-		if (extracted || find_part(p, name, strlen(name))) {
+		bool taken = false;
+		for (size_t j = 0; j < p->n_found; j++)
+			taken |= strcmp(p->found[j].name, name) == 0;
+		if (extracted || taken) {
 			close(fd);
 			char what[640];
 			if (extracted)
@@ -191,15 +325,21 @@ static int find_parts(struct parts *p)
 			rc = source_note_problem(&p->base, e->name, what);
 			continue;
 		}
-		rc = add_part(p, fd, e->name, name, true);
+		rc = add_candidate(p, fd, kind, e->name, name, true);
 	}
 	source_reader_free(r);
 	source_listing_free(&l);
 	source_dir_close(root);
-	return rc;
+	return rc ? rc : add_candidates(p);
 }
 
 int source_open(const char *path, struct source **out)
+{
+	return source_open_with(path, NULL, out, NULL);
+}
+
+int source_open_with(const char *path, const struct source_options *opt, struct source **out,
+                     unsigned *passes)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
@@ -208,6 +348,8 @@ int source_open(const char *path, struct source **out)
 	if (!p)
 		return -ENOMEM;
 	p->base.ops = &PARTS_OPS;
+	if (opt)
+		p->opt = *opt;
 	p->path = strdup(path);
 	p->cache = span_cache_new(SPAN_CACHE_DEFAULT_BYTES);
 	int rc = p->cache && p->path ? 0 : -ENOMEM;
@@ -219,9 +361,10 @@ int source_open(const char *path, struct source **out)
 		}
 	} else if (rc == 0) {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		enum part_kind kind = fd >= 0 && S_ISREG(st.st_mode) ? kind_of(fd) : KIND_NONE;
+		if (fd < 0) {
 			rc = -errno;
-		else if (!S_ISREG(st.st_mode) || !looks_like_zip(fd)) {
+		} else if (kind == KIND_NONE) {
 			close(fd);
 			rc = -EINVAL;
 		} else {
@@ -229,11 +372,15 @@ int source_open(const char *path, struct source **out)
 			const char *file = slash ? slash + 1 : path;
 			char name[256];
 			part_name(file, name, sizeof name);
-			rc = add_part(p, fd, file, name, false);
+			rc = add_candidate(p, fd, kind, file, name, false);
+			if (rc == 0)
+				rc = add_candidates(p);
 			if (rc == 0 && p->n_parts == 0)
 				rc = -EIO; /* the one archive given cannot be read */
 		}
 	}
+	if (passes)
+		*passes = p->passes;
 	if (rc != 0) {
 		source_free(&p->base);
 		return rc;
@@ -250,6 +397,10 @@ static void parts_free(struct source *s)
 		free(p->parts[i].path);
 	}
 	free(p->parts);
+	for (size_t i = 0; i < p->n_found; i++)
+		if (p->found[i].fd >= 0)
+			close(p->found[i].fd);
+	free(p->found);
 	free(p->path);
 	source_free(p->folder);
 	span_cache_free(p->cache);
