@@ -190,6 +190,7 @@ static int index_source(const struct cli_options *opt, const char *real_source, 
 	    .threads = opt->threads,
 	    .reindex = opt->reindex,
 	    .progress = cli_progress_report,
+	    .part_progress = cli_progress_part_report,
 	    .progress_ctx = &progress,
 	    .derive = views_build,
 	};

@@ -509,7 +509,8 @@ static struct source *open_source(const struct index_options *opt, unsigned *pas
 	const char *source = opt->source;
 	struct source_options so = {.db_path = opt->db_path,
 	                            .progress = opt->part_progress,
-	                            .progress_ctx = opt->progress_ctx};
+	                            .progress_ctx = opt->progress_ctx,
+	                            .threads = opt->threads};
 	int rc = source_open_with(source, &so, &src, passes);
 	if (rc == -EINVAL)
 		snprintf(err, errlen, "SOURCE %s is neither a folder nor an archive", source);
