@@ -26,16 +26,9 @@
 #include "util/hash.h"
 
 struct tar_part {
-	struct source base;
-	struct archive_part part;
+	struct archive_source as; /* the part (fd, facts, span cache) and its tree */
 	struct part_table table;
 	struct inflate_index *idx; /* the tgz's seek points; NULL for a plain tar */
-	struct member_tree tree;
-};
-
-struct tar_dir {
-	struct source_dir base;
-	int64_t node;
 };
 
 /* A tgz member's open state: a reader of the whole stream, offset by the
@@ -47,6 +40,9 @@ struct tar_open {
 };
 
 static const struct source_ops TAR_OPS;
+static struct source_facts node_facts(const void *ctx, const struct member_node *n);
+static int open_member(struct archive_source *a, const char *path, size_t len,
+                       struct source_file *f);
 
 /* Parses the table's seek points (a tgz), which must cover its tar stream.
  * 0, -EINVAL or -ENOMEM. */
@@ -76,11 +72,11 @@ static int load_table(struct tar_part *t, const char *db_path)
 		return 1;
 	unsigned char *blob = NULL;
 	size_t len = 0;
-	if (store_archive_part_get(db_path, t->part.ident, &blob, &len) != 0)
+	if (store_archive_part_get(db_path, t->as.part.ident, &blob, &len) != 0)
 		return 1;
 	int rc = part_table_parse(blob, len, &t->table);
 	free(blob);
-	if (rc == 0 && t->table.part_size == t->part.facts.size)
+	if (rc == 0 && t->table.part_size == t->as.part.facts.size)
 		rc = attach_index(t);
 	if (rc == 0)
 		return 0;
@@ -95,7 +91,7 @@ static void save_table(struct tar_part *t, const char *db_path)
 	size_t len;
 	if (!db_path || part_table_serialize(&t->table, &blob, &len) != 0)
 		return;
-	store_archive_part_put(db_path, t->part.ident, blob, len);
+	store_archive_part_put(db_path, t->as.part.ident, blob, len);
 	free(blob);
 }
 
@@ -103,26 +99,27 @@ static void save_table(struct tar_part *t, const char *db_path)
 static int build_tree(struct tar_part *t)
 {
 	const struct part_table *tb = &t->table;
-	int rc = member_tree_init(&t->tree);
+	int rc = member_tree_init(&t->as.tree);
 	for (size_t i = 0; rc == 0 && i < tb->n_problems; i++)
-		rc = source_note_problem(&t->base, part_table_text(tb, tb->problems[i].path_at),
+		rc = source_note_problem(&t->as.base, part_table_text(tb, tb->problems[i].path_at),
 		                         part_table_text(tb, tb->problems[i].what_at));
 	for (size_t i = 0; rc == 0 && i < tb->n_members; i++) {
 		const struct part_member *m = &tb->members[i];
 		const char *path = part_table_text(tb, m->path_at);
-		int added = member_tree_add(&t->tree, path, m->path_len, m->is_dir,
+		int added = member_tree_add(&t->as.tree, path, m->path_len, m->is_dir,
 		                            m->is_dir ? -1 : (int64_t)i);
 		if (added == -ENOMEM || added == 0)
 			rc = added;
 		else if (m->is_dir)
-			rc = source_note_problem(&t->base, path, "a folder where a file is");
+			rc = source_note_problem(&t->as.base, path, "a folder where a file is");
 		else if (added == -EEXIST)
 			rc = source_note_problem(
-			    &t->base, path, "the same path twice in one part (the first is kept)");
+			    &t->as.base, path,
+			    "the same path twice in one part (the first is kept)");
 		else
-			rc = source_note_problem(&t->base, path, "below a path that is a file");
+			rc = source_note_problem(&t->as.base, path, "below a path that is a file");
 	}
-	return rc ? rc : member_tree_finish(&t->tree);
+	return rc ? rc : member_tree_finish(&t->as.tree);
 }
 
 int source_open_tar(int fd, bool gzip, const char *name, const struct tar_open_options *opt,
@@ -134,14 +131,16 @@ int source_open_tar(int fd, bool gzip, const char *name, const struct tar_open_o
 		close(fd);
 		return -ENOMEM;
 	}
-	t->base.ops = &TAR_OPS;
-	snprintf(t->base.name, sizeof t->base.name, "%s", name);
-	int rc = archive_part_init(&t->part, fd, opt->cache);
+	t->as.base.ops = &TAR_OPS;
+	t->as.facts_of = node_facts;
+	t->as.open_member = open_member;
+	snprintf(t->as.base.name, sizeof t->as.base.name, "%s", name);
+	int rc = archive_part_init(&t->as.part, fd, opt->cache);
 	if (rc == 0)
 		rc = load_table(t, opt->db_path);
 	if (rc == 1) {
 		*scanned = true;
-		rc = tar_scan(t->part.fd, t->part.facts.size, gzip, opt->file, opt->progress,
+		rc = tar_scan(t->as.part.fd, t->as.part.facts.size, gzip, opt->file, opt->progress,
 		              opt->progress_ctx, &t->table);
 		if (rc == 0)
 			save_table(t, opt->db_path);
@@ -149,25 +148,26 @@ int source_open_tar(int fd, bool gzip, const char *name, const struct tar_open_o
 			rc = -ENOMEM; /* just made: only memory can fail */
 	}
 	if (rc == 0 && t->table.gzip != gzip)
-		rc = archive_part_fail(&t->part, "the stored table is of another kind of archive");
+		rc = archive_part_fail(&t->as.part,
+		                       "the stored table is of another kind of archive");
 	if (rc == 0)
 		rc = build_tree(t);
 	if (rc != 0) {
-		snprintf(err, errlen, "%s", t->part.fatal[0] ? t->part.fatal : strerror(-rc));
-		source_free(&t->base);
+		snprintf(err, errlen, "%s", t->as.part.fatal[0] ? t->as.part.fatal : strerror(-rc));
+		source_free(&t->as.base);
 		return rc;
 	}
-	*out = &t->base;
+	*out = &t->as.base;
 	return 0;
 }
 
 static void tar_free(struct source *s)
 {
 	struct tar_part *t = (struct tar_part *)s;
-	member_tree_free(&t->tree);
+	member_tree_free(&t->as.tree);
 	part_table_free(&t->table);
 	inflate_index_free(t->idx);
-	archive_part_release(&t->part);
+	archive_part_release(&t->as.part);
 	free(t);
 }
 
@@ -177,80 +177,32 @@ static struct source_facts node_facts(const void *ctx, const struct member_node 
 {
 	const struct tar_part *t = ctx;
 	if (n->member < 0)
-		return archive_part_dir_facts(&t->part, n->path, n->path_len);
+		return archive_part_dir_facts(&t->as.part, n->path, n->path_len);
 	const struct part_member *m = &t->table.members[n->member];
-	return archive_part_member_facts(&t->part, m->size, m->mtime_ns, (uint64_t)n->member);
-}
-
-static int new_dir(struct source *s, int64_t node, struct source_dir **out)
-{
-	struct tar_dir *d = malloc(sizeof *d);
-	if (!d)
-		return -ENOMEM;
-	*d = (struct tar_dir){.base.src = s, .node = node};
-	*out = &d->base;
-	return 0;
-}
-
-static int tar_dir_root(struct source *s, struct source_dir **out)
-{
-	return new_dir(s, 0, out);
-}
-
-static int tar_dir_open(struct source_dir *parent, const char *name, struct source_dir **out)
-{
-	struct tar_part *t = (struct tar_part *)parent->src;
-	int64_t node = member_tree_child(&t->tree, ((struct tar_dir *)parent)->node, name);
-	if (node < 0)
-		return -ENOENT;
-	return t->tree.nodes[node].is_dir ? new_dir(parent->src, node, out) : -ENOTDIR;
-}
-
-static void tar_dir_close(struct source_dir *d)
-{
-	free(d);
-}
-
-static int tar_dir_list(struct source_dir *dir, bool facts, struct source_listing *out)
-{
-	(void)facts; /* the table gave every fact already */
-	struct tar_part *t = (struct tar_part *)dir->src;
-	const struct member_node *d = &t->tree.nodes[((struct tar_dir *)dir)->node];
-	return archive_list_children(&t->tree, d, out, node_facts, t);
+	return archive_part_member_facts(&t->as.part, m->size, m->mtime_ns, (uint64_t)n->member);
 }
 
 /* --- files --- */
 
-static struct source_reader *tar_reader_new(struct source *s)
+static int open_member(struct archive_source *a, const char *path, size_t len,
+                       struct source_file *f)
 {
-	struct source_reader *r = malloc(sizeof *r);
-	if (r)
-		r->src = s;
-	return r;
-}
-
-static void tar_reader_free(struct source_reader *r)
-{
-	free(r);
-}
-
-static int open_member(struct tar_part *t, const char *path, size_t len, struct source_file *f)
-{
-	int64_t node = member_tree_find(&t->tree, path, len);
+	struct tar_part *t = (struct tar_part *)a;
+	int64_t node = member_tree_find(&t->as.tree, path, len);
 	if (node < 0)
 		return -ENOENT;
-	if (t->tree.nodes[node].is_dir)
+	if (t->as.tree.nodes[node].is_dir)
 		return -EINVAL;
-	int64_t i = t->tree.nodes[node].member;
+	int64_t i = t->as.tree.nodes[node].member;
 	const struct part_member *m = &t->table.members[i];
-	f->facts = archive_part_member_facts(&t->part, m->size, m->mtime_ns, (uint64_t)i);
+	f->facts = archive_part_member_facts(&t->as.part, m->size, m->mtime_ns, (uint64_t)i);
 	f->passthrough = false;
 	f->crc_known = true;
 	f->crc = m->crc;
 	if (!t->table.gzip) {
-		if (m->offset + m->size > t->part.facts.size)
+		if (m->offset + m->size > t->as.part.facts.size)
 			return -EIO;
-		f->fd = t->part.fd; /* shared: tar_close leaves it open */
+		f->fd = t->as.part.fd; /* shared: tar_close leaves it open */
 		f->base = m->offset;
 		return 0;
 	}
@@ -259,11 +211,11 @@ static int open_member(struct tar_part *t, const char *path, size_t len, struct 
 	struct tar_open *o = calloc(1, sizeof *o);
 	if (!o)
 		return -ENOMEM;
-	o->stream = (struct archive_stream){&t->part, 0, t->part.facts.size};
+	o->stream = (struct archive_stream){&t->as.part, 0, t->as.part.facts.size};
 	o->offset = m->offset;
 	o->size = m->size;
-	o->reader = inflate_reader_new(t->idx, archive_stream_read, &o->stream, t->part.cache,
-	                               hash_mix64(t->part.ident));
+	o->reader = inflate_reader_new(t->idx, archive_stream_read, &o->stream, t->as.part.cache,
+	                               hash_mix64(t->as.part.ident));
 	if (!o->reader) {
 		free(o);
 		return -ENOMEM;
@@ -271,47 +223,6 @@ static int open_member(struct tar_part *t, const char *path, size_t len, struct 
 	f->fd = -1;
 	f->priv = o;
 	return 0;
-}
-
-/* dir_path/name as one path ("" for the top folder). 0 or -ENAMETOOLONG. */
-static int join_path(const char *dir_path, const char *name, char *out, size_t cap, size_t *len)
-{
-	int n = *dir_path ? snprintf(out, cap, "%s/%s", dir_path, name)
-	                  : snprintf(out, cap, "%s", name);
-	if (n < 0 || (size_t)n >= cap)
-		return -ENAMETOOLONG;
-	*len = (size_t)n;
-	return 0;
-}
-
-static int tar_open_in(struct source_reader *r, const char *dir_path, const char *name,
-                       struct source_file *f)
-{
-	char path[MEMBER_PATH_MAX];
-	size_t len;
-	int rc = join_path(dir_path, name, path, sizeof path, &len);
-	return rc ? rc : open_member((struct tar_part *)r->src, path, len, f);
-}
-
-static int tar_stat_in(struct source_reader *r, const char *dir_path, const char *name,
-                       struct source_facts *out)
-{
-	struct tar_part *t = (struct tar_part *)r->src;
-	char path[MEMBER_PATH_MAX];
-	size_t len;
-	int rc = join_path(dir_path, name, path, sizeof path, &len);
-	if (rc != 0)
-		return rc;
-	int64_t node = member_tree_find(&t->tree, path, len);
-	if (node < 0)
-		return -ENOENT;
-	*out = node_facts(t, &t->tree.nodes[node]);
-	return 0;
-}
-
-static int tar_open_path(struct source *s, const char *path, struct source_file *f)
-{
-	return open_member((struct tar_part *)s, path, strlen(path), f);
 }
 
 static ssize_t tar_pread(const struct source_file *f, void *buf, size_t len, uint64_t off)
@@ -336,15 +247,15 @@ static void tar_close(struct source_file *f)
 
 static const struct source_ops TAR_OPS = {
     .free = tar_free,
-    .dir_root = tar_dir_root,
-    .dir_open = tar_dir_open,
-    .dir_close = tar_dir_close,
-    .dir_list = tar_dir_list,
-    .reader_new = tar_reader_new,
-    .reader_free = tar_reader_free,
-    .open_in = tar_open_in,
-    .stat_in = tar_stat_in,
-    .open_path = tar_open_path,
+    .dir_root = archive_dir_root,
+    .dir_open = archive_dir_open,
+    .dir_close = archive_dir_close,
+    .dir_list = archive_dir_list,
+    .reader_new = archive_reader_new,
+    .reader_free = archive_reader_free,
+    .open_in = archive_open_in,
+    .stat_in = archive_stat_in,
+    .open_path = archive_open_path,
     .pread = tar_pread,
     .close = tar_close,
 };
