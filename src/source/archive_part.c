@@ -126,6 +126,24 @@ int archive_list_children(const struct member_tree *t, const struct member_node 
 
 /* --- the operations of a member tree --- */
 
+int archive_source_opened(struct archive_source *a, int rc, struct source **out, char *err,
+                          size_t errlen)
+{
+	if (rc != 0) {
+		snprintf(err, errlen, "%s", a->part.fatal[0] ? a->part.fatal : strerror(-rc));
+		source_free(&a->base);
+		return rc;
+	}
+	*out = &a->base;
+	return 0;
+}
+
+void archive_source_release(struct archive_source *a)
+{
+	member_tree_free(&a->tree);
+	archive_part_release(&a->part);
+}
+
 struct archive_dir {
 	struct source_dir base;
 	int64_t node;

@@ -79,6 +79,13 @@ struct archive_source {
 	                   struct source_file *f);
 };
 
+/* The end of a backend's open: on rc 0 hands the source out, else sets err
+ * (the part's fatal reason, or rc's) and frees it. Returns rc. */
+int archive_source_opened(struct archive_source *a, int rc, struct source **out, char *err,
+                          size_t errlen);
+/* Frees the tree and closes the part (the backend frees the rest). */
+void archive_source_release(struct archive_source *a);
+
 int archive_dir_root(struct source *s, struct source_dir **out);
 int archive_dir_open(struct source_dir *parent, const char *name, struct source_dir **out);
 void archive_dir_close(struct source_dir *d);

@@ -152,22 +152,15 @@ int source_open_tar(int fd, bool gzip, const char *name, const struct tar_open_o
 		                       "the stored table is of another kind of archive");
 	if (rc == 0)
 		rc = build_tree(t);
-	if (rc != 0) {
-		snprintf(err, errlen, "%s", t->as.part.fatal[0] ? t->as.part.fatal : strerror(-rc));
-		source_free(&t->as.base);
-		return rc;
-	}
-	*out = &t->as.base;
-	return 0;
+	return archive_source_opened(&t->as, rc, out, err, errlen);
 }
 
 static void tar_free(struct source *s)
 {
 	struct tar_part *t = (struct tar_part *)s;
-	member_tree_free(&t->as.tree);
 	part_table_free(&t->table);
 	inflate_index_free(t->idx);
-	archive_part_release(&t->as.part);
+	archive_source_release(&t->as);
 	free(t);
 }
 

@@ -257,21 +257,14 @@ int source_open_zip(int fd, const char *name, struct span_cache *cache, struct s
 	}
 	if (rc == 0)
 		rc = member_tree_finish(&z->as.tree);
-	if (rc != 0) {
-		snprintf(err, errlen, "%s", z->as.part.fatal[0] ? z->as.part.fatal : strerror(-rc));
-		source_free(&z->as.base);
-		return rc;
-	}
-	*out = &z->as.base;
-	return 0;
+	return archive_source_opened(&z->as, rc, out, err, errlen);
 }
 
 static void zip_free(struct source *s)
 {
 	struct zip_part *z = (struct zip_part *)s;
-	member_tree_free(&z->as.tree);
 	free(z->members);
-	archive_part_release(&z->as.part);
+	archive_source_release(&z->as);
 	free(z);
 }
 
