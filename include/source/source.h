@@ -97,6 +97,9 @@ struct source_options {
 	void *progress_ctx;
 	/* Parts read at once (0: the number of online CPUs). */
 	int threads;
+	/* Drop from the store the tables of tar parts no longer in SOURCE (the
+	 * indexer does; a store shared by several SOURCEs must not). */
+	bool prune_tables;
 };
 
 /* source_open with options (NULL: none). Also returns how many parts had to
@@ -176,7 +179,9 @@ int source_open_checked(struct source *s, const char *path, int64_t size, int64_
                         struct source_file *f);
 
 /* Reads up to len bytes at off: fewer only at the end of the file. Returns
- * the count or a negative errno. */
+ * the count or a negative errno. Several threads may read one open file at
+ * once (FUSE does, with read-ahead): a compressed member's reads are then
+ * served one after the other. */
 ssize_t source_pread(const struct source_file *f, void *buf, size_t len, uint64_t off);
 
 /* The caller will read the whole file from the start (read-ahead hint). */

@@ -23,6 +23,10 @@ int store_archive_part_get(const char *db_path, uint64_t ident, unsigned char **
 int store_archive_part_put(const char *db_path, uint64_t ident, const unsigned char *blob,
                            size_t len);
 
+/* Drops the rows of every part not in idents[0..n) (parts removed or
+ * changed since). 0 or -1. */
+int store_archive_parts_keep(const char *db_path, const uint64_t *idents, size_t n);
+
 /* Rows kept, for tests and status. -1 on failure. */
 int64_t store_archive_parts_count(const char *db_path);
 

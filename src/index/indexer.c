@@ -510,7 +510,8 @@ static struct source *open_source(const struct index_options *opt, unsigned *pas
 	struct source_options so = {.db_path = opt->db_path,
 	                            .progress = opt->part_progress,
 	                            .progress_ctx = opt->progress_ctx,
-	                            .threads = opt->threads};
+	                            .threads = opt->threads,
+	                            .prune_tables = true};
 	int rc = source_open_with(source, &so, &src, passes);
 	if (rc == -EINVAL)
 		snprintf(err, errlen, "SOURCE %s is neither a folder nor an archive", source);

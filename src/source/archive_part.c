@@ -27,9 +27,16 @@ int archive_part_init(struct archive_part *p, int fd, struct span_cache *cache)
 	    .ino = (uint64_t)st.st_ino,
 	    .dev = (uint64_t)st.st_dev,
 	};
-	p->ident = hash_mix64(hash_mix64(p->facts.dev ^ hash_mix64(p->facts.ino)) ^
-	                      hash_mix64(p->facts.size + (uint64_t)p->facts.mtime_ns));
+	p->ident = archive_part_ident_of(&st);
 	return 0;
+}
+
+uint64_t archive_part_ident_of(const struct stat *st)
+{
+	uint64_t mtime_ns =
+	    (uint64_t)st->st_mtim.tv_sec * 1000000000 + (uint64_t)st->st_mtim.tv_nsec;
+	return hash_mix64(hash_mix64((uint64_t)st->st_dev ^ hash_mix64((uint64_t)st->st_ino)) ^
+	                  hash_mix64((uint64_t)st->st_size + mtime_ns));
 }
 
 void archive_part_release(struct archive_part *p)

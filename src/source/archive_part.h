@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "source/backend.h"
@@ -28,6 +29,9 @@ struct archive_part {
 	struct span_cache *cache;  /* shared with the other parts; may be NULL */
 	char fatal[160];           /* why the part cannot be read at all, or "" */
 };
+
+/* The identity of the archive file st describes (archive_part.ident). */
+uint64_t archive_part_ident_of(const struct stat *st);
 
 /* Takes fd over (closed by archive_part_release, also after a failure). 0 or
  * a negative errno (-EINVAL: not a regular file). */

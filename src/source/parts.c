@@ -21,8 +21,10 @@
 #include <unistd.h>
 
 #include "archive/span_cache.h"
+#include "source/archive_part.h"
 #include "source/backend.h"
 #include "source/tar_scan.h"
+#include "store/archive_parts.h"
 #include "util/growbuf.h"
 
 enum part_kind { KIND_NONE, KIND_ZIP, KIND_TAR, KIND_TGZ };
@@ -254,10 +256,25 @@ static int add_part(struct parts *p, struct candidate *c)
 	return rc;
 }
 
+/* Keeps in the store only the tables of the tar parts found now. */
+static void prune_tables(struct parts *p)
+{
+	uint64_t *idents = calloc(p->n_found + 1, sizeof *idents);
+	size_t n = 0;
+	for (size_t i = 0; idents && i < p->n_found; i++)
+		if (p->found[i].kind == KIND_TAR || p->found[i].kind == KIND_TGZ)
+			idents[n++] = archive_part_ident_of(&p->found[i].st);
+	if (idents)
+		store_archive_parts_keep(p->opt.db_path, idents, n);
+	free(idents);
+}
+
 /* Opens what was found and takes it in, in the order found. */
 static int add_candidates(struct parts *p)
 {
 	open_candidates(p);
+	if (p->opt.db_path && p->opt.prune_tables)
+		prune_tables(p);
 	int rc = 0;
 	for (size_t i = 0; i < p->n_found; i++) {
 		if (rc == 0)

@@ -10,6 +10,7 @@
  * Must not: write to the archive, follow a member that is a link, or serve a
  * byte outside a member's own range of the tar stream. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ struct tar_open {
 	struct archive_stream stream;
 	struct inflate_reader *reader;
 	uint64_t offset, size;
+	pthread_mutex_t lock; /* FUSE may read one open file from several threads */
 };
 
 static const struct source_ops TAR_OPS;
@@ -213,6 +215,7 @@ static int open_member(struct archive_source *a, const char *path, size_t len,
 		free(o);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&o->lock, NULL);
 	f->fd = -1;
 	f->priv = o;
 	return 0;
@@ -225,13 +228,17 @@ static ssize_t tar_pread(const struct source_file *f, void *buf, size_t len, uin
 		return 0;
 	if (len > o->size - off)
 		len = (size_t)(o->size - off);
-	return inflate_reader_read(o->reader, buf, len, o->offset + off);
+	pthread_mutex_lock(&o->lock);
+	ssize_t n = inflate_reader_read(o->reader, buf, len, o->offset + off);
+	pthread_mutex_unlock(&o->lock);
+	return n;
 }
 
 static void tar_close(struct source_file *f)
 {
 	struct tar_open *o = f->priv;
 	if (o) {
+		pthread_mutex_destroy(&o->lock);
 		inflate_reader_free(o->reader);
 		free(o);
 	}

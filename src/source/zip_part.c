@@ -11,6 +11,7 @@
  * byte of a member beyond the size its directory entry declares. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ struct zip_open {
 	struct archive_stream stream; /* read_at over the member's compressed bytes */
 	struct inflate_index *idx;
 	struct inflate_reader *reader;
+	pthread_mutex_t lock; /* FUSE may read one open file from several threads */
 };
 
 static const struct source_ops ZIP_OPS;
@@ -341,6 +343,7 @@ static int open_member(struct archive_source *a, const char *path, size_t len,
 		free(o);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&o->lock, NULL);
 	f->fd = -1;
 	f->priv = o;
 	return 0;
@@ -349,13 +352,17 @@ static int open_member(struct archive_source *a, const char *path, size_t len,
 static ssize_t zip_pread(const struct source_file *f, void *buf, size_t len, uint64_t off)
 {
 	struct zip_open *o = f->priv;
-	return inflate_reader_read(o->reader, buf, len, off);
+	pthread_mutex_lock(&o->lock);
+	ssize_t n = inflate_reader_read(o->reader, buf, len, off);
+	pthread_mutex_unlock(&o->lock);
+	return n;
 }
 
 static void zip_close(struct source_file *f)
 {
 	struct zip_open *o = f->priv;
 	if (o) {
+		pthread_mutex_destroy(&o->lock);
 		inflate_reader_free(o->reader);
 		inflate_index_free(o->idx);
 		free(o);

@@ -3,6 +3,7 @@
 #include "store/archive_parts.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,33 @@ int store_archive_part_put(const char *db_path, uint64_t ident, const unsigned c
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return rc;
+}
+
+int store_archive_parts_keep(const char *db_path, const uint64_t *idents, size_t n)
+{
+	sqlite3 *db = open_db(db_path, SQLITE_OPEN_READWRITE);
+	sqlite3_stmt *st = NULL;
+	bool done = db && sqlite3_exec(db, CREATE_SQL, NULL, NULL, NULL) == SQLITE_OK &&
+	            sqlite3_exec(db,
+	                         "BEGIN IMMEDIATE;"
+	                         "CREATE TEMP TABLE keep(ident INTEGER PRIMARY KEY)",
+	                         NULL, NULL, NULL) == SQLITE_OK &&
+	            sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO keep VALUES(?)", -1, &st, NULL) ==
+	                SQLITE_OK;
+	for (size_t i = 0; done && i < n; i++) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)idents[i]);
+		done = sqlite3_step(st) == SQLITE_DONE && sqlite3_reset(st) == SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	done = done &&
+	       sqlite3_exec(db,
+	                    "DELETE FROM archive_parts WHERE ident NOT IN (SELECT ident FROM keep);"
+	                    "COMMIT",
+	                    NULL, NULL, NULL) == SQLITE_OK;
+	if (db && !done)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return done ? 0 : -1;
 }
 
 int64_t store_archive_parts_count(const char *db_path)

@@ -5,7 +5,8 @@
 # damaged parts (cut short, corrupt gzip in the middle, a bad tar header
 # checksum, a gzip bomb behind a small member), the member tables kept in the
 # store (an unchanged part is not read again: no "read PART" line, the
-# store's rows unchanged), and kill -9 during a pass over several parts, after
+# store's rows unchanged; a changed part is read again alone, a removed
+# part's table dropped), and kill -9 during a pass over several parts, after
 # which a second run reads only the parts not yet recorded and gives the
 # store a clean run gives.
 # Prints "N passed, N failed".
@@ -246,6 +247,13 @@ fi
 touch "$W/tgz/$part2.tgz"
 index_only "$W/kept.sqlite" "$W/tgz"
 check "a touched part is read again, alone ($(parts_read))" test "$(parts_read)" = 1
+count() { sqlite3 -batch "$W/kept.sqlite" 'SELECT count(*) FROM archive_parts'; }
+check "its old table is dropped ($(count) tables)" test "$(count)" = 3
+mv "$W/tgz/$part2.tgz" "$W/$part2.tgz.away"
+index_only "$W/kept.sqlite" "$W/tgz"
+check "a removed part: its table is dropped, no part read ($(count) tables)" \
+	test "$(count)" = 2 -a "$(parts_read)" = 0
+mv "$W/$part2.tgz.away" "$W/tgz/$part2.tgz"
 
 # ---------------------------------------------------------------- kill -9 mid-pass
 # One part at a time (-o threads=1), every read slowed down by strace: kill
