@@ -41,7 +41,9 @@
  *                                           the items and drops stale pairs)
  *
  * The view tables (vdirs, entries) belong to views/views_build.c, meta_sizes
- * to views/meta_sizes.c: views/ owns their statements.
+ * to views/meta_sizes.c: views/ owns their statements. archive_parts(ident,
+ * blob), the member tables of tar and tgz parts, belongs to
+ * store/archive_parts.c (created there when missing).
  */
 #ifndef TFS_STORE_STORE_H
 #define TFS_STORE_STORE_H
