@@ -20,7 +20,13 @@ tfs_require(CJSON libcjson libcjson-dev)
 tfs_require(UTF8PROC libutf8proc libutf8proc-dev)
 tfs_require(ISAL libisal libisal-dev)
 
-# Programs only the tests run: the archive tests make zips with Info-ZIP zip.
+# Programs only the tests run: the archive tests make zips with Info-ZIP zip, and
+# slow a tgz pass down with strace to kill it mid-pass.
+find_program(TFS_STRACE_PROGRAM strace)
+if(NOT TFS_STRACE_PROGRAM)
+  message(WARNING "test_tgz_mount needs strace: install the Debian package 'strace' "
+                  "(or run 'make deps' as root)")
+endif()
 find_program(TFS_ZIP_PROGRAM zip)
 if(NOT TFS_ZIP_PROGRAM)
   message(WARNING "the archive tests need Info-ZIP zip: install the Debian package 'zip' "

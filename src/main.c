@@ -276,6 +276,7 @@ static int index_source(const struct cli_options *opt, const struct sources *src
 	    .threads = opt->threads,
 	    .reindex = opt->reindex,
 	    .progress = cli_progress_report,
+	    .part_progress = cli_progress_part_report,
 	    .progress_ctx = &progress,
 	    .derive = views_build,
 	};

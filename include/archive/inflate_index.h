@@ -100,6 +100,12 @@ void inflate_pass_result(const struct inflate_pass *p, struct inflate_pass_resul
 /* The seek-point table, after a successful end or run; the caller frees it.
  * NULL before that, or when out of memory. */
 struct inflate_index *inflate_pass_take_index(struct inflate_pass *p);
+/* After a pass that failed (corrupt or truncated data, or stopped by its
+ * sink): the table of the output delivered before the failure, so that the
+ * intact start of a damaged stream stays readable (every span is still
+ * checked by its CRC-32). The table of a complete pass when it ended well;
+ * NULL when nothing was output, out of memory, or the pass is still going. */
+struct inflate_index *inflate_pass_take_partial_index(struct inflate_pass *p);
 
 /* ---- the seek-point table ---- */
 

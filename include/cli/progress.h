@@ -7,6 +7,7 @@
 #define TFS_CLI_PROGRESS_H
 
 #include "index/indexer.h"
+#include "source/source.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -49,6 +50,12 @@ const char *cli_phase_name(enum index_phase phase);
 /* "reading media: 1,234/5,678 files, 345 files/s, ETA 0:12". */
 void cli_format_progress(const struct index_progress *p, double rate, char *out, size_t outlen);
 
+/* "reading takeout-001.tgz: 1.2 of 4.0 GiB (30%), 350 MiB/s, ETA 0:08";
+ * finished: "read takeout-001.tgz: 4.0 GiB in 0:12, 341 MiB/s". */
+void cli_format_part_progress(const struct source_progress *p, char *out, size_t outlen);
+
+#define CLI_PROGRESS_PARTS 64 /* parts whose last line time is kept (lines mode) */
+
 struct cli_progress {
 	pthread_mutex_t lock;
 	FILE *out;
@@ -58,6 +65,10 @@ struct cli_progress {
 	int last_phase;
 	size_t shown;   /* columns of the line on the terminal now */
 	size_t columns; /* terminal width (TTY mode) */
+	struct {
+		const char *part;
+		double last_print;
+	} parts[CLI_PROGRESS_PARTS];
 };
 
 /* Picks the mode from quiet and whether out is a terminal. */
@@ -65,6 +76,8 @@ enum cli_progress_mode cli_progress_mode_for(FILE *out, bool quiet);
 void cli_progress_init(struct cli_progress *pg, FILE *out, enum cli_progress_mode mode);
 /* The indexer's callback (ctx is a struct cli_progress). */
 void cli_progress_report(void *ctx, const struct index_progress *p);
+/* The callback of the passes over tar and tgz parts (ctx likewise). */
+void cli_progress_part_report(void *ctx, const struct source_progress *p);
 /* Clears the terminal line; call once the indexer has returned. */
 void cli_progress_finish(struct cli_progress *pg);
 void cli_progress_destroy(struct cli_progress *pg);

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "source/source.h"
+
 enum index_phase { INDEX_WALK, INDEX_SIDECARS, INDEX_MEDIA, INDEX_FINISH };
 
 struct index_progress {
@@ -30,6 +32,9 @@ struct index_options {
 	/* Called from the indexer's threads at most ~10 times a second. */
 	void (*progress)(void *ctx, const struct index_progress *p);
 	void *progress_ctx;
+	/* The pass over each tar or tgz part not yet in the store, from the
+	 * parts' own threads (progress_ctx is its ctx too). NULL: none. */
+	source_progress_fn part_progress;
 	/* The caller's tables derived from the store (the views, views_build):
 	 * run at the end of a pass that changed the store, inside its last
 	 * transaction, so they are never out of step with what the pass wrote.
@@ -48,9 +53,10 @@ struct index_summary {
 	uint64_t unused_sidecars; /* media sidecars no file uses */
 	uint64_t albums;
 	uint64_t problems;
-	uint64_t opened;  /* files read in this pass (0 on an unchanged tree) */
-	uint64_t removed; /* rows dropped because the file vanished */
-	bool changed;     /* the store changed in this pass */
+	uint64_t opened;     /* files read in this pass (0 on an unchanged tree) */
+	unsigned parts_read; /* tar and tgz parts read whole (0 when all were in the store) */
+	uint64_t removed;    /* rows dropped because the file vanished */
+	bool changed;        /* the store changed in this pass */
 	double seconds;
 };
 

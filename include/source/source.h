@@ -4,15 +4,17 @@
  * that file's descriptor and the offset they start at (to splice from, or,
  * when the descriptor is the file itself, to pass through to the kernel).
  *
- * Backends: an extracted folder (source/folder.c) now; the archives of a
- * Takeout (.zip, .tgz, read through archive/) go behind the same functions.
+ * Backends: an extracted folder (source/folder.c), a .zip part
+ * (source/zip_part.c) and a .tar or .tgz part (source/tar_part.c), the last
+ * two read through archive/; source/parts.c puts them side by side.
  * One struct source per SOURCE: nothing here assumes there is only one.
  *
  * Owns: every open of a file or folder under SOURCE. The folder backend
  * never follows a symbolic link, never climbs out of SOURCE, and opens with
  * O_NOATIME where the owner allows it.
- * Must not: know about Takeout (what a folder or a file means), the store or
- * FUSE. Errors: every function returns 0 (or a count) or a negative errno. */
+ * Must not: know about Takeout (what a folder or a file means), the store's
+ * tables (the member tables of tar parts are kept through store/archive_parts.h
+ * as opaque blobs) or FUSE. Errors: every function returns 0 (or a count) or a negative errno. */
 #ifndef TFS_SOURCE_SOURCE_H
 #define TFS_SOURCE_SOURCE_H
 
@@ -66,27 +68,63 @@ int source_open_folder(const char *path, struct source **out);
 
 /* Opens path as a SOURCE the way a user gives it: a folder (an extracted
  * Takeout, or a folder holding archive parts and extracted parts side by side)
- * or one archive part. Each .zip part at the top of the folder is shown as the
- * folder its extraction makes, named after it without the extension; a part
+ * or one archive part. Each archive part at the top of the folder (.zip,
+ * .tgz/.tar.gz or .tar, recognised by content) is shown as the folder its
+ * extraction makes, named after it without the extension; a part
  * present both as an archive and extracted is taken once (the folder). An
  * archive that cannot be read is a problem (source_problems), not a failure.
- * 0, or a negative errno (-EINVAL: neither a folder nor a zip archive). */
+ * 0, or a negative errno (-EINVAL: neither a folder nor an archive). */
 int source_open(const char *path, struct source **out);
+
+/* The one pass over a tar or tgz part at open: how far it got. Reported from
+ * the pass's own thread (parts are read in parallel): the callback must be
+ * thread-safe. */
+struct source_progress {
+	const char *part; /* the archive's file name */
+	uint64_t done;    /* bytes of the archive read */
+	uint64_t total;   /* its size */
+	double seconds;   /* since this part's pass started */
+	bool finished;    /* the last report of this part */
+};
+typedef void (*source_progress_fn)(void *ctx, const struct source_progress *p);
+
+struct source_options {
+	/* The store (an SQLite file) where the member tables and seek points of
+	 * tar and tgz parts are kept, so an unchanged part is never read again;
+	 * NULL: every open reads every tar and tgz part whole. */
+	const char *db_path;
+	source_progress_fn progress; /* may be NULL */
+	void *progress_ctx;
+	/* Parts read at once (0: the number of online CPUs). */
+	int threads;
+	/* Drop from the store the tables of tar parts no longer in SOURCE (the
+	 * indexer does; a store shared by several SOURCEs must not). */
+	bool prune_tables;
+};
+
+/* source_open with options (NULL: none). Also returns how many parts had to
+ * be read whole (a tar or tgz part not found in the store) in *passes when
+ * passes is not NULL. */
+int source_open_with(const char *path, const struct source_options *opt, struct source **out,
+                     unsigned *passes);
 
 /* Opens several SOURCEs as one tree, as if they sat side by side in one
  * folder: each is shown as the folder named after it (an archive without its
  * extension; a name an earlier SOURCE took gets " (2)", " (3)"...). A folder
- * SOURCE is opened as source_open opens it (its own archive parts too). An
- * archive and a folder with the same name are one part given twice: the
- * folder is used; the same file or folder given twice is taken once. Each of
- * these is a problem. With n == 1 it is source_open(paths[0]). 0, or a
- * negative errno: the first SOURCE that cannot be opened (-EINVAL: neither a
- * folder nor a zip archive), or -EIO when no SOURCE could be read at all. */
-int source_open_all(const char *const *paths, size_t n, struct source **out);
+ * SOURCE is opened as source_open_with opens it (its own archive parts too);
+ * the archive SOURCEs are read in parallel. An archive and a folder with the
+ * same name are one part given twice: the folder is used; the same file or
+ * folder given twice is taken once. Each of these is a problem. With n == 1
+ * it is source_open_with(paths[0], ...); with several, no stored table is
+ * dropped (opt->prune_tables is ignored). 0, or a negative errno: the first
+ * SOURCE that cannot be opened (-EINVAL: neither a folder nor an archive), or
+ * -EIO when no SOURCE could be read at all. */
+int source_open_all(const char *const *paths, size_t n, const struct source_options *opt,
+                    struct source **out, unsigned *passes);
 
-/* True when path is a file that starts like a zip archive (what source_open
- * takes as a part). */
-bool source_looks_like_zip(const char *path);
+/* True when path is a file that starts like an archive source_open takes as
+ * a part: a zip, or a tar stream, plain or gzip-compressed. */
+bool source_looks_like_archive(const char *path);
 
 /* What opening SOURCE found wrong without failing: members refused (a name
  * leaving the tree, encryption, an unsupported method), parts that cannot be
@@ -155,7 +193,9 @@ int source_open_checked(struct source *s, const char *path, int64_t size, int64_
                         struct source_file *f);
 
 /* Reads up to len bytes at off: fewer only at the end of the file. Returns
- * the count or a negative errno. */
+ * the count or a negative errno. Several threads may read one open file at
+ * once (FUSE does, with read-ahead): a compressed member's reads are then
+ * served one after the other. */
 ssize_t source_pread(const struct source_file *f, void *buf, size_t len, uint64_t off);
 
 /* The caller will read the whole file from the start (read-ahead hint). */

@@ -50,6 +50,8 @@
  * The view tables (vdirs, entries; schema in views/views.h) are written by
  * store/view_tables.c as views/views_build.c decides, meta_sizes by
  * store/meta_sizes_table.c with the sizes views/meta_sizes.c rendered.
+ * archive_parts(ident, blob), the member tables of tar and tgz parts,
+ * belongs to store/archive_parts.c (created there when missing).
  */
 #ifndef TFS_STORE_STORE_H
 #define TFS_STORE_STORE_H

@@ -333,6 +333,20 @@ int inflate_pass_feed(struct inflate_pass *p, const void *buf, size_t len)
 	return p->state == PS_FAILED ? p->err : 0;
 }
 
+/* Completes the table with the output so far: the last span's CRC-32, no
+ * empty span at the end (a point right after a flush before the final empty
+ * block), the totals. */
+static void close_table(struct inflate_pass *p, uint64_t comp_size)
+{
+	struct inflate_index *t = p->idx;
+	t->points[t->npoints - 1].span_crc = p->span_crc;
+	while (t->npoints > 1 && t->points[t->npoints - 1].out == p->total)
+		t->windows_len = t->points[--t->npoints].window_at;
+	t->out_size = p->total;
+	t->crc = stream_crc(p);
+	t->comp_size = comp_size;
+}
+
 int inflate_pass_end(struct inflate_pass *p)
 {
 	if (p->eof && p->state == PS_DONE)
@@ -343,15 +357,7 @@ int inflate_pass_end(struct inflate_pass *p)
 		return rc;
 	if (p->state != PS_DONE)
 		return fail(p, -EIO, "truncated stream");
-	struct inflate_index *t = p->idx;
-	t->points[t->npoints - 1].span_crc = p->span_crc;
-	/* A point at the very end (a flush just before the final empty block)
-	 * starts an empty span: dropped. */
-	while (t->npoints > 1 && t->points[t->npoints - 1].out == p->total)
-		t->windows_len = t->points[--t->npoints].window_at;
-	t->out_size = p->total;
-	t->crc = stream_crc(p);
-	t->comp_size = p->comp_used;
+	close_table(p, p->comp_used);
 	return 0;
 }
 
@@ -400,6 +406,19 @@ struct inflate_index *inflate_pass_take_index(struct inflate_pass *p)
 {
 	if (p->state != PS_DONE || !p->eof)
 		return NULL;
+	struct inflate_index *t = p->idx;
+	p->idx = NULL;
+	return t;
+}
+
+struct inflate_index *inflate_pass_take_partial_index(struct inflate_pass *p)
+{
+	if (p->state == PS_DONE && p->eof)
+		return inflate_pass_take_index(p);
+	if (p->state != PS_FAILED || p->err == -ENOMEM || !p->idx || !p->idx->npoints)
+		return NULL;
+	/* The input read so far bounds the spans: the last one ends inside it. */
+	close_table(p, p->e.in_base + p->e.in_len);
 	struct inflate_index *t = p->idx;
 	p->idx = NULL;
 	return t;

@@ -25,10 +25,9 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-static bool looks_like_archive(const char *path)
+static bool ends_with_any(const char *path, const char *const *exts, size_t n)
 {
-	static const char *const exts[] = {".zip", ".tgz", ".tar.gz", ".tar", ".tar.bz2", ".7z"};
-	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+	for (size_t i = 0; i < n; i++)
 		if (ends_with(path, exts[i]))
 			return true;
 	return false;
@@ -51,28 +50,36 @@ int cli_check_source(const char *source, char **real, char *err, size_t errlen)
 			         strerror(e));
 		return -1;
 	}
-	bool zip = S_ISREG(st.st_mode) && source_looks_like_zip(source);
-	if (!S_ISDIR(st.st_mode) && !zip) {
+	bool archive = S_ISREG(st.st_mode) && source_looks_like_archive(source);
+	static const char *const tars[] = {".tgz", ".tar.gz", ".tar"};
+	static const char *const others[] = {".tar.bz2", ".tbz2", ".7z", ".rar", ".tar.xz"};
+	if (!S_ISDIR(st.st_mode) && !archive) {
 		if (ends_with(source, ".zip"))
 			snprintf(
 			    err, errlen,
 			    "%s: not a zip archive (no zip header: a download cut at its start?); "
 			    "give a .zip part, or the folder holding the parts",
 			    source);
-		else if (looks_like_archive(source))
+		else if (ends_with_any(source, tars, 3))
+			snprintf(err, errlen,
+			         "%s: not a tar archive (no gzip or tar header: a download cut at "
+			         "its start?); give a .tgz or .tar part, or the folder holding the "
+			         "parts",
+			         source);
+		else if (ends_with_any(source, others, 5))
 			snprintf(
 			    err, errlen,
-			    "%s: is an archive takeoutfs cannot read yet (it reads .zip parts); "
-			    "extract it first (tar xf) and give that folder",
+			    "%s: is an archive takeoutfs cannot read (it reads .zip, .tgz and .tar "
+			    "parts); extract it first and give that folder",
 			    source);
 		else
 			snprintf(err, errlen,
 			         "%s: not a folder; give the folder of the extracted Takeout (the "
-			         "one holding Takeout/), or its .zip parts",
+			         "one holding Takeout/), or its .zip, .tgz or .tar parts",
 			         source);
 		return -1;
 	}
-	if (access(source, zip ? R_OK : R_OK | X_OK) != 0) {
+	if (access(source, archive ? R_OK : R_OK | X_OK) != 0) {
 		snprintf(err, errlen, "%s: %s; give a folder takeoutfs can read", source,
 		         strerror(errno));
 		return -1;

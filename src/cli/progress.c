@@ -179,6 +179,77 @@ void cli_progress_report(void *ctx, const struct index_progress *p)
 	pthread_mutex_unlock(&pg->lock);
 }
 
+/* bytes as "512 KiB", "1.2 GiB". */
+static void format_bytes(double bytes, char *out, size_t outlen)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	int u = 0;
+	while (bytes >= 1024 && u < 4) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(out, outlen, u && bytes < 10 ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+void cli_format_part_progress(const struct source_progress *p, char *out, size_t outlen)
+{
+	char done[32], total[32], speed[32], eta[32];
+	double rate = p->seconds > 0 ? (double)p->done / p->seconds : 0;
+	format_bytes((double)p->done, done, sizeof done);
+	format_bytes((double)p->total, total, sizeof total);
+	format_bytes(rate, speed, sizeof speed);
+	if (p->finished) {
+		cli_format_duration(p->seconds, eta, sizeof eta);
+		snprintf(out, outlen, "read %s: %s in %s, %s/s", p->part, total, eta, speed);
+		return;
+	}
+	int n = snprintf(out, outlen, "reading %s: %s of %s (%d%%)", p->part, done, total,
+	                 p->total ? (int)(100.0 * (double)p->done / (double)p->total) : 0);
+	if (n < 0 || (size_t)n >= outlen || rate <= 0 || p->done == 0)
+		return;
+	cli_format_duration(cli_eta_seconds(p->done, p->total, rate), eta, sizeof eta);
+	snprintf(out + n, outlen - (size_t)n, ", %s/s, ETA %s", speed, eta);
+}
+
+/* Whether this part's line is due in lines mode (every CLI_PROGRESS_LINE_SECONDS,
+ * and its last). Under the lock. */
+static bool part_line_due(struct cli_progress *pg, const struct source_progress *p)
+{
+	size_t i = 0;
+	while (i < CLI_PROGRESS_PARTS && pg->parts[i].part && pg->parts[i].part != p->part)
+		i++;
+	if (i == CLI_PROGRESS_PARTS)
+		return p->finished;
+	if (!pg->parts[i].part) {
+		pg->parts[i].part = p->part;
+		pg->parts[i].last_print = 0;
+	}
+	if (!p->finished && p->seconds - pg->parts[i].last_print < CLI_PROGRESS_LINE_SECONDS)
+		return false;
+	pg->parts[i].last_print = p->seconds;
+	return true;
+}
+
+void cli_progress_part_report(void *ctx, const struct source_progress *p)
+{
+	struct cli_progress *pg = ctx;
+	if (pg->mode == CLI_PROGRESS_NONE)
+		return;
+	pthread_mutex_lock(&pg->lock);
+	char line[512];
+	cli_format_part_progress(p, line, sizeof line);
+	if (pg->mode == CLI_PROGRESS_TTY && !p->finished) {
+		show_on_terminal(pg, line);
+	} else if (pg->mode == CLI_PROGRESS_TTY || part_line_due(pg, p)) {
+		if (pg->shown)
+			fprintf(pg->out, "\r%*s\r", (int)pg->shown, "");
+		pg->shown = 0;
+		fprintf(pg->out, "takeoutfs: %s\n", line);
+		fflush(pg->out);
+	}
+	pthread_mutex_unlock(&pg->lock);
+}
+
 void cli_progress_finish(struct cli_progress *pg)
 {
 	pthread_mutex_lock(&pg->lock);

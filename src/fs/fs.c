@@ -808,7 +808,8 @@ static int mount_and_serve(struct fs *fs, struct fuse_args *args)
 int fs_serve(const struct fs_config *cfg, struct fuse_args *args)
 {
 	struct fs fs = {.cfg = cfg, .uid = getuid(), .gid = getgid()};
-	int opened = source_open_all(cfg->sources, cfg->n_sources, &fs.src);
+	struct source_options so = {.db_path = cfg->db_path};
+	int opened = source_open_all(cfg->sources, cfg->n_sources, &so, &fs.src, NULL);
 	if (opened != 0) {
 		fprintf(stderr, "takeoutfs: cannot open SOURCE %s: %s\n",
 		        cfg->n_sources == 1 ? cfg->sources[0] : "(one of several)",

@@ -502,13 +502,19 @@ static const char *current_tz(void)
 	return tz ? tz : "";
 }
 
-static struct source *open_source(const struct index_options *opt, char *err, size_t errlen)
+static struct source *open_source(const struct index_options *opt, unsigned *passes, char *err,
+                                  size_t errlen)
 {
 	struct source *src = NULL;
-	int rc = source_open_all(opt->sources, opt->n_sources, &src);
+	struct source_options so = {.db_path = opt->db_path,
+	                            .progress = opt->part_progress,
+	                            .progress_ctx = opt->progress_ctx,
+	                            .threads = opt->threads,
+	                            .prune_tables = true};
+	int rc = source_open_all(opt->sources, opt->n_sources, &so, &src, passes);
 	const char *which = opt->n_sources == 1 ? opt->sources[0] : "among the SOURCEs";
 	if (rc == -EINVAL)
-		snprintf(err, errlen, "SOURCE %s is neither a folder nor a zip archive", which);
+		snprintf(err, errlen, "SOURCE %s is neither a folder nor an archive", which);
 	else if (rc != 0)
 		snprintf(err, errlen, "SOURCE %s: %s", which, strerror(-rc));
 	return rc == 0 ? src : NULL;
@@ -621,13 +627,14 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	atomic_init(&p.opened, 0);
 	atomic_init(&p.oom, false);
-	p.source = open_source(opt, err, errlen);
-	if (!p.source)
-		return INDEX_ERR_SOURCE;
+	/* The store first: the source keeps the tables of its tar parts there. */
 	int rc = store_open(opt->db_path, STORE_READ_WRITE, &p.db, err, errlen);
-	if (rc != STORE_OK) {
-		source_free(p.source);
+	if (rc != STORE_OK)
 		return map_store_error(rc);
+	p.source = open_source(opt, &sum->parts_read, err, errlen);
+	if (!p.source) {
+		store_close(p.db);
+		return INDEX_ERR_SOURCE;
 	}
 	int n_workers = threads_wanted(opt);
 	struct worker *workers = calloc((size_t)n_workers, sizeof *workers);

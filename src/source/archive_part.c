@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive/member_path.h"
 #include "util/hash.h"
 #include "util/ustr.h"
 
@@ -26,9 +27,16 @@ int archive_part_init(struct archive_part *p, int fd, struct span_cache *cache)
 	    .ino = (uint64_t)st.st_ino,
 	    .dev = (uint64_t)st.st_dev,
 	};
-	p->ident = hash_mix64(hash_mix64(p->facts.dev ^ hash_mix64(p->facts.ino)) ^
-	                      hash_mix64(p->facts.size + (uint64_t)p->facts.mtime_ns));
+	p->ident = archive_part_ident_of(&st);
 	return 0;
+}
+
+uint64_t archive_part_ident_of(const struct stat *st)
+{
+	uint64_t mtime_ns =
+	    (uint64_t)st->st_mtim.tv_sec * 1000000000 + (uint64_t)st->st_mtim.tv_nsec;
+	return hash_mix64(hash_mix64((uint64_t)st->st_dev ^ hash_mix64((uint64_t)st->st_ino)) ^
+	                  hash_mix64((uint64_t)st->st_size + mtime_ns));
 }
 
 void archive_part_release(struct archive_part *p)
@@ -121,4 +129,122 @@ int archive_list_children(const struct member_tree *t, const struct member_node 
 	}
 	out->n = n;
 	return 0;
+}
+
+/* --- the operations of a member tree --- */
+
+int archive_source_opened(struct archive_source *a, int rc, struct source **out, char *err,
+                          size_t errlen)
+{
+	if (rc != 0) {
+		snprintf(err, errlen, "%s", a->part.fatal[0] ? a->part.fatal : strerror(-rc));
+		source_free(&a->base);
+		return rc;
+	}
+	*out = &a->base;
+	return 0;
+}
+
+void archive_source_release(struct archive_source *a)
+{
+	member_tree_free(&a->tree);
+	archive_part_release(&a->part);
+}
+
+struct archive_dir {
+	struct source_dir base;
+	int64_t node;
+};
+
+static int new_dir(struct source *s, int64_t node, struct source_dir **out)
+{
+	struct archive_dir *d = malloc(sizeof *d);
+	if (!d)
+		return -ENOMEM;
+	*d = (struct archive_dir){.base.src = s, .node = node};
+	*out = &d->base;
+	return 0;
+}
+
+int archive_dir_root(struct source *s, struct source_dir **out)
+{
+	return new_dir(s, 0, out);
+}
+
+int archive_dir_open(struct source_dir *parent, const char *name, struct source_dir **out)
+{
+	struct archive_source *a = (struct archive_source *)parent->src;
+	int64_t node = member_tree_child(&a->tree, ((struct archive_dir *)parent)->node, name);
+	if (node < 0)
+		return -ENOENT;
+	return a->tree.nodes[node].is_dir ? new_dir(parent->src, node, out) : -ENOTDIR;
+}
+
+void archive_dir_close(struct source_dir *d)
+{
+	free(d);
+}
+
+int archive_dir_list(struct source_dir *dir, bool facts, struct source_listing *out)
+{
+	(void)facts; /* the archive's table gave every fact already */
+	struct archive_source *a = (struct archive_source *)dir->src;
+	const struct member_node *d = &a->tree.nodes[((struct archive_dir *)dir)->node];
+	return archive_list_children(&a->tree, d, out, a->facts_of, a);
+}
+
+struct source_reader *archive_reader_new(struct source *s)
+{
+	struct source_reader *r = malloc(sizeof *r);
+	if (r)
+		r->src = s;
+	return r;
+}
+
+void archive_reader_free(struct source_reader *r)
+{
+	free(r);
+}
+
+/* dir_path/name as one path ("" for the top folder). 0 or -ENAMETOOLONG. */
+static int join_path(const char *dir_path, const char *name, char *out, size_t cap, size_t *len)
+{
+	int n = *dir_path ? snprintf(out, cap, "%s/%s", dir_path, name)
+	                  : snprintf(out, cap, "%s", name);
+	if (n < 0 || (size_t)n >= cap)
+		return -ENAMETOOLONG;
+	*len = (size_t)n;
+	return 0;
+}
+
+int archive_stat_in(struct source_reader *r, const char *dir_path, const char *name,
+                    struct source_facts *out)
+{
+	struct archive_source *a = (struct archive_source *)r->src;
+	char path[MEMBER_PATH_MAX];
+	size_t len;
+	int rc = join_path(dir_path, name, path, sizeof path, &len);
+	if (rc != 0)
+		return rc;
+	int64_t node = member_tree_find(&a->tree, path, len);
+	if (node < 0)
+		return -ENOENT;
+	*out = a->facts_of(a, &a->tree.nodes[node]);
+	return 0;
+}
+
+int archive_open_in(struct source_reader *r, const char *dir_path, const char *name,
+                    struct source_file *f)
+{
+	struct archive_source *a = (struct archive_source *)r->src;
+	char path[MEMBER_PATH_MAX];
+	size_t len;
+	int rc = join_path(dir_path, name, path, sizeof path, &len);
+	return rc ? rc : a->open_member(a, path, len, f);
+}
+
+int archive_open_path(struct source *s, const char *path, struct source_file *f)
+{
+	struct archive_source *a = (struct archive_source *)s;
+	return a->open_member(a, path, strlen(path), f);
 }

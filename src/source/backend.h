@@ -48,6 +48,21 @@ struct span_cache;
 int source_open_zip(int fd, const char *name, struct span_cache *cache, struct source **out,
                     char *err, size_t errlen);
 
+/* What opening a tar or tgz part needs besides the part. */
+struct tar_open_options {
+	struct span_cache *cache; /* shared with the other parts; may be NULL */
+	const char *db_path;      /* where member tables are kept; NULL: none */
+	const char *file;         /* the archive's file name, for progress */
+	source_progress_fn progress;
+	void *progress_ctx;
+};
+
+/* The tar backend (source/tar_part.c): takes fd over; gzip says whether it
+ * is a .tgz. *scanned tells whether the part had to be read whole (its table
+ * was not in the store). 0, or a negative errno with err set to the reason. */
+int source_open_tar(int fd, bool gzip, const char *name, const struct tar_open_options *opt,
+                    struct source **out, bool *scanned, char *err, size_t errlen);
+
 struct source_dir {
 	struct source *src;
 };

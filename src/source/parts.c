@@ -1,14 +1,18 @@
 /* SOURCE as a user gives it (source_open in source/source.h): a folder that
  * may hold archive parts beside extracted ones, or one archive part. The top
  * folder's archives are shown as the folders their extraction makes, each
- * served by its own backend (source/zip_part.c); everything else is the folder
- * backend's. Paths are routed by their first component.
+ * served by its own backend (source/zip_part.c, source/tar_part.c); everything
+ * else is the folder backend's. Paths are routed by their first component.
+ * The parts are opened in parallel (one thread per part, at most one per
+ * CPU): a tar or tgz part not yet in the store is read whole then.
  * Owns: which top-level files are parts, their folder names, and the rule that
  * a part present both as an archive and extracted is taken once.
  * Must not: parse an archive itself, or look for archives below the top
  * folder (an archive inside a Takeout is an ordinary file). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +21,29 @@
 #include <unistd.h>
 
 #include "archive/span_cache.h"
+#include "source/archive_part.h"
 #include "source/backend.h"
+#include "source/tar_scan.h"
+#include "store/archive_parts.h"
 #include "util/growbuf.h"
+
+enum part_kind { KIND_NONE, KIND_ZIP, KIND_TAR, KIND_TGZ };
+
+/* An archive found, before it is opened (in parallel with the others). */
+struct candidate {
+	int fd;
+	enum part_kind kind;
+	char file[256]; /* its name in the top folder */
+	char name[256]; /* the folder it is shown as */
+	bool in_folder;
+	char *path;     /* its path when given as a SOURCE of its own (malloc'd), or NULL */
+	struct stat st; /* the archive as opened */
+	/* What opening it gave. */
+	struct source *src;
+	int rc;
+	bool scanned;
+	char err[200];
+};
 
 struct part {
 	char name[256]; /* the folder it is shown as */
@@ -36,7 +61,11 @@ struct parts {
 	struct part *parts;
 	size_t n_parts, cap;
 	struct span_cache *cache;
-	bool own_cache; /* false: a SOURCE among several, sharing their cache */
+	bool own_cache; /* false: a folder among several SOURCEs, sharing their cache */
+	struct source_options opt;
+	struct candidate *found; /* archives to open */
+	size_t n_found, found_cap;
+	unsigned passes; /* tar and tgz parts read whole */
 };
 
 /* A folder of the tree: the top, or one of a backend's. */
@@ -53,12 +82,18 @@ struct parts_reader {
 
 static const struct source_ops PARTS_OPS;
 
-/* The folder name of an archive part: its name without ".zip". */
+/* The folder name of an archive part: its name without its extension. */
 static void part_name(const char *file, char *out, size_t cap)
 {
+	static const char *const exts[] = {".zip", ".tar.gz", ".tgz", ".tar"};
 	size_t len = strlen(file);
-	if (len > 4 && strcasecmp(file + len - 4, ".zip") == 0)
-		len -= 4;
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		size_t n = strlen(exts[i]);
+		if (len > n && strcasecmp(file + len - n, exts[i]) == 0) {
+			len -= n;
+			break;
+		}
+	}
 	snprintf(out, cap, "%.*s", (int)len, file);
 }
 
@@ -73,20 +108,24 @@ static bool looks_like_zip(int fd)
 	       ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6));
 }
 
-bool source_looks_like_zip(const char *path)
+static enum part_kind kind_of(int fd)
+{
+	bool gzip;
+	if (looks_like_zip(fd))
+		return KIND_ZIP;
+	if (tar_scan_recognise(fd, &gzip))
+		return gzip ? KIND_TGZ : KIND_TAR;
+	return KIND_NONE;
+}
+
+bool source_looks_like_archive(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return false;
-	bool zip = looks_like_zip(fd);
+	bool archive = kind_of(fd) != KIND_NONE;
 	close(fd);
-	return zip;
-}
-
-static const char *last_component(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
+	return archive;
 }
 
 static const struct part *find_part(const struct parts *p, const char *name, size_t len)
@@ -97,70 +136,162 @@ static const struct part *find_part(const struct parts *p, const char *name, siz
 	return NULL;
 }
 
-/* Copies the problems src noted into p's, under the folder name it is shown
- * as. 0 or -ENOMEM. */
-static int note_problems_of(struct parts *p, const struct source *src, const char *name)
+/* Notes an archive to open (fd taken over). 0 or -ENOMEM. */
+static int add_candidate(struct parts *p, int fd, enum part_kind kind, const char *file,
+                         const char *name, bool in_folder)
 {
-	const struct source_problem *probs;
-	size_t n = source_problems(src, &probs);
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s%s%s", name, *probs[i].path ? "/" : "",
-		         probs[i].path);
-		rc = source_note_problem(&p->base, path, probs[i].what);
+	if (grow_array((void **)&p->found, &p->found_cap, p->n_found + 1, sizeof *p->found) != 0) {
+		close(fd);
+		return -ENOMEM;
 	}
-	return rc;
+	struct candidate *c = &p->found[p->n_found++];
+	*c = (struct candidate){.fd = fd, .kind = kind, .in_folder = in_folder};
+	if (fstat(fd, &c->st) != 0) {
+		c->rc = -errno;
+		snprintf(c->err, sizeof c->err, "%s", strerror(errno));
+	}
+	snprintf(c->file, sizeof c->file, "%s", file);
+	snprintf(c->name, sizeof c->name, "%s", name);
+	return 0;
 }
 
-/* Adds src (taken over) as the part shown as the folder name. path (taken
- * over) is the archive's path to see it replaced, NULL for a folder; file is
- * the archive's name in the top folder ("" when it was given alone). 0 or
- * -ENOMEM. */
-static int push_part(struct parts *p, struct source *src, char *path, const struct stat *st,
-                     const char *file, const char *name)
+static void open_candidate(struct parts *p, struct candidate *c)
 {
-	if (grow_array((void **)&p->parts, &p->cap, p->n_parts + 1, sizeof *p->parts) != 0) {
+	int fd = c->fd;
+	c->fd = -1;
+	if (c->rc != 0) {
+		close(fd);
+		return;
+	}
+	if (c->kind == KIND_ZIP) {
+		c->rc = source_open_zip(fd, c->name, p->cache, &c->src, c->err, sizeof c->err);
+		return;
+	}
+	struct tar_open_options o = {.cache = p->cache,
+	                             .db_path = p->opt.db_path,
+	                             .file = c->file,
+	                             .progress = p->opt.progress,
+	                             .progress_ctx = p->opt.progress_ctx};
+	c->rc = source_open_tar(fd, c->kind == KIND_TGZ, c->name, &o, &c->src, &c->scanned, c->err,
+	                        sizeof c->err);
+}
+
+struct opener {
+	struct parts *p;
+	atomic_size_t next;
+};
+
+static void *open_some(void *arg)
+{
+	struct opener *o = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&o->next, 1);
+		if (i >= o->p->n_found)
+			return NULL;
+		open_candidate(o->p, &o->p->found[i]);
+	}
+}
+
+/* Opens every candidate, several at once; a part that fails does not stop
+ * the others. */
+static void open_candidates(struct parts *p)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = p->opt.threads > 0 ? (size_t)p->opt.threads : cpus > 0 ? (size_t)cpus : 1;
+	if (n > p->n_found)
+		n = p->n_found;
+	struct opener o = {.p = p};
+	atomic_init(&o.next, 0);
+	pthread_t *threads = n > 1 ? calloc(n, sizeof *threads) : NULL;
+	size_t started = 0;
+	while (threads && started < n &&
+	       pthread_create(&threads[started], NULL, open_some, &o) == 0)
+		started++;
+	open_some(&o); /* this thread too (alone when no thread could start) */
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
+static const char *kind_name(enum part_kind kind)
+{
+	return kind == KIND_ZIP ? "zip archive" : kind == KIND_TGZ ? "tgz archive" : "tar archive";
+}
+
+/* Takes an opened candidate into the parts (or its failure as a problem).
+ * 0 or -ENOMEM. */
+static int add_part(struct parts *p, struct candidate *c)
+{
+	struct source *src = c->src;
+	c->src = NULL;
+	if (c->rc == -ENOMEM)
+		return c->rc;
+	if (c->rc != 0) {
+		char what[300];
+		snprintf(what, sizeof what, "cannot read this %s: %s", kind_name(c->kind), c->err);
+		return source_note_problem(&p->base, c->file, what);
+	}
+	p->passes += c->scanned;
+	char *path = c->path        ? c->path
+	             : c->in_folder ? malloc(strlen(p->path) + strlen(c->file) + 2)
+	                            : strdup(p->path);
+	c->path = NULL;
+	if (path && c->in_folder)
+		sprintf(path, "%s/%s", p->path, c->file);
+	if (!path ||
+	    grow_array((void **)&p->parts, &p->cap, p->n_parts + 1, sizeof *p->parts) != 0) {
 		source_free(src);
 		free(path);
 		return -ENOMEM;
 	}
 	struct part *pt = &p->parts[p->n_parts++];
-	*pt = (struct part){.path = path, .st = *st, .src = src};
-	snprintf(pt->name, sizeof pt->name, "%s", name);
-	snprintf(pt->file, sizeof pt->file, "%s", file);
-	return note_problems_of(p, src, name);
+	pt->path = path;
+	pt->st = c->st;
+	int rc = 0;
+	snprintf(pt->name, sizeof pt->name, "%s", c->name);
+	snprintf(pt->file, sizeof pt->file, "%s", c->in_folder ? c->file : "");
+	pt->src = src;
+	const struct source_problem *probs;
+	size_t n = source_problems(src, &probs);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char shown[4096];
+		snprintf(shown, sizeof shown, "%s%s%s", c->name, *probs[i].path ? "/" : "",
+		         probs[i].path);
+		rc = source_note_problem(&p->base, shown, probs[i].what);
+	}
+	return rc;
 }
 
-/* Opens the archive fd (taken over) at path (taken over) shown as the folder
- * name; an archive that cannot be read is a problem. 0 or -ENOMEM. */
-static int add_part(struct parts *p, int fd, char *path, const char *file, const char *name)
+/* Keeps in the store only the tables of the tar parts found now. */
+static void prune_tables(struct parts *p)
 {
-	char err[200];
-	struct source *src;
-	struct stat st;
-	if (!path) {
-		close(fd);
-		return -ENOMEM;
+	uint64_t *idents = calloc(p->n_found + 1, sizeof *idents);
+	size_t n = 0;
+	for (size_t i = 0; idents && i < p->n_found; i++)
+		if (p->found[i].kind == KIND_TAR || p->found[i].kind == KIND_TGZ)
+			idents[n++] = archive_part_ident_of(&p->found[i].st);
+	if (idents)
+		store_archive_parts_keep(p->opt.db_path, idents, n);
+	free(idents);
+}
+
+/* Opens what was found and takes it in, in the order found. */
+static int add_candidates(struct parts *p)
+{
+	open_candidates(p);
+	if (p->opt.db_path && p->opt.prune_tables)
+		prune_tables(p);
+	int rc = 0;
+	for (size_t i = 0; i < p->n_found; i++) {
+		if (rc == 0)
+			rc = add_part(p, &p->found[i]);
+		source_free(p->found[i].src);
+		free(p->found[i].path);
 	}
-	const char *slash = strrchr(path, '/');
-	const char *shown = *file ? file : slash ? slash + 1 : path;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		free(path);
-		return source_note_problem(&p->base, shown, "cannot read this zip archive");
-	}
-	int rc = source_open_zip(fd, name, p->cache, &src, err, sizeof err);
-	if (rc != 0)
-		free(path);
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc != 0) {
-		char what[300];
-		snprintf(what, sizeof what, "cannot read this zip archive: %s", err);
-		return source_note_problem(&p->base, shown, what);
-	}
-	return push_part(p, src, path, &st, file, name);
+	free(p->found);
+	p->found = NULL;
+	p->n_found = 0;
+	return rc;
 }
 
 /* The archives at the top of the folder. 0 or a negative errno. */
@@ -182,10 +313,10 @@ static int find_parts(struct parts *p)
 		struct source_file f;
 		if (source_open_in(r, "", e->name, &f) != 0)
 			continue; /* not a regular file, or unreadable: the walker says so */
-		bool zip = looks_like_zip(f.fd);
-		int fd = zip ? dup(f.fd) : -1;
+		enum part_kind kind = kind_of(f.fd);
+		int fd = kind != KIND_NONE ? dup(f.fd) : -1;
 		source_close(&f);
-		if (!zip)
+		if (kind == KIND_NONE)
 			continue;
 		if (fd < 0) {
 			rc = -errno;
@@ -197,7 +328,10 @@ static int find_parts(struct parts *p)
 		for (size_t j = 0; j < l.n; j++)
 			extracted |=
 			    l.entries[j].type == SOURCE_DIR && strcmp(l.entries[j].name, name) == 0;
-		if (extracted || find_part(p, name, strlen(name))) {
+		bool taken = false;
+		for (size_t j = 0; j < p->n_found; j++)
+			taken |= strcmp(p->found[j].name, name) == 0;
+		if (extracted || taken) {
 			close(fd);
 			char what[640];
 			if (extracted)
@@ -215,20 +349,23 @@ static int find_parts(struct parts *p)
 			rc = source_note_problem(&p->base, e->name, what);
 			continue;
 		}
-		char *path = malloc(strlen(p->path) + strlen(e->name) + 2);
-		if (path)
-			sprintf(path, "%s/%s", p->path, e->name);
-		rc = add_part(p, fd, path, e->name, name);
+		rc = add_candidate(p, fd, kind, e->name, name, true);
 	}
 	source_reader_free(r);
 	source_listing_free(&l);
 	source_dir_close(root);
-	return rc;
+	return rc ? rc : add_candidates(p);
 }
 
-/* Opens path (a folder or one zip part) as a struct parts whose archives use
- * cache, or a cache of its own when cache is NULL. 0 or a negative errno. */
-static int open_parts(const char *path, struct span_cache *cache, struct parts **out)
+int source_open(const char *path, struct source **out)
+{
+	return source_open_with(path, NULL, out, NULL);
+}
+
+/* source_open_with, its archives reading through cache (a cache of its own
+ * when NULL). */
+static int open_parts(const char *path, const struct source_options *opt, struct span_cache *cache,
+                      struct parts **out, unsigned *passes)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
@@ -237,6 +374,8 @@ static int open_parts(const char *path, struct span_cache *cache, struct parts *
 	if (!p)
 		return -ENOMEM;
 	p->base.ops = &PARTS_OPS;
+	if (opt)
+		p->opt = *opt;
 	p->path = strdup(path);
 	p->own_cache = !cache;
 	p->cache = cache ? cache : span_cache_new(SPAN_CACHE_DEFAULT_BYTES);
@@ -249,19 +388,26 @@ static int open_parts(const char *path, struct span_cache *cache, struct parts *
 		}
 	} else if (rc == 0) {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		enum part_kind kind = fd >= 0 && S_ISREG(st.st_mode) ? kind_of(fd) : KIND_NONE;
+		if (fd < 0) {
 			rc = -errno;
-		else if (!S_ISREG(st.st_mode) || !looks_like_zip(fd)) {
+		} else if (kind == KIND_NONE) {
 			close(fd);
 			rc = -EINVAL;
 		} else {
+			const char *slash = strrchr(path, '/');
+			const char *file = slash ? slash + 1 : path;
 			char name[256];
-			part_name(last_component(path), name, sizeof name);
-			rc = add_part(p, fd, strdup(path), "", name);
+			part_name(file, name, sizeof name);
+			rc = add_candidate(p, fd, kind, file, name, false);
+			if (rc == 0)
+				rc = add_candidates(p);
 			if (rc == 0 && p->n_parts == 0)
 				rc = -EIO; /* the one archive given cannot be read */
 		}
 	}
+	if (passes)
+		*passes = p->passes;
 	if (rc != 0) {
 		source_free(&p->base);
 		return rc;
@@ -270,18 +416,34 @@ static int open_parts(const char *path, struct span_cache *cache, struct parts *
 	return 0;
 }
 
-int source_open(const char *path, struct source **out)
+int source_open_with(const char *path, const struct source_options *opt, struct source **out,
+                     unsigned *passes)
 {
 	struct parts *p;
-	int rc = open_parts(path, NULL, &p);
+	int rc = open_parts(path, opt, NULL, &p, passes);
 	if (rc == 0)
 		*out = &p->base;
 	return rc;
 }
 
-/* The folder name SOURCE number i is shown as among several: its last
- * component (an archive's without its extension), with " (2)", " (3)"... when
- * an earlier SOURCE took it. 0 or -ENOMEM (a problem says the name moved). */
+static const char *last_component(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* True when a part or an archive about to be opened is shown as name. */
+static bool name_taken(const struct parts *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_found; i++)
+		if (strcmp(p->found[i].name, name) == 0)
+			return true;
+	return find_part(p, name, strlen(name)) != NULL;
+}
+
+/* The folder name one of several SOURCEs is shown as: its last component
+ * (an archive's without its extension), with " (2)", " (3)"... when an
+ * earlier SOURCE took it (a problem says so). 0 or -ENOMEM. */
 static int name_for_source(struct parts *p, const char *path, bool archive, char *out, size_t cap)
 {
 	char trimmed[4096], base[256];
@@ -295,7 +457,7 @@ static int name_for_source(struct parts *p, const char *path, bool archive, char
 	if (!base[0] || strcmp(base, "/") == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		snprintf(base, sizeof base, "SOURCE");
 	snprintf(out, cap, "%s", base);
-	for (int k = 2; find_part(p, out, strlen(out)); k++)
+	for (int k = 2; name_taken(p, out); k++)
 		snprintf(out, cap, "%.*s (%d)", (int)(cap - 16), base, k);
 	if (strcmp(out, base) == 0)
 		return 0;
@@ -306,9 +468,11 @@ static int name_for_source(struct parts *p, const char *path, bool archive, char
 	return source_note_problem(&p->base, out, what);
 }
 
-/* Adds one of several SOURCEs. Folders come first (is_dir), then archives;
- * an archive whose folder name a folder SOURCE already has is the same part
- * given twice: the folder is used. 0 or a negative errno. */
+/* Adds one of several SOURCEs: a folder is opened now (its own parts in
+ * parallel), an archive becomes a candidate opened with the other archive
+ * SOURCEs. Folders come first; an archive whose folder name a folder SOURCE
+ * has is the same part given twice: the folder is used. 0 or a negative
+ * errno. */
 static int add_source(struct parts *p, const char *path, const struct stat *st)
 {
 	bool archive = !S_ISDIR(st->st_mode);
@@ -333,27 +497,60 @@ static int add_source(struct parts *p, const char *path, const struct stat *st)
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
-		if (!S_ISREG(st->st_mode) || !looks_like_zip(fd)) {
+		enum part_kind kind = S_ISREG(st->st_mode) ? kind_of(fd) : KIND_NONE;
+		char *own = strdup(path);
+		if (kind == KIND_NONE || !own) {
 			close(fd);
-			return -EINVAL;
+			free(own);
+			return own ? -EINVAL : -ENOMEM;
 		}
-		return add_part(p, fd, strdup(path), "", name);
+		rc = add_candidate(p, fd, kind, last_component(path), name, false);
+		if (rc == 0)
+			p->found[p->n_found - 1].path = own;
+		else
+			free(own);
+		return rc;
 	}
+	struct source_options nested = p->opt;
+	nested.prune_tables = false; /* the other SOURCEs' tables are not its to drop */
 	struct parts *sub;
-	rc = open_parts(path, p->cache, &sub);
-	return rc != 0 ? rc : push_part(p, &sub->base, NULL, st, "", name);
+	unsigned passes = 0;
+	rc = open_parts(path, &nested, p->cache, &sub, &passes);
+	if (rc != 0)
+		return rc;
+	p->passes += passes;
+	if (grow_array((void **)&p->parts, &p->cap, p->n_parts + 1, sizeof *p->parts) != 0) {
+		source_free(&sub->base);
+		return -ENOMEM;
+	}
+	struct part *pt = &p->parts[p->n_parts++];
+	*pt = (struct part){.st = *st, .src = &sub->base};
+	snprintf(pt->name, sizeof pt->name, "%s", name);
+	const struct source_problem *probs;
+	size_t n = source_problems(&sub->base, &probs);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char shown[4096];
+		snprintf(shown, sizeof shown, "%s%s%s", name, *probs[i].path ? "/" : "",
+		         probs[i].path);
+		rc = source_note_problem(&p->base, shown, probs[i].what);
+	}
+	return rc;
 }
 
-int source_open_all(const char *const *paths, size_t n, struct source **out)
+int source_open_all(const char *const *paths, size_t n, const struct source_options *opt,
+                    struct source **out, unsigned *passes)
 {
 	if (n == 1)
-		return source_open(paths[0], out);
+		return source_open_with(paths[0], opt, out, passes);
 	if (n == 0)
 		return -EINVAL;
 	struct stat *st = calloc(n, sizeof *st);
 	struct parts *p = calloc(1, sizeof *p);
 	if (p) {
 		p->base.ops = &PARTS_OPS;
+		if (opt)
+			p->opt = *opt;
+		p->opt.prune_tables = false; /* each SOURCE's own parts only: see add_source */
 		p->own_cache = true;
 		p->path = strdup("");
 		p->cache = span_cache_new(SPAN_CACHE_DEFAULT_BYTES);
@@ -375,8 +572,12 @@ int source_open_all(const char *const *paths, size_t n, struct source **out)
 			           : add_source(p, paths[i], &st[i]);
 		}
 	}
+	if (rc == 0)
+		rc = add_candidates(p); /* the archive SOURCEs, in parallel */
 	if (rc == 0 && p->n_parts == 0)
-		rc = -EIO; /* none of the archives given can be read */
+		rc = -EIO; /* none of the SOURCEs could be read */
+	if (passes)
+		*passes = p ? p->passes : 0;
 	free(st);
 	if (rc != 0) {
 		if (p)
@@ -395,6 +596,12 @@ static void parts_free(struct source *s)
 		free(p->parts[i].path);
 	}
 	free(p->parts);
+	for (size_t i = 0; i < p->n_found; i++) {
+		if (p->found[i].fd >= 0)
+			close(p->found[i].fd);
+		free(p->found[i].path);
+	}
+	free(p->found);
 	free(p->path);
 	source_free(p->folder);
 	if (p->own_cache)

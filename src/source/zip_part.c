@@ -12,6 +12,7 @@
  * byte of a member beyond the size its directory entry declares. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,17 +42,10 @@ struct zip_member {
 };
 
 struct zip_part {
-	struct source base;
-	struct archive_part part; /* fd, facts, problems, span cache */
+	struct archive_source as; /* the part (fd, facts, span cache) and its tree */
 	uint64_t data_limit;      /* member data must end before this (the directory) */
 	struct zip_member *members;
 	size_t n_members, cap;
-	struct member_tree tree;
-};
-
-struct zip_dir {
-	struct source_dir base;
-	int64_t node;
 };
 
 /* A deflated member's open state: its bytes whole (small members), or a
@@ -62,9 +56,13 @@ struct zip_open {
 	struct inflate_reader *reader;
 	unsigned char *whole; /* size bytes, when reader is NULL */
 	uint64_t size;
+	pthread_mutex_t lock; /* FUSE may read one open file from several threads */
 };
 
 static const struct source_ops ZIP_OPS;
+static struct source_facts node_facts(const void *ctx, const struct member_node *n);
+static int open_member(struct archive_source *a, const char *path, size_t len,
+                       struct source_file *f);
 
 static ssize_t read_archive(void *ctx, void *buf, size_t len, uint64_t off)
 {
@@ -95,24 +93,24 @@ static int take_entry(struct zip_part *z, const struct zip_entry *e, bool overla
 	char shown[ZIP_NAME_CAP];
 	archive_shown_name(e->name, e->name_len, shown, sizeof shown);
 	if (e->problem.code != ARC_OK)
-		return source_note_problem(&z->base, shown, e->problem.msg);
+		return source_note_problem(&z->as.base, shown, e->problem.msg);
 	if (overlapping)
-		return source_note_problem(&z->base, shown,
+		return source_note_problem(&z->as.base, shown,
 		                           "its data overlaps another member's (a zip bomb?)");
 	if (e->is_symlink)
-		return source_note_problem(&z->base, shown, "a symbolic link (not followed)");
+		return source_note_problem(&z->as.base, shown, "a symbolic link (not followed)");
 	struct member_path mp;
 	struct arc_problem p;
 	if (member_path_clean(e->name, e->name_len, &mp, &p) != 0) {
 		if (p.code == ARC_NAME_EMPTY && e->is_dir)
 			return 0; /* "./": the archive's own top folder */
-		return source_note_problem(&z->base, shown, p.msg);
+		return source_note_problem(&z->as.base, shown, p.msg);
 	}
 	if (e->is_dir || mp.is_dir) {
-		int rc = member_tree_add(&z->tree, mp.path, mp.len, true, -1);
+		int rc = member_tree_add(&z->as.tree, mp.path, mp.len, true, -1);
 		if (rc == -ENOMEM)
 			return rc;
-		return rc ? source_note_problem(&z->base, shown, "a folder where a file is") : 0;
+		return rc ? source_note_problem(&z->as.base, shown, "a folder where a file is") : 0;
 	}
 	if (grow_array((void **)&z->members, &z->cap, z->n_members + 1, sizeof *z->members) != 0)
 		return -ENOMEM;
@@ -125,14 +123,14 @@ static int take_entry(struct zip_part *z, const struct zip_entry *e, bool overla
 	    .crc = e->crc32,
 	    .method = e->method,
 	};
-	int rc = member_tree_add(&z->tree, mp.path, mp.len, false, (int64_t)z->n_members);
+	int rc = member_tree_add(&z->as.tree, mp.path, mp.len, false, (int64_t)z->n_members);
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc == -EEXIST)
-		return source_note_problem(&z->base, shown,
+		return source_note_problem(&z->as.base, shown,
 		                           "the same path twice in one part (the first is kept)");
 	if (rc != 0)
-		return source_note_problem(&z->base, shown, "below a path that is a file");
+		return source_note_problem(&z->as.base, shown, "below a path that is a file");
 	z->n_members++;
 	return 0;
 }
@@ -180,23 +178,23 @@ static int read_directory(struct zip_part *z)
 {
 	struct zip_end end;
 	struct arc_problem p;
-	int located = zip_end_locate(read_archive, &z->part, z->part.facts.size, &end, &p);
+	int located = zip_end_locate(read_archive, &z->as.part, z->as.part.facts.size, &end, &p);
 	if (located != 0) {
 		if (p.code == ARC_NO_END)
 			return 1;
 		if (located == -ENOMEM)
 			return located;
-		return archive_part_fail(&z->part, p.msg);
+		return archive_part_fail(&z->as.part, p.msg);
 	}
 	if (end.cd_size > CD_MAX)
-		return archive_part_fail(&z->part, "central directory too large");
+		return archive_part_fail(&z->as.part, "central directory too large");
 	uint8_t *cd = malloc(end.cd_size ? end.cd_size : 1);
 	if (!cd)
 		return -ENOMEM;
-	ssize_t got = archive_part_pread(&z->part, cd, end.cd_size, end.cd_offset);
+	ssize_t got = archive_part_pread(&z->as.part, cd, end.cd_size, end.cd_offset);
 	if (got != (ssize_t)end.cd_size) {
 		free(cd);
-		return archive_part_fail(&z->part, "cannot read the central directory");
+		return archive_part_fail(&z->as.part, "cannot read the central directory");
 	}
 	z->data_limit = end.cd_offset;
 	struct zip_entry *e = malloc(sizeof *e);
@@ -207,7 +205,7 @@ static int read_directory(struct zip_part *z)
 	while (rc == 0) {
 		int more = zip_cd_next(&it, e, &p);
 		if (more < 0) /* the members read so far stay */
-			rc = source_note_problem(&z->base, "", p.msg);
+			rc = source_note_problem(&z->as.base, "", p.msg);
 		if (more <= 0)
 			break;
 		rc = take_entry(z, e, overlapping && overlapping[e->index]);
@@ -223,13 +221,13 @@ static int walk_local_headers(struct zip_part *z)
 {
 	struct zip_walk w;
 	struct arc_problem p;
-	z->data_limit = z->part.facts.size;
-	int rc = zip_walk_begin(&w, read_archive, &z->part, z->part.facts.size, &p);
+	z->data_limit = z->as.part.facts.size;
+	int rc = zip_walk_begin(&w, read_archive, &z->as.part, z->as.part.facts.size, &p);
 	if (rc != 0) { /* -ENOMEM */
 		zip_walk_end(&w);
 		return rc;
 	}
-	rc = source_note_problem(&z->base, "",
+	rc = source_note_problem(&z->as.base, "",
 	                         "no central directory (a download cut short?): the members "
 	                         "are read from their local headers");
 	struct zip_entry *e = malloc(sizeof *e);
@@ -238,7 +236,7 @@ static int walk_local_headers(struct zip_part *z)
 	while (rc == 0) {
 		int more = zip_walk_next(&w, e);
 		if (more < 0)
-			rc = source_note_problem(&z->base, "", w.stop.msg);
+			rc = source_note_problem(&z->as.base, "", w.stop.msg);
 		if (more <= 0)
 			break;
 		rc = take_entry(z, e, false); /* walked in order: members cannot overlap */
@@ -256,33 +254,28 @@ int source_open_zip(int fd, const char *name, struct span_cache *cache, struct s
 		close(fd);
 		return -ENOMEM;
 	}
-	z->base.ops = &ZIP_OPS;
-	snprintf(z->base.name, sizeof z->base.name, "%s", name);
-	int rc = archive_part_init(&z->part, fd, cache);
+	z->as.base.ops = &ZIP_OPS;
+	z->as.facts_of = node_facts;
+	z->as.open_member = open_member;
+	snprintf(z->as.base.name, sizeof z->as.base.name, "%s", name);
+	int rc = archive_part_init(&z->as.part, fd, cache);
 	if (rc == 0)
-		rc = member_tree_init(&z->tree);
+		rc = member_tree_init(&z->as.tree);
 	if (rc == 0) {
 		rc = read_directory(z);
 		if (rc == 1)
 			rc = walk_local_headers(z);
 	}
 	if (rc == 0)
-		rc = member_tree_finish(&z->tree);
-	if (rc != 0) {
-		snprintf(err, errlen, "%s", z->part.fatal[0] ? z->part.fatal : strerror(-rc));
-		source_free(&z->base);
-		return rc;
-	}
-	*out = &z->base;
-	return 0;
+		rc = member_tree_finish(&z->as.tree);
+	return archive_source_opened(&z->as, rc, out, err, errlen);
 }
 
 static void zip_free(struct source *s)
 {
 	struct zip_part *z = (struct zip_part *)s;
-	member_tree_free(&z->tree);
 	free(z->members);
-	archive_part_release(&z->part);
+	archive_source_release(&z->as);
 	free(z);
 }
 
@@ -292,77 +285,27 @@ static struct source_facts node_facts(const void *ctx, const struct member_node 
 {
 	const struct zip_part *z = ctx;
 	if (n->member < 0)
-		return archive_part_dir_facts(&z->part, n->path, n->path_len);
+		return archive_part_dir_facts(&z->as.part, n->path, n->path_len);
 	const struct zip_member *m = &z->members[n->member];
-	return archive_part_member_facts(&z->part, m->size, m->mtime_ns, (uint64_t)n->member);
-}
-
-static int new_dir(struct source *s, int64_t node, struct source_dir **out)
-{
-	struct zip_dir *d = malloc(sizeof *d);
-	if (!d)
-		return -ENOMEM;
-	*d = (struct zip_dir){.base.src = s, .node = node};
-	*out = &d->base;
-	return 0;
-}
-
-static int zip_dir_root(struct source *s, struct source_dir **out)
-{
-	return new_dir(s, 0, out);
-}
-
-static int zip_dir_open(struct source_dir *parent, const char *name, struct source_dir **out)
-{
-	struct zip_part *z = (struct zip_part *)parent->src;
-	int64_t node = member_tree_child(&z->tree, ((struct zip_dir *)parent)->node, name);
-	if (node < 0)
-		return -ENOENT;
-	return z->tree.nodes[node].is_dir ? new_dir(parent->src, node, out) : -ENOTDIR;
-}
-
-static void zip_dir_close(struct source_dir *d)
-{
-	free(d);
-}
-
-static int zip_dir_list(struct source_dir *dir, bool facts, struct source_listing *out)
-{
-	(void)facts; /* the directory gave every fact already */
-	struct zip_part *z = (struct zip_part *)dir->src;
-	const struct member_node *d = &z->tree.nodes[((struct zip_dir *)dir)->node];
-	return archive_list_children(&z->tree, d, out, node_facts, z);
+	return archive_part_member_facts(&z->as.part, m->size, m->mtime_ns, (uint64_t)n->member);
 }
 
 /* --- files --- */
-
-static struct source_reader *zip_reader_new(struct source *s)
-{
-	struct source_reader *r = malloc(sizeof *r);
-	if (r)
-		r->src = s;
-	return r;
-}
-
-static void zip_reader_free(struct source_reader *r)
-{
-	free(r);
-}
 
 /* The member at path, its data offset checked against its local header. */
 static int find_member(struct zip_part *z, const char *path, size_t len,
                        const struct zip_member **out, uint64_t *data_offset)
 {
-	int64_t node = member_tree_find(&z->tree, path, len);
+	int64_t node = member_tree_find(&z->as.tree, path, len);
 	if (node < 0)
 		return -ENOENT;
-	if (z->tree.nodes[node].is_dir)
+	if (z->as.tree.nodes[node].is_dir)
 		return -EINVAL;
-	const struct zip_member *m = &z->members[z->tree.nodes[node].member];
+	const struct zip_member *m = &z->members[z->as.tree.nodes[node].member];
 	uint8_t head[ZIP_LOCAL_HEADER_SIZE];
 	struct zip_local l;
 	struct arc_problem p;
-	ssize_t got = archive_part_pread(&z->part, head, sizeof head, m->local_offset);
+	ssize_t got = archive_part_pread(&z->as.part, head, sizeof head, m->local_offset);
 	if (got < 0)
 		return (int)got;
 	if (zip_local_parse(head, (size_t)got, m->local_offset, &l, &p) != 0 ||
@@ -385,7 +328,7 @@ static int open_whole(struct zip_part *z, const struct zip_member *m, uint64_t d
 		o->whole = malloc(m->size ? m->size : 1);
 	int rc = o && comp && o->whole ? 0 : -ENOMEM;
 	if (rc == 0) {
-		ssize_t got = archive_part_pread(&z->part, comp, m->comp_size, data_offset);
+		ssize_t got = archive_part_pread(&z->as.part, comp, m->comp_size, data_offset);
 		rc = got < 0 ? (int)got : (uint64_t)got != m->comp_size ? -EIO : 0;
 	}
 	if (rc == 0)
@@ -398,27 +341,30 @@ static int open_whole(struct zip_part *z, const struct zip_member *m, uint64_t d
 		return rc == -EINVAL ? -EIO : rc;
 	}
 	o->size = m->size;
+	pthread_mutex_init(&o->lock, NULL); /* unused, but zip_close destroys it */
 	f->fd = -1;
 	f->priv = o;
 	return 0;
 }
 
-static int open_member(struct zip_part *z, const char *path, size_t len, struct source_file *f)
+static int open_member(struct archive_source *a, const char *path, size_t len,
+                       struct source_file *f)
 {
+	struct zip_part *z = (struct zip_part *)a;
 	const struct zip_member *m;
 	uint64_t data_offset;
 	int rc = find_member(z, path, len, &m, &data_offset);
 	if (rc != 0)
 		return rc;
-	f->facts =
-	    archive_part_member_facts(&z->part, m->size, m->mtime_ns, (uint64_t)(m - z->members));
+	f->facts = archive_part_member_facts(&z->as.part, m->size, m->mtime_ns,
+	                                     (uint64_t)(m - z->members));
 	f->passthrough = false;
 	f->crc_known = true;
 	f->crc = m->crc;
 	if (m->method == ZIP_METHOD_STORED) {
 		if (m->comp_size != m->size)
 			return -EIO;
-		f->fd = z->part.fd; /* shared: zip_close leaves it open */
+		f->fd = z->as.part.fd; /* shared: zip_close leaves it open */
 		f->base = data_offset;
 		return 0;
 	}
@@ -427,79 +373,44 @@ static int open_member(struct zip_part *z, const char *path, size_t len, struct 
 	struct zip_open *o = calloc(1, sizeof *o);
 	if (!o)
 		return -ENOMEM;
-	o->stream = (struct archive_stream){&z->part, data_offset, m->comp_size};
+	o->stream = (struct archive_stream){&z->as.part, data_offset, m->comp_size};
 	o->idx = inflate_index_single(m->comp_size, m->size, m->crc);
-	uint64_t stream_id = hash_mix64(z->part.ident ^ data_offset);
+	uint64_t stream_id = hash_mix64(z->as.part.ident ^ data_offset);
 	o->reader = o->idx ? inflate_reader_new(o->idx, archive_stream_read, &o->stream,
-	                                        z->part.cache, stream_id)
+	                                        z->as.part.cache, stream_id)
 	                   : NULL;
 	if (!o->reader) {
 		inflate_index_free(o->idx);
 		free(o);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&o->lock, NULL);
 	f->fd = -1;
 	f->priv = o;
 	return 0;
 }
 
-/* dir_path/name as one path ("" for the top folder). 0 or -ENAMETOOLONG. */
-static int join_path(const char *dir_path, const char *name, char *out, size_t cap, size_t *len)
-{
-	int n = *dir_path ? snprintf(out, cap, "%s/%s", dir_path, name)
-	                  : snprintf(out, cap, "%s", name);
-	if (n < 0 || (size_t)n >= cap)
-		return -ENAMETOOLONG;
-	*len = (size_t)n;
-	return 0;
-}
-
-static int zip_open_in(struct source_reader *r, const char *dir_path, const char *name,
-                       struct source_file *f)
-{
-	char path[MEMBER_PATH_MAX];
-	size_t len;
-	int rc = join_path(dir_path, name, path, sizeof path, &len);
-	return rc ? rc : open_member((struct zip_part *)r->src, path, len, f);
-}
-
-static int zip_stat_in(struct source_reader *r, const char *dir_path, const char *name,
-                       struct source_facts *out)
-{
-	struct zip_part *z = (struct zip_part *)r->src;
-	char path[MEMBER_PATH_MAX];
-	size_t len;
-	int rc = join_path(dir_path, name, path, sizeof path, &len);
-	if (rc != 0)
-		return rc;
-	int64_t node = member_tree_find(&z->tree, path, len);
-	if (node < 0)
-		return -ENOENT;
-	*out = node_facts(z, &z->tree.nodes[node]);
-	return 0;
-}
-
-static int zip_open_path(struct source *s, const char *path, struct source_file *f)
-{
-	return open_member((struct zip_part *)s, path, strlen(path), f);
-}
-
 static ssize_t zip_pread(const struct source_file *f, void *buf, size_t len, uint64_t off)
 {
 	struct zip_open *o = f->priv;
-	if (o->reader)
-		return inflate_reader_read(o->reader, buf, len, off);
-	if (off >= o->size)
-		return 0;
-	size_t n = o->size - off < len ? (size_t)(o->size - off) : len;
-	memcpy(buf, o->whole + off, n);
-	return (ssize_t)n;
+	if (!o->reader) { /* a whole member: its bytes never change, no lock needed */
+		if (off >= o->size)
+			return 0;
+		size_t n = o->size - off < len ? (size_t)(o->size - off) : len;
+		memcpy(buf, o->whole + off, n);
+		return (ssize_t)n;
+	}
+	pthread_mutex_lock(&o->lock);
+	ssize_t n = inflate_reader_read(o->reader, buf, len, off);
+	pthread_mutex_unlock(&o->lock);
+	return n;
 }
 
 static void zip_close(struct source_file *f)
 {
 	struct zip_open *o = f->priv;
 	if (o) {
+		pthread_mutex_destroy(&o->lock);
 		inflate_reader_free(o->reader);
 		inflate_index_free(o->idx);
 		free(o->whole);
@@ -510,15 +421,15 @@ static void zip_close(struct source_file *f)
 
 static const struct source_ops ZIP_OPS = {
     .free = zip_free,
-    .dir_root = zip_dir_root,
-    .dir_open = zip_dir_open,
-    .dir_close = zip_dir_close,
-    .dir_list = zip_dir_list,
-    .reader_new = zip_reader_new,
-    .reader_free = zip_reader_free,
-    .open_in = zip_open_in,
-    .stat_in = zip_stat_in,
-    .open_path = zip_open_path,
+    .dir_root = archive_dir_root,
+    .dir_open = archive_dir_open,
+    .dir_close = archive_dir_close,
+    .dir_list = archive_dir_list,
+    .reader_new = archive_reader_new,
+    .reader_free = archive_reader_free,
+    .open_in = archive_open_in,
+    .stat_in = archive_stat_in,
+    .open_path = archive_open_path,
     .pread = zip_pread,
     .close = zip_close,
 };

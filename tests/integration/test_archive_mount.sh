@@ -110,7 +110,7 @@ if ! "$GEN" --out "$W/gen" --items 300 --seed 21 --parts 3 --corpus "$CORPUS" >"
 	exit 1
 fi
 rm "$W"/gen/*.tsv
-for fmt in zip-infozip zip64-infozip zip-python; do
+for fmt in zip-infozip zip64-infozip zip-python tgz-gnu tgz-pax tgz-python tar-python; do
 	python3 "$PACK" "$W/gen" "$W/$fmt" "$fmt" || bad "pack_parts.py $fmt"
 done
 # The reference: the Info-ZIP parts extracted side by side by unzip.
@@ -130,7 +130,7 @@ else
 fi
 
 # ---------------------------------------------------------------- zip parts
-for fmt in zip-infozip zip64-infozip zip-python; do
+for fmt in zip-infozip zip64-infozip zip-python tgz-gnu tgz-pax tgz-python tar-python; do
 	compare_with_extracted "$fmt" "$W/$fmt"
 done
 

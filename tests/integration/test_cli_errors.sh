@@ -90,7 +90,7 @@ touch "$T/takeout-20240101T000000Z-001.tgz"
 expect "SOURCE a file" 1 "file.txt: not a folder; give the folder" -- "$BIN" "$T/file.txt" "$T/mnt"
 expect "SOURCE an empty .zip" 1 "001.zip: not a zip archive \(no zip header" -- \
 	"$BIN" --index-only "$T/takeout-20240101T000000Z-001.zip"
-expect "SOURCE a .tgz" 1 "001.tgz: is an archive takeoutfs cannot read yet \(it reads .zip parts\)" -- \
+expect "SOURCE an empty .tgz" 1 "001.tgz: not a tar archive \(no gzip or tar header" -- \
 	"$BIN" --index-only "$T/takeout-20240101T000000Z-001.tgz"
 no_store "SOURCE checks"
 

@@ -354,6 +354,22 @@ static void test_source_checks(void)
 	CHECK_INT(cli_check_source(path, &real, err, sizeof err), 0);
 	CHECK(real && strstr(real, "takeout-001.zip"));
 	free(real);
+	/* A .tgz: refused while empty, taken once GNU tar and gzip made it. */
+	snprintf(path, sizeof path, "%s/takeout-001.tgz", tmp_root);
+	f = fopen(path, "w");
+	fclose(f);
+	CHECK_INT(cli_check_source(path, &real, err, sizeof err), -1);
+	CHECK_MSG(strstr(err, "not a tar archive (no gzip or tar header"), "%s", err);
+	char cmd[8400];
+	snprintf(cmd, sizeof cmd, "tar czf '%s' -C '%s' plainfile", path, tmp_root);
+	CHECK_INT(system(cmd), 0);
+	CHECK_INT(cli_check_source(path, &real, err, sizeof err), 0);
+	free(real);
+	snprintf(path, sizeof path, "%s/takeout-001.7z", tmp_root);
+	f = fopen(path, "w");
+	fclose(f);
+	CHECK_INT(cli_check_source(path, &real, err, sizeof err), -1);
+	CHECK_MSG(strstr(err, "is an archive takeoutfs cannot read"), "%s", err);
 }
 
 static void test_store_checks(void)
@@ -596,6 +612,24 @@ static void test_progress_line(void)
 	CHECK_STR(cli_phase_name(INDEX_FINISH), "finishing");
 }
 
+static void test_part_progress_line(void)
+{
+	char s[256];
+	struct source_progress p = {
+	    .part = "takeout-001.tgz", .done = 3u << 29, .total = 4ull << 30, .seconds = 4.0};
+	cli_format_part_progress(&p, s, sizeof s);
+	CHECK_STR(s, "reading takeout-001.tgz: 1.5 GiB of 4.0 GiB (37%), 384 MiB/s, ETA 0:07");
+	p.done = 0;
+	p.seconds = 0;
+	cli_format_part_progress(&p, s, sizeof s);
+	CHECK_STR(s, "reading takeout-001.tgz: 0 B of 4.0 GiB (0%)");
+	p.done = p.total;
+	p.seconds = 12;
+	p.finished = true;
+	cli_format_part_progress(&p, s, sizeof s);
+	CHECK_STR(s, "read takeout-001.tgz: 4.0 GiB in 0:12, 341 MiB/s");
+}
+
 /* Reads what the reporter wrote into f. */
 static size_t slurp(FILE *f, char *out, size_t outlen)
 {
@@ -780,6 +814,7 @@ int main(void)
 	test_number_formats();
 	test_eta_and_rate();
 	test_progress_line();
+	test_part_progress_line();
 	test_progress_reporter();
 	test_summaries();
 	test_random_input();
