@@ -3,7 +3,7 @@
  * anywhere in the file (often at its end), in one extent or several.
  * QuickTime/MP4: mvhd creation time, the first video track's tkhd size,
  * Apple's keys (make, model, ISO 6709 location, creation date with its
- * offset), the iTunes-style item list (©mak, ©mod, ©xyz), the udta atoms
+ * offset), the iTunes-style item list (©xyz), the udta atoms
  * ExifTool reads (©mak, ©mod, ©xyz, loci, date) and Pentax's udta TAGS.
  * Every box is bounded by its parent; nesting is fixed by the code (no
  * generic recursion) and the number of boxes visited is limited. */
@@ -523,20 +523,12 @@ static void qt_ilst_item(struct bmff *m, const struct box *b, uint8_t kind)
 		                    (const char *)p + 8, n - 8);
 }
 
-/* An iTunes-style item list (meta hdlr 'mdir'): items named by their atom
- * type, ExifTool's ItemList group. Same data atom as the keyed items. */
+/* An iTunes-style item list (meta hdlr 'mdir', in udta): items named by
+ * their atom type, ExifTool's ItemList group, which takes ©xyz as the
+ * location (its ©mak and ©mod are not Make and Model there). */
 static uint8_t item_kind(uint32_t type)
 {
-	switch (type) {
-	case FOURCC(0xa9, 'm', 'a', 'k'):
-		return KEY_MAKE;
-	case FOURCC(0xa9, 'm', 'o', 'd'):
-		return KEY_MODEL;
-	case FOURCC(0xa9, 'x', 'y', 'z'):
-		return KEY_LOCATION;
-	default:
-		return KEY_OTHER;
-	}
+	return type == FOURCC(0xa9, 'x', 'y', 'z') ? KEY_LOCATION : KEY_OTHER;
 }
 
 static void qt_ilst(struct bmff *m, const struct box *b)

@@ -2,13 +2,15 @@
  * block that takeoutfs shows when the standard EXIF tags lack them: Canon's
  * LensModel (tag 0x0095) and ISO (CameraISO when it is a number, else
  * BaseISO x AutoISO / 100, ExifTool's Composite:ISO), Olympus's Equipment
- * LensModel (0x2010/0x0203) and Nikon's ISO (0x0002). libexif does not expose
+ * LensModel (0x2010/0x0203), Nikon's ISO (0x0002) and the capture time of
+ * Reconyx trail cameras, which write no EXIF date. libexif does not expose
  * these values as numbers, so the maker note IFD is read here from the TIFF
  * block, every offset checked against it.
  * Must not: replace a value EXIF gave, or read outside the block it is given.
  * Errors: none; a maker note that cannot be read is skipped (the file is not
  * damaged for it, ExifTool only warns). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "media/parsers.h"
@@ -211,15 +213,37 @@ static void nikon_note(struct media_info *mi, const uint8_t *tiff, size_t len, u
 	}
 }
 
+/* ---- Reconyx -------------------------------------------------------------- */
+
+/* HyperFire trail cameras ("\x01\xf1" and a version, little-endian) keep
+ * the capture time only here: six shorts from word 0x0b, seconds first. */
+static void reconyx_note(struct media_info *mi, const uint8_t *note, uint64_t bytes)
+{
+	if (bytes < 34 || note[0] != 0x01 || note[1] != 0xf1 || (note[2] != 2 && note[2] != 3) ||
+	    note[3] != 0 || mi->date_time_original[0])
+		return;
+	unsigned a[6];
+	for (int i = 0; i < 6; i++)
+		a[i] = rd_le16(note + 22 + 2 * i);
+	if ((a[0] & 0xff00) && !(a[0] & 0xff)) /* seen written big-endian */
+		for (int i = 0; i < 6; i++)
+			a[i] = (a[i] >> 8 | a[i] << 8) & 0xffff;
+	if (a[5] > 9999 || a[3] > 99 || a[4] > 99 || a[2] > 99 || a[1] > 99 || a[0] > 99)
+		return;
+	snprintf(mi->date_time_original, sizeof mi->date_time_original,
+	         "%04u:%02u:%02u %02u:%02u:%02u", a[5], a[3], a[4], a[2], a[1], a[0]);
+}
+
 void makernote_apply(struct media_info *mi, const uint8_t *tiff, size_t len, bool le)
 {
-	if (mi->lens_model[0] && (mi->has & MI_ISO))
+	if (mi->lens_model[0] && (mi->has & MI_ISO) && mi->date_time_original[0])
 		return;
 	bool canon = strncmp(mi->make, "Canon", 5) == 0;
 	bool olympus =
 	    strncmp(mi->make, "OLYMPUS", 7) == 0 || strncmp(mi->make, "OM Digital", 10) == 0;
 	bool nikon = strncmp(mi->make, "NIKON", 5) == 0;
-	if (!canon && !olympus && !nikon)
+	bool other = !mi->date_time_original[0]; /* makers told by their note's signature */
+	if (!canon && !olympus && !nikon && !other)
 		return;
 	struct view v = {tiff, len, le, 0};
 	const uint8_t *e = find_entry(&v, rd_tiff32(tiff + 4, le), TAG_EXIF_IFD);
@@ -233,6 +257,8 @@ void makernote_apply(struct media_info *mi, const uint8_t *tiff, size_t len, boo
 		canon_note(mi, tiff, len, le, at, bytes);
 	else if (olympus)
 		olympus_note(mi, tiff, len, le, at, bytes);
-	else
+	else if (nikon)
 		nikon_note(mi, tiff, len, at, bytes);
+	else
+		reconyx_note(mi, tiff + at, bytes);
 }
