@@ -54,8 +54,8 @@ int store_items_begin(sqlite3 *db, char *err, size_t errlen)
 	                  "CREATE TEMP TABLE shared_idents(ident INTEGER PRIMARY KEY);"
 	                  "INSERT INTO temp.shared_idents SELECT ident FROM files"
 	                  " WHERE ident IS NOT NULL GROUP BY ident HAVING COUNT(*) > 1;"
-	                  "UPDATE files SET item_id = id"
-	                  " WHERE item_id IS NOT id AND ident NOT IN " SHARED_IDENTS_SQL ";",
+	                  "UPDATE files SET item_id = id WHERE item_id IS NOT id"
+	                  " AND (ident IS NULL OR ident NOT IN " SHARED_IDENTS_SQL ");",
 	                  err, errlen);
 }
 
