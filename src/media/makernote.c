@@ -2,8 +2,9 @@
  * block that takeoutfs shows when the standard EXIF tags lack them: Canon's
  * LensModel (tag 0x0095) and ISO (CameraISO when it is a number, else
  * BaseISO x AutoISO / 100, ExifTool's Composite:ISO), Olympus's Equipment
- * LensModel (0x2010/0x0203), Nikon's ISO (0x0002) and the capture time of
- * Reconyx trail cameras, which write no EXIF date. libexif does not expose
+ * LensModel (0x2010/0x0203), Nikon's ISO (0x0002), the capture time of
+ * Reconyx trail cameras, which write no EXIF date, and the ISO line of
+ * Kodak's private IFD (IFD0 tag 0x8290). libexif does not expose
  * these values as numbers, so the maker note IFD is read here from the TIFF
  * block, every offset checked against it.
  * Must not: replace a value EXIF gave, or read outside the block it is given.
@@ -12,6 +13,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "media/parsers.h"
 #include "media/text.h"
@@ -234,10 +236,51 @@ static void reconyx_note(struct media_info *mi, const uint8_t *note, uint64_t by
 	         "%04u:%02u:%02u %02u:%02u:%02u", a[5], a[3], a[4], a[2], a[1], a[0]);
 }
 
+/* ---- Kodak ---------------------------------------------------------------- */
+
+#define TAG_KODAK_IFD     0x8290
+#define TAG_KODAK_TEXTUAL 0x03f1
+
+/* Kodak's private IFD (IFD0 tag 0x8290) holds "Key:  value" lines, one of
+ * them "ISO:  100" on professional backs that write no EXIF ISO. */
+static void kodak_ifd(struct media_info *mi, const struct view *v, uint64_t ifd0)
+{
+	const uint8_t *e = find_entry(v, ifd0, TAG_KODAK_IFD);
+	if (!e || rd_tiff32(e + 4, v->le) != 1)
+		return;
+	e = find_entry(v, rd_tiff32(e + 8, v->le), TAG_KODAK_TEXTUAL);
+	uint64_t off, bytes;
+	if (!e || !entry_data(v, e, &off, &bytes))
+		return;
+	const char *t = (const char *)v->base + off, *end = t + bytes;
+	for (const char *line = t; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *stop = nl ? nl : end;
+		if (stop - line > 4 && memcmp(line, "ISO:", 4) == 0) {
+			const char *p = line + 4;
+			while (p < stop && *p == ' ')
+				p++;
+			unsigned iso = 0;
+			while (p < stop && *p >= '0' && *p <= '9' && iso < 1000000)
+				iso = iso * 10 + (unsigned)(*p++ - '0');
+			if (iso && (p == stop || *p == '\r')) {
+				mi->iso = iso;
+				mi->has |= MI_ISO;
+			}
+			return;
+		}
+		line = stop + 1;
+	}
+}
+
 void makernote_apply(struct media_info *mi, const uint8_t *tiff, size_t len, bool le)
 {
 	if (mi->lens_model[0] && (mi->has & MI_ISO) && mi->date_time_original[0])
 		return;
+	if (!(mi->has & MI_ISO) && strncasecmp(mi->make, "Kodak", 5) == 0) {
+		struct view k = {tiff, len, le, 0};
+		kodak_ifd(mi, &k, rd_tiff32(tiff + 4, le));
+	}
 	bool canon = strncmp(mi->make, "Canon", 5) == 0;
 	bool olympus =
 	    strncmp(mi->make, "OLYMPUS", 7) == 0 || strncmp(mi->make, "OM Digital", 10) == 0;
