@@ -141,7 +141,9 @@ static bool entry_number(ExifEntry *e, ExifByteOrder o, unsigned idx, double *v)
 {
 	if (!e || !e->data || idx >= e->components)
 		return false;
-	unsigned size = exif_format_get_size(e->format);
+	/* Bytes per component by TIFF type (libexif's table, without the call). */
+	static const uint8_t sizes[] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8};
+	unsigned size = (unsigned)e->format < sizeof sizes ? sizes[e->format] : 0;
 	if (!size || e->size < (size_t)size * (idx + 1))
 		return false;
 	const unsigned char *p = e->data + (size_t)size * idx;
