@@ -283,7 +283,9 @@ static void copy_gps(ExifData *ed, ExifByteOrder o, struct media_info *mi)
 		mi->gps_lon = lon;
 		mi->has |= MI_GPS;
 	}
-	if (gps_coordinate(entry_in(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE), o, &alt)) {
+	ExifEntry *e_alt = entry_in(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE);
+	if (e_alt && e_alt->format == EXIF_FORMAT_ASCII ? gps_coordinate(e_alt, o, &alt)
+	                                                : entry_number(e_alt, o, 0, &alt)) {
 		int64_t ref = 0;
 		if (entry_int(entry_in(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE_REF), o, 0,
 		              &ref) &&

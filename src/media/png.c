@@ -55,18 +55,20 @@ static bool exif_from_tail(struct probe_ctx *c, uint64_t from)
 /* Which text chunk holds a raw EXIF profile: its type, offset and length. */
 struct raw_profile {
 	char type[4];
+	bool app1; /* "Raw profile type APP1" rather than "... exif" */
 	uint64_t off, len;
 };
 
-static bool is_raw_profile_keyword(const uint8_t *p, size_t n)
+/* 1 for "Raw profile type exif", 2 for "... APP1", 0 for another keyword. */
+static int raw_profile_keyword(const uint8_t *p, size_t n)
 {
 	static const char *names[] = {"Raw profile type exif", "Raw profile type APP1"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		size_t k = strlen(names[i]);
 		if (n > k && memcmp(p, names[i], k) == 0 && p[k] == '\0')
-			return true;
+			return (int)i + 1;
 	}
-	return false;
+	return 0;
 }
 
 static size_t inflate_into(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
@@ -178,9 +180,9 @@ static void exif_from_raw_profile(struct probe_ctx *c, const struct raw_profile 
 		return;
 	}
 	memcpy(block, "Exif\0\0", EXIF_HEADER_LEN);
-	if (got >= 8)
+	if (got >= 8 && (memcmp(tiff, "II*\0", 4) == 0 || memcmp(tiff, "MM\0*", 4) == 0))
 		exif_parse_block(c, block, EXIF_HEADER_LEN + got);
-	else
+	else if (!r->app1) /* an APP1 profile may hold XMP instead: not ours */
 		probe_problem(c, "PNG raw EXIF profile damaged");
 }
 
@@ -195,8 +197,10 @@ static void note_raw_profile(struct probe_ctx *c, const uint8_t *type, uint64_t 
 	char t[4];
 	memcpy(t, type, 4); /* probe_bytes may move the window type points into */
 	const uint8_t *p = probe_bytes(c, pos + 8, k);
-	if (p && is_raw_profile_keyword(p, k)) {
+	int kind = p ? raw_profile_keyword(p, k) : 0;
+	if (kind) {
 		memcpy(r->type, t, 4);
+		r->app1 = kind == 2;
 		r->off = pos + 8;
 		r->len = len;
 	}
