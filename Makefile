@@ -12,7 +12,7 @@ DEB_PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
 	isal pigz libimage-exiftool-perl
 
 # What only the benchmarks need: their baselines.
-BENCH_PACKAGES = libimage-exiftool-perl bindfs
+BENCH_PACKAGES = bindfs
 
 .PHONY: all deps bench-deps build build-asan test test-fast demo demo-stop bench fuzz format clean
 
