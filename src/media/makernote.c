@@ -285,7 +285,8 @@ void makernote_apply(struct media_info *mi, const uint8_t *tiff, size_t len, boo
 	bool olympus =
 	    strncmp(mi->make, "OLYMPUS", 7) == 0 || strncmp(mi->make, "OM Digital", 10) == 0;
 	bool nikon = strncmp(mi->make, "NIKON", 5) == 0;
-	bool other = !mi->date_time_original[0]; /* makers told by their note's signature */
+	/* Reconyx: told by its note's signature; its cameras write no Make. */
+	bool other = !mi->date_time_original[0] && (!mi->make[0] || !strcmp(mi->make, "RECONYX"));
 	if (!canon && !olympus && !nikon && !other)
 		return;
 	struct view v = {tiff, len, le, 0};
