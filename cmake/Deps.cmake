@@ -32,3 +32,11 @@ if(NOT TFS_ZIP_PROGRAM)
   message(WARNING "the archive tests need Info-ZIP zip: install the Debian package 'zip' "
                   "(or run 'make deps' as root)")
 endif()
+
+# ExifTool: what tests/corpus/ground-truth.json and the built quirk_* files
+# are checked against (tests/corpus/SOURCES.md); no test runs it.
+find_program(TFS_EXIFTOOL_PROGRAM exiftool)
+if(NOT TFS_EXIFTOOL_PROGRAM)
+  message(STATUS "exiftool not found: needed only to regenerate tests/corpus ground truth "
+                 "(Debian package 'libimage-exiftool-perl')")
+endif()

@@ -61,7 +61,10 @@ struct media_info {
 	 * ("2013:07:05 03:18:27Z", "2020:11:20 15:04:02+01:00"). */
 	char date_time_original[32];
 	char create_date[32]; /* EXIF CreateDate (DateTimeDigitized) or QuickTime CreateDate */
-	char offset_time_original[8];  /* "+01:00" */
+	char offset_time_original[8]; /* "+01:00" */
+	/* QuickTime Keys CreationDate, the capture's local time with its offset
+	 * ("2019:07:24 11:25:40+03:00"); not one of ExifTool's contract tags. */
+	char creation_date[32];
 	char subsec_time_original[16]; /* as stored ("00", "123") */
 	int orientation;               /* as stored (ExifTool -n), normally 1..8 */
 	int width,

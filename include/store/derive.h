@@ -65,7 +65,7 @@ struct store_taken_inputs {
 	const void *name;
 	size_t name_len;
 	int64_t mtime_ns;
-	const char *date_time_original, *offset_time_original; /* "" when absent */
+	const char *date_time_original, *offset_time_original, *creation_date; /* "": absent */
 	bool has_container_time, has_sidecar_taken;
 	int64_t container_time, sidecar_taken;
 };

@@ -91,7 +91,7 @@ struct store_file_row {
 	int64_t taken;
 	int taken_offset, taken_source;
 	const char *make, *model, *lens_model, *date_time_original, *create_date,
-	    *offset_time_original, *subsec_time_original;
+	    *offset_time_original, *subsec_time_original, *creation_date;
 	bool has_orientation, has_width, has_height, has_iso, has_exposure, has_f_number, has_focal,
 	    has_gps, has_gps_alt, has_container_time;
 	int orientation, width, height;

@@ -67,7 +67,9 @@ typedef struct sqlite3 store_db;
 /* 2: sidecars.url stored as url_id (after STORE_PHOTO_URL_PREFIX) or
  * url_other, with url a virtual column (31 bytes less per sidecar). Stores of
  * an older version are emptied and indexed again. */
-#define STORE_SCHEMA_VERSION 2
+/* 3: files.creation_date (QuickTime Keys CreationDate, a video's local time
+ * with its offset, for the taken time). */
+#define STORE_SCHEMA_VERSION 3
 
 /* How nearly every sidecar url starts; only the rest is stored. */
 #define STORE_PHOTO_URL_PREFIX "https://photos.google.com/photo/"

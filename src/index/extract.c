@@ -166,8 +166,10 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
 			return 0;
 		}
 	}
-	out->ident =
-	    extract_identity(out->size, ctx->head, (size_t)head_len, ctx->tail, (size_t)tail_len);
+	/* An empty file identifies nothing: it is never a copy of another. */
+	out->ident = out->size == 0 ? 0
+	                            : extract_identity(out->size, ctx->head, (size_t)head_len,
+	                                               ctx->tail, (size_t)tail_len);
 	const char *mime = mime_sniff(ctx->mime, ctx->head, (size_t)head_len);
 	snprintf(out->mime, sizeof out->mime, "%s", mime);
 	struct media_source src = {.head = ctx->head,
@@ -181,6 +183,8 @@ int extract_media(struct extract_ctx *ctx, const char *dir_path, const char *nam
 		return -1;
 	if ((size_t)head_len < want)
 		snprintf(out->problem, sizeof out->problem, "file shrank while being read");
+	else if (out->size == 0)
+		snprintf(out->problem, sizeof out->problem, "empty file (not grouped with others)");
 	else if (out->mi.problem[0])
 		snprintf(out->problem, sizeof out->problem, "%s", out->mi.problem);
 	return 0;

@@ -22,7 +22,7 @@ struct extract_ctx;
 struct extract_media_result {
 	struct media_info mi;
 	char mime[96];
-	uint64_t ident; /* identity key: size, first and last 64 KiB */
+	uint64_t ident; /* identity key: size, first and last 64 KiB; 0 for an empty file */
 	uint64_t size;  /* from fstat of the opened file */
 	int64_t mtime_ns;
 	uint64_t ino;

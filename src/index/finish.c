@@ -204,6 +204,7 @@ static void decide_taken(void *ctx, const struct store_taken_inputs *in, int64_t
 	snprintf(mi.date_time_original, sizeof mi.date_time_original, "%s", in->date_time_original);
 	snprintf(mi.offset_time_original, sizeof mi.offset_time_original, "%s",
 	         in->offset_time_original);
+	snprintf(mi.creation_date, sizeof mi.creation_date, "%s", in->creation_date);
 	if (in->has_container_time) {
 		mi.has |= MI_CONTAINER_TIME;
 		mi.container_time = in->container_time;

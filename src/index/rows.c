@@ -89,6 +89,7 @@ int row_put_file(struct writer *w, void *arg)
 	    .create_date = mi->create_date,
 	    .offset_time_original = mi->offset_time_original,
 	    .subsec_time_original = mi->subsec_time_original,
+	    .creation_date = mi->creation_date,
 	    .has_orientation = mi->has & MI_ORIENTATION,
 	    .has_width = mi->has & MI_WIDTH,
 	    .has_height = mi->has & MI_HEIGHT,

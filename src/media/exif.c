@@ -3,9 +3,11 @@
  * and copies the tags takeoutfs needs into media_info the way ExifTool -n
  * prints them: Orientation from IFD0 only, GPS signed by its Ref tags,
  * rationals as doubles, strings trimmed. */
+#include <ctype.h>
 #include <libexif/exif-data.h>
 #include <libexif/exif-mem.h>
 #include <libexif/exif-utils.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,52 +133,79 @@ static bool entry_string(ExifEntry *e, char *dst, size_t cap, bool trim_spaces)
 	return dst[0] != '\0';
 }
 
-static bool entry_uint(ExifEntry *e, ExifByteOrder o, unsigned idx, uint32_t *v)
+/* Component idx of a numeric entry of any TIFF type as a double, the way
+ * ExifTool reads a tag whatever type the writer gave it (an Orientation
+ * stored as SLONG, an ExposureTime as SRATIONAL, an ISO as a float). False
+ * for a non-numeric type and for x/0, which ExifTool prints as undef/inf. */
+static bool entry_number(ExifEntry *e, ExifByteOrder o, unsigned idx, double *v)
 {
 	if (!e || !e->data || idx >= e->components)
 		return false;
+	/* Bytes per component by TIFF type (libexif's table, without the call). */
+	static const uint8_t sizes[] = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8};
+	unsigned size = (unsigned)e->format < sizeof sizes ? sizes[e->format] : 0;
+	if (!size || e->size < (size_t)size * (idx + 1))
+		return false;
+	const unsigned char *p = e->data + (size_t)size * idx;
 	switch (e->format) {
-	case EXIF_FORMAT_SHORT:
-		if (e->size < 2 * (idx + 1))
-			return false;
-		*v = exif_get_short(e->data + 2 * idx, o);
-		return true;
-	case EXIF_FORMAT_LONG:
-		if (e->size < 4 * (idx + 1))
-			return false;
-		*v = exif_get_long(e->data + 4 * idx, o);
-		return true;
 	case EXIF_FORMAT_BYTE:
 	case EXIF_FORMAT_UNDEFINED:
-		if (e->size < idx + 1)
-			return false;
-		*v = e->data[idx];
+		*v = p[0];
 		return true;
+	case EXIF_FORMAT_SBYTE:
+		*v = (signed char)p[0];
+		return true;
+	case EXIF_FORMAT_SHORT:
+		*v = exif_get_short(p, o);
+		return true;
+	case EXIF_FORMAT_SSHORT:
+		*v = exif_get_sshort(p, o);
+		return true;
+	case EXIF_FORMAT_LONG:
+		*v = exif_get_long(p, o);
+		return true;
+	case EXIF_FORMAT_SLONG:
+		*v = exif_get_slong(p, o);
+		return true;
+	case EXIF_FORMAT_RATIONAL: {
+		ExifRational r = exif_get_rational(p, o);
+		*v = r.denominator ? (double)r.numerator / (double)r.denominator : 0;
+		return r.denominator != 0;
+	}
+	case EXIF_FORMAT_SRATIONAL: {
+		ExifSRational r = exif_get_srational(p, o);
+		*v = r.denominator ? (double)r.numerator / (double)r.denominator : 0;
+		return r.denominator != 0;
+	}
+	case EXIF_FORMAT_FLOAT: {
+		float f;
+		uint32_t bits = exif_get_long(p, o);
+		memcpy(&f, &bits, sizeof f);
+		*v = f;
+		return isfinite(*v);
+	}
+	case EXIF_FORMAT_DOUBLE: {
+		double d;
+		uint64_t bits = (uint64_t)exif_get_long(p + (o == EXIF_BYTE_ORDER_INTEL ? 4 : 0), o)
+		                    << 32 |
+		                exif_get_long(p + (o == EXIF_BYTE_ORDER_INTEL ? 0 : 4), o);
+		memcpy(&d, &bits, sizeof d);
+		*v = d;
+		return isfinite(d);
+	}
 	default:
 		return false;
 	}
 }
 
-/* A rational as a double; false for x/0, which ExifTool prints as undef/inf. */
-static bool entry_rational(ExifEntry *e, ExifByteOrder o, unsigned idx, double *v)
+/* An integer-valued tag (Orientation, ISO, GPSAltitudeRef) of any numeric type. */
+static bool entry_int(ExifEntry *e, ExifByteOrder o, unsigned idx, int64_t *v)
 {
-	if (!e || !e->data || idx >= e->components || e->size < 8 * (idx + 1))
+	double d;
+	if (!entry_number(e, o, idx, &d) || d < -2147483648.0 || d > 4294967295.0)
 		return false;
-	if (e->format == EXIF_FORMAT_RATIONAL) {
-		ExifRational r = exif_get_rational(e->data + 8 * idx, o);
-		if (!r.denominator)
-			return false;
-		*v = (double)r.numerator / (double)r.denominator;
-		return true;
-	}
-	if (e->format == EXIF_FORMAT_SRATIONAL) {
-		ExifSRational r = exif_get_srational(e->data + 8 * idx, o);
-		if (!r.denominator)
-			return false;
-		*v = (double)r.numerator / (double)r.denominator;
-		return true;
-	}
-	return false;
+	*v = (int64_t)d;
+	return true;
 }
 
 /* ExifIFD first, then IFD0 (TIFF writers sometimes put EXIF tags there). */
@@ -186,14 +215,49 @@ static ExifEntry *photo_entry(ExifData *ed, bool use_exif_ifd, ExifTag tag)
 	return e ? e : entry_in(ed, EXIF_IFD_0, tag);
 }
 
+/* Up to three decimal numbers out of a GPS coordinate stored as text
+ * ("52.3692", "52 22 9.1", "52,22.15N"), combined as ExifTool does:
+ * d + (m + s / 60) / 60. False when the text holds no number. */
+static bool gps_text_coordinate(const char *t, double *v)
+{
+	double part[3] = {0, 0, 0};
+	int n = 0;
+	while (*t && n < 3) {
+		bool sign =
+		    (*t == '+' || *t == '-') &&
+		    (isdigit((unsigned char)t[1]) || (t[1] == '.' && isdigit((unsigned char)t[2])));
+		if (!sign && !isdigit((unsigned char)*t) &&
+		    !(*t == '.' && isdigit((unsigned char)t[1]))) {
+			t++;
+			continue;
+		}
+		char *end;
+		part[n++] = strtod(t, &end);
+		if (end == t)
+			break;
+		t = end;
+	}
+	if (n == 0 || !isfinite(part[0]) || !isfinite(part[1]) || !isfinite(part[2]))
+		return false;
+	*v = part[0] + (part[1] + part[2] / 60.0) / 60.0;
+	return true;
+}
+
+/* Degrees, minutes, seconds as three rationals (or any numeric type), or as
+ * text, which some phones and editors write. */
 static bool gps_coordinate(ExifEntry *e, ExifByteOrder o, double *v)
 {
+	if (e && e->format == EXIF_FORMAT_ASCII) {
+		char text[64];
+		media_copy_string(text, sizeof text, e->data, e->size, true);
+		return gps_text_coordinate(text, v);
+	}
 	double d, m = 0, s = 0;
-	if (!entry_rational(e, o, 0, &d))
+	if (!entry_number(e, o, 0, &d))
 		return false;
-	if (e->components > 1 && !entry_rational(e, o, 1, &m))
+	if (e->components > 1 && !entry_number(e, o, 1, &m))
 		return false;
-	if (e->components > 2 && !entry_rational(e, o, 2, &s))
+	if (e->components > 2 && !entry_number(e, o, 2, &s))
 		return false;
 	*v = d + m / 60.0 + s / 3600.0;
 	return true;
@@ -219,11 +283,12 @@ static void copy_gps(ExifData *ed, ExifByteOrder o, struct media_info *mi)
 		mi->gps_lon = lon;
 		mi->has |= MI_GPS;
 	}
-	if (entry_rational(entry_in(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE), o, 0,
-	                   &alt)) {
-		uint32_t ref = 0;
-		if (entry_uint(entry_in(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE_REF), o, 0,
-		               &ref) &&
+	ExifEntry *e_alt = entry_in(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE);
+	if (e_alt && e_alt->format == EXIF_FORMAT_ASCII ? gps_coordinate(e_alt, o, &alt)
+	                                                : entry_number(e_alt, o, 0, &alt)) {
+		int64_t ref = 0;
+		if (entry_int(entry_in(ed, EXIF_IFD_GPS, (ExifTag)EXIF_TAG_GPS_ALTITUDE_REF), o, 0,
+		              &ref) &&
 		    ref == 1)
 			alt = -alt;
 		mi->gps_alt = alt;
@@ -234,17 +299,26 @@ static void copy_gps(ExifData *ed, ExifByteOrder o, struct media_info *mi)
 static void copy_double(ExifEntry *e, ExifByteOrder o, double *dst, uint32_t bit,
                         struct media_info *mi)
 {
-	if (entry_rational(e, o, 0, dst))
+	if (entry_number(e, o, 0, dst))
 		mi->has |= bit;
 }
 
 static void copy_tags(ExifData *ed, bool use_exif_ifd, struct media_info *mi)
 {
 	ExifByteOrder o = exif_data_get_byte_order(ed);
-	uint32_t v;
-	entry_string(entry_in(ed, EXIF_IFD_0, EXIF_TAG_MAKE), mi->make, sizeof mi->make, true);
-	entry_string(entry_in(ed, EXIF_IFD_0, EXIF_TAG_MODEL), mi->model, sizeof mi->model, true);
-	if (entry_uint(entry_in(ed, EXIF_IFD_0, EXIF_TAG_ORIENTATION), o, 0, &v)) {
+	int64_t v;
+	/* Make and Model belong in IFD0; some writers put them in the Exif IFD. */
+	if (!entry_string(entry_in(ed, EXIF_IFD_0, EXIF_TAG_MAKE), mi->make, sizeof mi->make,
+	                  true) &&
+	    use_exif_ifd && !mi->make[0])
+		entry_string(entry_in(ed, EXIF_IFD_EXIF, EXIF_TAG_MAKE), mi->make, sizeof mi->make,
+		             true);
+	if (!entry_string(entry_in(ed, EXIF_IFD_0, EXIF_TAG_MODEL), mi->model, sizeof mi->model,
+	                  true) &&
+	    use_exif_ifd && !mi->model[0])
+		entry_string(entry_in(ed, EXIF_IFD_EXIF, EXIF_TAG_MODEL), mi->model,
+		             sizeof mi->model, true);
+	if (entry_int(entry_in(ed, EXIF_IFD_0, EXIF_TAG_ORIENTATION), o, 0, &v)) {
 		mi->orientation = (int)v;
 		mi->has |= MI_ORIENTATION;
 	}
@@ -258,8 +332,8 @@ static void copy_tags(ExifData *ed, bool use_exif_ifd, struct media_info *mi)
 	             mi->subsec_time_original, sizeof mi->subsec_time_original, true);
 	entry_string(photo_entry(ed, use_exif_ifd, EXIF_TAG_LENS_MODEL), mi->lens_model,
 	             sizeof mi->lens_model, true);
-	if (entry_uint(photo_entry(ed, use_exif_ifd, EXIF_TAG_ISO_SPEED_RATINGS), o, 0, &v)) {
-		mi->iso = v;
+	if (entry_int(photo_entry(ed, use_exif_ifd, EXIF_TAG_ISO_SPEED_RATINGS), o, 0, &v)) {
+		mi->iso = (double)v;
 		mi->has |= MI_ISO;
 	}
 	copy_double(photo_entry(ed, use_exif_ifd, EXIF_TAG_EXPOSURE_TIME), o, &mi->exposure_time,
@@ -313,6 +387,8 @@ void exif_parse_block(struct probe_ctx *c, const uint8_t *block, size_t len)
 	if (!exif_ifd_ok)
 		probe_problem(c, "EXIF: ExifIFD pointer has a wrong type");
 	copy_tags(ed, exif_ifd_ok, c->out);
+	if (exif_ifd_ok)
+		makernote_apply(c->out, tiff, tlen, le);
 	exif_data_unref(ed);
 	tl_arena = NULL;
 }

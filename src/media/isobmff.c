@@ -1,8 +1,10 @@
 /* ISO base media files. HEIF/HEIC/AVIF: meta/pitm, iinf, iloc and iprp give
  * the primary item's ispe (size) and the Exif item's extent, which may sit
- * anywhere in the file (often at its end). QuickTime/MP4: mvhd creation time,
- * the first video track's tkhd size, Apple's keys (make, model, ISO 6709
- * location) and the udta atoms ExifTool reads (©mak, ©mod, ©xyz, loci, date).
+ * anywhere in the file (often at its end), in one extent or several.
+ * QuickTime/MP4: mvhd creation time, the first video track's tkhd size,
+ * Apple's keys (make, model, ISO 6709 location, creation date with its
+ * offset), the iTunes-style item list (©xyz), the udta atoms
+ * ExifTool reads (©mak, ©mod, ©xyz, loci, date) and Pentax's udta TAGS.
  * Every box is bounded by its parent; nesting is fixed by the code (no
  * generic recursion) and the number of boxes visited is limited. */
 #include <string.h>
@@ -44,7 +46,7 @@ struct bmff {
 	uint32_t n_keys;
 };
 
-enum { KEY_OTHER, KEY_MAKE, KEY_MODEL, KEY_LOCATION };
+enum { KEY_OTHER, KEY_MAKE, KEY_MODEL, KEY_LOCATION, KEY_CREATION_DATE };
 
 static uint64_t payload_len(const struct box *b)
 {
@@ -220,13 +222,16 @@ static bool valid_field_size(size_t n)
 	return n == 0 || n == 4 || n == 8;
 }
 
-struct extent {
-	uint64_t off, len;
-	int method;
+#define HEIF_MAX_EXTENTS 8
+
+/* An item's data: method 0 (file offsets) or 1 (inside idat), in extents. */
+struct item_loc {
+	int method, n;
+	uint64_t off[HEIF_MAX_EXTENTS], len[HEIF_MAX_EXTENTS];
 };
 
-/* iloc: the first extent of item `want`. */
-static bool heif_iloc_find(struct bmff *m, uint32_t want, struct extent *x)
+/* iloc: where item `want` lies (at most HEIF_MAX_EXTENTS extents). */
+static bool heif_iloc_find(struct bmff *m, uint32_t want, struct item_loc *x)
 {
 	struct box b = {.data = m->iloc_off, .end = m->iloc_off + m->iloc_len};
 	size_t n;
@@ -275,9 +280,15 @@ static bool heif_iloc_find(struct bmff *m, uint32_t want, struct extent *x)
 		if (each && extents > (n - pos) / each)
 			return false;
 		if (id == want && extents >= 1) {
-			x->off = base + read_sized(p + pos + index_size, off_size);
-			x->len = read_sized(p + pos + index_size + off_size, len_size);
+			if (extents > HEIF_MAX_EXTENTS)
+				return false;
 			x->method = method;
+			x->n = extents;
+			for (uint16_t k = 0; k < extents; k++) {
+				const uint8_t *e = p + pos + k * each + index_size;
+				x->off[k] = base + read_sized(e, off_size);
+				x->len[k] = read_sized(e + off_size, len_size);
+			}
 			return true;
 		}
 		pos += extents * each;
@@ -285,33 +296,75 @@ static bool heif_iloc_find(struct bmff *m, uint32_t want, struct extent *x)
 	return false;
 }
 
+/* Copies the item's extents, in order, into buf (at most cap bytes); the
+ * length, or 0 when an extent is outside the file. */
+static size_t heif_item_copy(struct bmff *m, struct item_loc *x, uint8_t *buf, size_t cap)
+{
+	uint64_t size = m->c->src->size;
+	size_t got = 0;
+	for (int k = 0; k < x->n && got < cap; k++) {
+		uint64_t off = x->off[k], len = x->len[k];
+		if (len > size || off > size - len)
+			return 0;
+		if (len > cap - got)
+			len = cap - got;
+		if (len && !probe_copy(m->c, off, (size_t)len, buf + got))
+			return 0;
+		got += (size_t)len;
+	}
+	return got;
+}
+
+/* The Exif item: a 4-byte offset to the TIFF header, then the block; it may
+ * come in several extents, which are joined. */
 static void heif_exif(struct bmff *m)
 {
-	struct extent x;
+	struct item_loc x;
 	if (!m->have_exif_item || !heif_iloc_find(m, m->exif_item, &x))
 		return;
 	if (x.method == 1) {
 		if (!m->have_idat)
 			return;
-		x.off += m->idat;
+		for (int k = 0; k < x.n; k++)
+			x.off[k] += m->idat;
 	} else if (x.method != 0) {
 		return;
 	}
-	uint64_t size = m->c->src->size;
-	if (x.len == 0 && x.off < size)
-		x.len = size - x.off;
-	const uint8_t *p = x.len >= 4 ? probe_bytes(m->c, x.off, 4) : NULL;
-	if (!p) {
-		probe_problem(m->c, "HEIF Exif item outside the file");
+	if (x.n == 1) { /* the common case: straight to libexif */
+		uint64_t size = m->c->src->size, len = x.len[0], off = x.off[0];
+		if (len == 0 && off < size)
+			len = size - off;
+		const uint8_t *p = len >= 4 ? probe_bytes(m->c, off, 4) : NULL;
+		if (!p) {
+			probe_problem(m->c, "HEIF Exif item outside the file");
+			return;
+		}
+		uint64_t skip = 4 + (uint64_t)rd_be32(p); /* tiff_header_offset */
+		if (skip >= len) {
+			probe_problem(m->c, "HEIF Exif item damaged");
+			return;
+		}
+		len -= skip;
+		probe_exif_at(m->c, off + skip,
+		              len < MEDIA_READ_MAX ? (size_t)len : MEDIA_READ_MAX);
 		return;
 	}
-	uint64_t skip = 4 + (uint64_t)rd_be32(p); /* tiff_header_offset */
-	if (skip >= x.len) {
-		probe_problem(m->c, "HEIF Exif item damaged");
+	/* libexif reads 64 KiB of a block; room for the header it gets. */
+	size_t cap = 0x10000 + 64;
+	uint8_t *buf = probe_exif_buffer(m->c, cap + EXIF_HEADER_LEN);
+	size_t got = buf ? heif_item_copy(m, &x, buf, cap) : 0;
+	if (!buf)
+		return;
+	uint64_t skip = got >= 4 ? 4 + (uint64_t)rd_be32(buf) : UINT64_MAX;
+	if (skip == UINT64_MAX || skip + 8 > got) {
+		probe_problem(m->c,
+		              got ? "HEIF Exif item damaged" : "HEIF Exif item outside the file");
 		return;
 	}
-	uint64_t len = x.len - skip;
-	probe_exif_at(m->c, x.off + skip, len < MEDIA_READ_MAX ? (size_t)len : MEDIA_READ_MAX);
+	/* The TIFF block behind an "Exif\0\0" header, in the same buffer. */
+	memmove(buf + EXIF_HEADER_LEN, buf + skip, got - (size_t)skip);
+	memcpy(buf, "Exif\0\0", EXIF_HEADER_LEN);
+	exif_parse_block(m->c, buf, EXIF_HEADER_LEN + got - (size_t)skip);
 }
 
 static void heif_meta(struct bmff *m, const struct box *b)
@@ -421,7 +474,8 @@ static uint8_t key_kind(const uint8_t *name, size_t len)
 		uint8_t kind;
 	} known[] = {{"com.apple.quicktime.make", KEY_MAKE},
 	             {"com.apple.quicktime.model", KEY_MODEL},
-	             {"com.apple.quicktime.location.ISO6709", KEY_LOCATION}};
+	             {"com.apple.quicktime.location.ISO6709", KEY_LOCATION},
+	             {"com.apple.quicktime.creationdate", KEY_CREATION_DATE}};
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (strlen(known[i].name) == len && memcmp(name, known[i].name, len) == 0)
 			return known[i].kind;
@@ -464,6 +518,17 @@ static void qt_ilst_item(struct bmff *m, const struct box *b, uint8_t kind)
 		media_copy_string(mi->model, sizeof mi->model, p + 8, n - 8, true);
 	else if (kind == KEY_LOCATION && !(mi->has & MI_GPS))
 		media_parse_iso6709(mi, (const char *)p + 8, n - 8);
+	else if (kind == KEY_CREATION_DATE && !mi->creation_date[0])
+		media_date_from_iso(mi->creation_date, sizeof mi->creation_date,
+		                    (const char *)p + 8, n - 8);
+}
+
+/* An iTunes-style item list (meta hdlr 'mdir', in udta): items named by
+ * their atom type, ExifTool's ItemList group, which takes ©xyz as the
+ * location (its ©mak and ©mod are not Make and Model there). */
+static uint8_t item_kind(uint32_t type)
+{
+	return type == FOURCC(0xa9, 'x', 'y', 'z') ? KEY_LOCATION : KEY_OTHER;
 }
 
 static void qt_ilst(struct bmff *m, const struct box *b)
@@ -473,6 +538,8 @@ static void qt_ilst(struct bmff *m, const struct box *b)
 	while (pos < b->end && box_at(m, pos, b->end, &e)) {
 		if (e.type >= 1 && e.type <= m->n_keys && m->key_kind[e.type] != KEY_OTHER)
 			qt_ilst_item(m, &e, m->key_kind[e.type]);
+		else if (e.type > QT_MAX_KEYS && item_kind(e.type) != KEY_OTHER)
+			qt_ilst_item(m, &e, item_kind(e.type));
 		pos = e.end;
 	}
 }
@@ -550,6 +617,46 @@ static void qt_loci(struct bmff *m, const struct box *b)
 	mi->has |= MI_GPS | MI_GPS_ALT;
 }
 
+/* Pentax's udta 'TAGS' (ExifTool's Pentax MOV table): a little-endian
+ * record after "PENTAX DIGITAL CAMERA\0": Make (string[24] at 0), exposure
+ * as 10/value (int32u at 0x26), FNumber and FocalLength (rational64u at 0x2a
+ * and 0x48), ISO (int16u at 0xaf). Other makers' TAGS differ: skipped. */
+#define PENTAX_TAGS_SIG "PENTAX DIGITAL CAMERA"
+#define PENTAX_TAGS_LEN 0xb1
+
+static bool le_ratio(const uint8_t *p, double *v)
+{
+	uint32_t num = rd_le32(p), den = rd_le32(p + 4);
+	if (!den)
+		return false;
+	*v = (double)num / den;
+	return true;
+}
+
+static void qt_pentax_tags(struct bmff *m, const struct box *b)
+{
+	size_t n;
+	const uint8_t *p = leaf(m, b, PENTAX_TAGS_LEN, PENTAX_TAGS_LEN, &n);
+	if (!p || memcmp(p, PENTAX_TAGS_SIG, sizeof PENTAX_TAGS_SIG) != 0)
+		return;
+	struct media_info *mi = m->c->out;
+	if (!mi->make[0])
+		media_copy_string(mi->make, sizeof mi->make, p, 24, true);
+	uint32_t t = rd_le32(p + 0x26);
+	if (t && !(mi->has & MI_EXPOSURE)) {
+		mi->exposure_time = 10.0 / t;
+		mi->has |= MI_EXPOSURE;
+	}
+	if (!(mi->has & MI_FNUMBER) && le_ratio(p + 0x2a, &mi->f_number))
+		mi->has |= MI_FNUMBER;
+	if (!(mi->has & MI_FOCAL) && le_ratio(p + 0x48, &mi->focal_length))
+		mi->has |= MI_FOCAL;
+	if (!(mi->has & MI_ISO) && rd_le16(p + 0xaf)) {
+		mi->iso = rd_le16(p + 0xaf);
+		mi->has |= MI_ISO;
+	}
+}
+
 static void qt_udta(struct bmff *m, const struct box *b)
 {
 	uint64_t pos = b->data;
@@ -574,6 +681,9 @@ static void qt_udta(struct bmff *m, const struct box *b)
 			break;
 		case FOURCC('m', 'e', 't', 'a'):
 			qt_meta(m, &e);
+			break;
+		case FOURCC('T', 'A', 'G', 'S'):
+			qt_pentax_tags(m, &e);
 			break;
 		}
 		pos = e.end;

@@ -1,20 +1,27 @@
 /* JPEG: walks the marker segments up to the first SOFn (image size) and
  * hands the first APP1 "Exif" segment to libexif in place (no copy). XMP
  * (APP1) and IPTC (APP13) are read afterwards and only fill what EXIF left
- * empty, which is ExifTool's priority. */
+ * empty, which is ExifTool's priority; so does the capture time of Casio's
+ * QVCI segment (APP1 "QVCI\0", from cameras that wrote no EXIF). */
 #include <string.h>
 
 #include "media/parsers.h"
+#include "media/text.h"
 
 #define JPEG_MAX_SEGMENTS 512
 #define XMP_SIG           "http://ns.adobe.com/xap/1.0/"
 #define XMP_SIG_LEN       29 /* with its NUL */
 #define PHOTOSHOP_SIG     "Photoshop 3.0"
 #define PHOTOSHOP_SIG_LEN 14
+#define QVCI_SIG          "QVCI"
+#define QVCI_SIG_LEN      5    /* with its NUL */
+#define QVCI_DATE_AT      0x4d /* "1998.10.24.12.08.57", string[20] */
+#define QVCI_DATE_LEN     19
 
 struct jpeg_later {
-	uint64_t xmp_off, iptc_off;
+	uint64_t xmp_off, iptc_off, qvci_off;
 	size_t xmp_len, iptc_len;
+	bool qvci;
 };
 
 static bool is_sof(uint8_t m)
@@ -58,15 +65,38 @@ static void read_app1(struct probe_ctx *c, uint64_t data, size_t len, bool *have
 			exif_parse_block(c, p, len);
 		else
 			probe_problem(c, "JPEG EXIF segment truncated");
+	} else if (!later->qvci && len >= QVCI_DATE_AT + QVCI_DATE_LEN &&
+	           starts_with(c, data, len, QVCI_SIG, QVCI_SIG_LEN)) {
+		later->qvci = true;
+		later->qvci_off = data + QVCI_DATE_AT;
 	} else if (!later->xmp_len && starts_with(c, data, len, XMP_SIG, XMP_SIG_LEN)) {
 		later->xmp_off = data + XMP_SIG_LEN;
 		later->xmp_len = len - XMP_SIG_LEN;
 	}
 }
 
+/* "YYYY.MM.DD.hh.mm.ss" as ExifTool gives it: "YYYY:MM:DD hh:mm:ss". */
+static void qvci_date(struct probe_ctx *c, uint64_t off)
+{
+	const uint8_t *p = probe_bytes(c, off, QVCI_DATE_LEN);
+	char *dto = c->out->date_time_original;
+	if (!p || dto[0])
+		return;
+	for (int i = 0; i < QVCI_DATE_LEN; i++) {
+		bool sep = i % 3 == 1 && i >= 4;
+		if (sep ? p[i] != '.' : (p[i] < '0' || p[i] > '9'))
+			return;
+	}
+	media_copy_string(dto, sizeof c->out->date_time_original, p, QVCI_DATE_LEN, false);
+	for (int i = 4; i < QVCI_DATE_LEN; i += 3)
+		dto[i] = i == 10 ? ' ' : ':';
+}
+
 static void apply_later(struct probe_ctx *c, const struct jpeg_later *later)
 {
 	const uint8_t *p;
+	if (later->qvci)
+		qvci_date(c, later->qvci_off);
 	if (later->xmp_len && (p = probe_bytes(c, later->xmp_off, later->xmp_len)))
 		xmp_apply(c, p, later->xmp_len);
 	if (later->iptc_len && (p = probe_bytes(c, later->iptc_off, later->iptc_len)))

@@ -28,6 +28,10 @@ void probe_exif_tiff(struct probe_ctx *c, const uint8_t *tiff, size_t len);
 /* Parses an "Exif\0\0"+TIFF block into c->out (exif.c). */
 void exif_parse_block(struct probe_ctx *c, const uint8_t *block, size_t len);
 
+/* Lens model and ISO from a Canon, Olympus or Nikon maker note inside the
+ * TIFF block (no header) when EXIF gave none (makernote.c). */
+void makernote_apply(struct media_info *mi, const uint8_t *tiff, size_t len, bool le);
+
 /* For fuzzing and tests: media_probe() without format detection, and the
  * EXIF step alone on a raw TIFF block (no "Exif\0\0" header). */
 int media_probe_as(const struct media_source *src, struct media_info *out, enum media_format f);

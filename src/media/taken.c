@@ -244,10 +244,40 @@ static bool exif_original(const struct media_info *mi, struct civil *c, bool *ha
 
 /* ---- the rule ---------------------------------------------------------------- */
 
+/* A date (and maybe a time) found at one position of a name. */
+struct name_date {
+	struct civil c;
+	bool has_time;
+	bool has_zone; /* an offset right after the time: VID_20180723180057+0200 */
+	int zone_minutes;
+};
+
+static bool name_date_find(const char *name, size_t len, struct name_date *out);
+static bool name_zone(const struct taken_inputs *in, int *minutes);
+
+/* QuickTime Keys CreationDate ("2018:07:23 20:00:41+02:00"): an iPhone
+ * video's local capture time with its offset. Only with its zone. */
+static bool creation_date(const struct media_info *mi, struct civil *c, int *zone)
+{
+	bool has_zone;
+	return mi &&
+	       parse_exif_datetime(mi->creation_date, sizeof mi->creation_date, c, &has_zone,
+	                           zone) &&
+	       has_zone;
+}
+
+/* The offset where the files say none: the file name's, else -o tz's. */
+static int fallback_offset(const struct taken_inputs *in, int64_t utc)
+{
+	int zone;
+	return name_zone(in, &zone) ? zone : local_offset_minutes(utc);
+}
+
 /* Offset for a sidecar instant (rule 1): EXIF's own zone; else the distance to
  * the EXIF wall time when it is a plausible zone offset; else the local zone. */
-static int sidecar_offset(int64_t utc, const struct media_info *mi)
+static int sidecar_offset(int64_t utc, const struct taken_inputs *in)
 {
+	const struct media_info *mi = in->mi;
 	int offset;
 	if (mi &&
 	    parse_offset_time(mi->offset_time_original, sizeof mi->offset_time_original, &offset))
@@ -264,16 +294,20 @@ static int sidecar_offset(int64_t utc, const struct media_info *mi)
 		    diff <= MAX_OFFSET_MINUTES * 60)
 			return (int)(diff / 60);
 	}
-	return local_offset_minutes(utc);
+	if (creation_date(mi, &c, &zone))
+		return zone;
+	return fallback_offset(in, utc);
 }
 
-static bool from_exif(const struct media_info *mi, struct taken *out)
+static bool from_exif(const struct taken_inputs *in, struct taken *out)
 {
 	struct civil c;
 	bool has_zone;
 	int zone = 0;
-	if (!exif_original(mi, &c, &has_zone, &zone))
+	if (!exif_original(in->mi, &c, &has_zone, &zone))
 		return false;
+	if (!has_zone)
+		has_zone = name_zone(in, &zone);
 	if (has_zone) {
 		out->utc = civil_as_utc(&c) - (int64_t)zone * 60;
 		out->offset_minutes = zone;
@@ -284,28 +318,40 @@ static bool from_exif(const struct media_info *mi, struct taken *out)
 	return true;
 }
 
-static bool from_container(const struct media_info *mi, struct taken *out)
+/* A video's Keys CreationDate (with its offset), else its UTC creation time. */
+static bool from_container(const struct taken_inputs *in, struct taken *out)
 {
+	const struct media_info *mi = in->mi;
+	struct civil c;
+	int zone;
+	if (creation_date(mi, &c, &zone)) {
+		out->utc = civil_as_utc(&c) - (int64_t)zone * 60;
+		out->offset_minutes = zone;
+		out->source = TAKEN_CONTAINER;
+		return true;
+	}
 	if (!mi || !(mi->has & MI_CONTAINER_TIME))
 		return false;
-	struct civil c;
 	utc_to_civil(mi->container_time, &c);
 	if (!civil_is_valid(&c, 1800, 2099) || is_placeholder(&c))
 		return false;
 	out->utc = mi->container_time;
-	out->offset_minutes = local_offset_minutes(out->utc);
+	out->offset_minutes = fallback_offset(in, out->utc);
 	out->source = TAKEN_CONTAINER;
 	return true;
 }
 
 static bool from_filename(const struct taken_inputs *in, struct taken *out)
 {
-	struct civil c;
-	if (!in->name ||
-	    !taken_from_filename(in->name, in->name_len, &c.year, &c.month, &c.day, &c.hour, &c.min,
-	                         &c.sec) ||
-	    !local_to_utc(&c, &out->utc, &out->offset_minutes))
+	struct name_date nd;
+	if (!name_date_find(in->name, in->name_len, &nd))
 		return false;
+	if (nd.has_zone) {
+		out->utc = civil_as_utc(&nd.c) - (int64_t)nd.zone_minutes * 60;
+		out->offset_minutes = nd.zone_minutes;
+	} else if (!local_to_utc(&nd.c, &out->utc, &out->offset_minutes)) {
+		return false;
+	}
 	out->source = TAKEN_FILENAME;
 	return true;
 }
@@ -315,11 +361,11 @@ void taken_decide(const struct taken_inputs *in, struct taken *out)
 	memset(out, 0, sizeof *out);
 	if (in->has_sidecar_taken && in->sidecar_taken != 0) {
 		out->utc = in->sidecar_taken;
-		out->offset_minutes = sidecar_offset(in->sidecar_taken, in->mi);
+		out->offset_minutes = sidecar_offset(in->sidecar_taken, in);
 		out->source = TAKEN_SIDECAR;
 		return;
 	}
-	if (from_exif(in->mi, out) || from_container(in->mi, out) || from_filename(in, out))
+	if (from_exif(in, out) || from_container(in, out) || from_filename(in, out))
 		return;
 	out->utc = in->mtime;
 	out->offset_minutes = local_offset_minutes(in->mtime);
@@ -346,12 +392,6 @@ const char *taken_source_name(enum taken_source s)
 }
 
 /* ---- dates in file names (§4.3) ------------------------------------------------ */
-
-/* A date (and maybe a time) found at one position of a name. */
-struct name_date {
-	struct civil c;
-	bool has_time;
-};
 
 static bool is_date_separator(char c)
 {
@@ -422,6 +462,10 @@ static bool scan_name_date(const char *s, size_t len, size_t i, struct name_date
 	    civil_is_valid(&with_time, 1800, 2099)) {
 		nd->c = with_time;
 		nd->has_time = true;
+		size_t z = time_end;
+		if (z < len && (s[z] == '+' || s[z] == '-') &&
+		    parse_zone(s, len, &z, &nd->zone_minutes) && (z >= len || !is_digit(s[z])))
+			nd->has_zone = true;
 		return true;
 	}
 	/* Date only (WhatsApp IMG-20150125-WA0003): the date must stand alone. */
@@ -436,8 +480,7 @@ static bool name_date_acceptable(const struct name_date *nd)
 	return civil_as_utc(&nd->c) <= (int64_t)time(NULL) + 86400;
 }
 
-bool taken_from_filename(const char *name, size_t len, int *year, int *month, int *day, int *hour,
-                         int *min, int *sec)
+static bool name_date_find(const char *name, size_t len, struct name_date *out)
 {
 	struct name_date best, nd;
 	bool found = false;
@@ -458,7 +501,26 @@ bool taken_from_filename(const char *name, size_t len, int *year, int *month, in
 			found = true;
 		}
 	}
-	if (!found)
+	if (found)
+		*out = best;
+	return found;
+}
+
+/* The offset a file name gives after its date and time, if any. */
+static bool name_zone(const struct taken_inputs *in, int *minutes)
+{
+	struct name_date nd;
+	if (!name_date_find(in->name, in->name_len, &nd) || !nd.has_zone)
+		return false;
+	*minutes = nd.zone_minutes;
+	return true;
+}
+
+bool taken_from_filename(const char *name, size_t len, int *year, int *month, int *day, int *hour,
+                         int *min, int *sec)
+{
+	struct name_date best;
+	if (!name_date_find(name, len, &best))
 		return false;
 	*year = best.c.year;
 	*month = best.c.month;

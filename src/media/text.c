@@ -109,6 +109,18 @@ static bool digits_at(const char *s, size_t len, size_t at, size_t n)
 	return true;
 }
 
+/* Appends n bytes to out (of 40) at *o; false when they do not fit. */
+static bool put(char *out, size_t *o, const char *s, size_t n)
+{
+	if (*o + n >= 40)
+		return false;
+	memcpy(out + *o, s, n);
+	*o += n;
+	return true;
+}
+
+/* Built by hand, not with snprintf: Apple videos and XMP go through here on
+ * every index (snprintf was half of an iPhone video's probe). */
 bool media_date_from_iso(char *dst, size_t cap, const char *s, size_t len)
 {
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\0'))
@@ -117,33 +129,35 @@ bool media_date_from_iso(char *dst, size_t cap, const char *s, size_t len)
 	    s[7] != '-' || !digits_at(s, len, 8, 2))
 		return false;
 	char out[40];
-	size_t o = (size_t)snprintf(out, sizeof out, "%.4s:%.2s:%.2s", s, s + 5, s + 8);
+	size_t o = 0;
+	bool ok = put(out, &o, s, 4) && put(out, &o, ":", 1) && put(out, &o, s + 5, 2) &&
+	          put(out, &o, ":", 1) && put(out, &o, s + 8, 2);
 	size_t i = 10;
 	if (i < len && s[i] == 'T' && digits_at(s, len, 11, 2) && len > 13 && s[13] == ':' &&
 	    digits_at(s, len, 14, 2)) {
-		o += (size_t)snprintf(out + o, sizeof out - o, " %.5s", s + 11);
+		ok = ok && put(out, &o, " ", 1) && put(out, &o, s + 11, 5);
 		i = 16;
 		if (i < len && s[i] == ':' && digits_at(s, len, 17, 2)) {
-			o += (size_t)snprintf(out + o, sizeof out - o, "%.3s", s + 16);
+			ok = ok && put(out, &o, s + 16, 3);
 			i = 19;
 		} else {
-			o += (size_t)snprintf(out + o, sizeof out - o, ":00");
+			ok = ok && put(out, &o, ":00", 3);
 		}
 		if (i < len && s[i] == '.') { /* fractional seconds, kept as ExifTool does */
 			size_t j = i + 1;
 			while (j < len && is_digit(s[j]))
 				j++;
-			o += (size_t)snprintf(out + o, sizeof out - o, "%.*s", (int)(j - i), s + i);
+			ok = ok && put(out, &o, s + i, j - i);
 			i = j;
 		}
 		size_t rest = len - i;
 		if (rest == 5 && (s[i] == '+' || s[i] == '-') && digits_at(s, len, i + 1, 4))
-			o += (size_t)snprintf(out + o, sizeof out - o, "%c%.2s:%.2s", s[i],
-			                      s + i + 1, s + i + 3);
+			ok = ok && put(out, &o, s + i, 3) && put(out, &o, ":", 1) &&
+			     put(out, &o, s + i + 3, 2);
 		else if (rest <= 6)
-			o += (size_t)snprintf(out + o, sizeof out - o, "%.*s", (int)rest, s + i);
+			ok = ok && put(out, &o, s + i, rest);
 	}
-	if (o >= sizeof out)
+	if (!ok)
 		return false;
 	media_copy_string(dst, cap, (const uint8_t *)out, o, true);
 	return true;

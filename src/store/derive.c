@@ -55,8 +55,8 @@ int store_items_begin(sqlite3 *db, char *err, size_t errlen)
 	                  "CREATE TEMP TABLE shared_idents(ident INTEGER PRIMARY KEY);"
 	                  "INSERT INTO temp.shared_idents SELECT ident FROM files"
 	                  " WHERE ident IS NOT NULL GROUP BY ident HAVING COUNT(*) > 1;"
-	                  "UPDATE files SET item_id = id"
-	                  " WHERE item_id IS NOT id AND ident NOT IN " SHARED_IDENTS_SQL ";",
+	                  "UPDATE files SET item_id = id WHERE item_id IS NOT id"
+	                  " AND (ident IS NULL OR ident NOT IN " SHARED_IDENTS_SQL ");",
 	                  err, errlen);
 }
 
@@ -190,7 +190,8 @@ int store_retake(sqlite3 *db,
 	sqlite3_stmt *sel, *upd;
 	if (sqlite3_prepare_v2(db,
 	                       "SELECT f.id, f.name, f.mtime_ns, f.date_time_original,"
-	                       " f.offset_time_original, f.container_time, s.taken"
+	                       " f.offset_time_original, f.container_time, s.taken,"
+	                       " f.creation_date"
 	                       " FROM temp.relink r JOIN files f ON f.id = r.id"
 	                       " LEFT JOIN sidecars s ON s.id = f.sidecar_id",
 	                       -1, &sel, NULL) != SQLITE_OK)
@@ -207,6 +208,7 @@ int store_retake(sqlite3 *db,
 		struct store_taken_inputs in = {
 		    .date_time_original = column_text(sel, 3),
 		    .offset_time_original = column_text(sel, 4),
+		    .creation_date = column_text(sel, 7),
 		    .has_container_time = sqlite3_column_type(sel, 5) != SQLITE_NULL,
 		    .container_time = sqlite3_column_int64(sel, 5),
 		    .has_sidecar_taken = sqlite3_column_type(sel, 6) != SQLITE_NULL,

@@ -205,10 +205,10 @@ static const char SQL_PUT_FILE[] =
     " ident, item_id, sidecar_id, match_rule, taken, taken_offset, taken_source, make, model,"
     " lens_model, date_time_original, create_date, offset_time_original,"
     " subsec_time_original, orientation, width, height, iso, exposure_time, f_number,"
-    " focal_length, gps_lat, gps_lon, gps_alt, container_time, crc32, problem)"
+    " focal_length, gps_lat, gps_lon, gps_alt, container_time, crc32, problem, creation_date)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?11, ?12, ?13, ?14, ?15, ?16,"
     " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,"
-    " ?35, ?34)";
+    " ?35, ?34, ?36)";
 
 int store_put_file(struct writer *w, const struct store_file_row *r)
 {
@@ -250,6 +250,7 @@ int store_put_file(struct writer *w, const struct store_file_row *r)
 	bind_int_if(st, 33, r->has_container_time, r->container_time);
 	bind_text_or_null(st, 34, r->problem);
 	bind_int_if(st, 35, r->has_crc, r->crc32);
+	bind_text_or_null(st, 36, r->creation_date);
 	return step_done(st);
 }
 

@@ -74,7 +74,7 @@ static const char SCHEMA_SQL[] =
     " orientation INTEGER, width INTEGER, height INTEGER,"
     " iso REAL, exposure_time REAL, f_number REAL, focal_length REAL,"
     " gps_lat REAL, gps_lon REAL, gps_alt REAL,"
-    " container_time INTEGER,"
+    " container_time INTEGER, creation_date TEXT,"
     " crc32 INTEGER,"
     " problem TEXT);"
     "CREATE TABLE IF NOT EXISTS crc_conflicts("

@@ -46,6 +46,11 @@ static void check_taken(const char *name, size_t len)
 		info.has = MI_CONTAINER_TIME;
 		memcpy(&info.container_time, info.date_time_original, sizeof info.container_time);
 	}
+	if (len > 0 && (name[0] & 2)) { /* the text as a video's Keys CreationDate instead */
+		size_t k = len < sizeof info.creation_date ? len : sizeof info.creation_date - 1;
+		memcpy(info.creation_date, name, k);
+		info.date_time_original[0] = '\0';
+	}
 	struct taken_inputs in = {
 	    .has_sidecar_taken = len > 1 && (name[1] & 1),
 	    .sidecar_taken = (int64_t)(len % 20000) * 86400 - 1000000000,

@@ -3,7 +3,9 @@
  * and mime_sniff(); each field is compared with ground-truth.json (ExifTool
  * -n, and `file --mime-type` for MIME). A field counts when either side has
  * it; it agrees when both have it and the values match. Divergences must be
- * listed below with their reason, and the overall rate must reach 96%. */
+ * listed below with their reason, and the overall rate over every field of
+ * the contract (interface.md, `.meta` "exif", and the MIME type) must reach
+ * 99%. */
 #include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <math.h>
@@ -17,32 +19,24 @@
 #include "media/mime.h"
 #include "media/probe.h"
 
-#define MIN_OVERALL_RATE 0.96
+#define MIN_OVERALL_RATE 0.99
 
 struct known {
 	const char *file, *field, *reason;
 };
 
-/* Values ExifTool took from a maker note, XMP, IPTC or a maker-specific
- * segment/atom that takeoutfs does not read, or values it prints for data
- * that has none. */
+/* Where ExifTool's -n value is not the value a user needs (a maker's code,
+ * two numbers for one), or is printed for data that holds none. Zero dates
+ * ("0000:00:00 00:00:00") agree here: media_info keeps them verbatim, and
+ * only the taken-time rule refuses them. */
 static const struct known KNOWN[] = {
-    {"reconyx_hc500_1.jpg", "DateTimeOriginal", "Reconyx MakerNote"},
-    {"casio_qvci_1.jpg", "DateTimeOriginal", "Casio QVCI APP segment"},
-    {"nikon_d100_1.jpg", "ISO", "Nikon MakerNote (\"0 200\")"},
-    {"kodak_proback_1.jpg", "ISO", "Kodak MakerNote"},
-    {"pentax_k10d_2.jpg", "ISO", "Pentax MakerNote code 6 beats EXIF ISO 100"},
-    {"canon_powershots70_1.jpg", "ISO", "Composite from the Canon MakerNote"},
-    {"pentax_unknown_1.mov", "Make", "Pentax QuickTime atom"},
-    {"pentax_unknown_1.mov", "ISO", "Pentax QuickTime atom"},
-    {"pentax_unknown_1.mov", "ExposureTime", "Pentax QuickTime atom"},
-    {"pentax_unknown_1.mov", "FNumber", "Pentax QuickTime atom"},
-    {"pentax_unknown_1.mov", "FocalLength", "Pentax QuickTime atom"},
+    {"nikon_d100_1.jpg", "ISO",
+     "ExifTool -n prints both shorts of Nikon's ISO tag (\"0 200\"); ours is 200"},
+    {"pentax_k10d_2.jpg", "ISO",
+     "ExifTool -n prints the Pentax MakerNote ISO code (6, i.e. ISO 100) over EXIF's 100"},
     {"canon_eos30d_1.jpg", "GPSLatitude", "ExifTool prints empty (0/0) GPS rationals as \"\""},
     {"canon_eos30d_1.jpg", "GPSLongitude", "ExifTool prints empty (0/0) GPS rationals as \"\""},
     {"canon_eos30d_1.jpg", "LensModel", "XMP-microsoft, empty"},
-    {"canon_eosrebelt3i_1.jpg", "LensModel", "Canon MakerNote"},
-    {"olympus_epl2_1.jpg", "LensModel", "Olympus MakerNote"},
 };
 
 enum field_kind { FK_STRING, FK_NUMBER, FK_INT };
@@ -56,7 +50,7 @@ struct ours {
 struct field {
 	const char *name;
 	enum field_kind kind;
-	bool in_rate; /* one of the fields the 96% bar is measured on */
+	bool in_rate; /* one of the fields the 99% bar is measured on */
 	int agree, total, known;
 };
 
@@ -77,8 +71,8 @@ static struct field FIELDS[] = {
     {"FNumber", FK_NUMBER, true, 0, 0, 0},
     {"FocalLength", FK_NUMBER, true, 0, 0, 0},
     {"MagicMIMEType", FK_STRING, true, 0, 0, 0},
-    {"SubSecTimeOriginal", FK_STRING, false, 0, 0, 0},
-    {"LensModel", FK_STRING, false, 0, 0, 0},
+    {"SubSecTimeOriginal", FK_STRING, true, 0, 0, 0},
+    {"LensModel", FK_STRING, true, 0, 0, 0},
 };
 #define N_FIELDS (sizeof FIELDS / sizeof FIELDS[0])
 

@@ -433,6 +433,37 @@ static void check_older_store_is_rebuilt(void)
 	          1);
 }
 
+/* Empty media files identify nothing: three of them, each with its own
+ * sidecar, stay three items, each with a problem noted. */
+static void check_empty_files_are_not_copies(void)
+{
+	make_dir("Takeout/Google Photos/Photos from 2021");
+	for (int i = 1; i <= 3; i++) {
+		char rel[128], json[256];
+		snprintf(rel, sizeof rel, "Takeout/Google Photos/Photos from 2021/EMPTY_%d.jpg", i);
+		write_file(rel, "");
+		snprintf(rel, sizeof rel,
+		         "Takeout/Google Photos/Photos from 2021/EMPTY_%d.jpg.json", i);
+		snprintf(json, sizeof json,
+		         "{\"title\": \"EMPTY_%d.jpg\", \"photoTakenTime\": "
+		         "{\"timestamp\": \"16%d0000000\"}}",
+		         i, i);
+		write_file(rel, json);
+	}
+	struct index_summary s;
+	CHECK_INT(run(&s, false), INDEX_OK);
+	const char *empty = " FROM files WHERE CAST(name AS TEXT) LIKE 'EMPTY_%.jpg'";
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT COUNT(DISTINCT item_id)%s", empty);
+	CHECK_INT(query_int(sql), 3);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*)%s AND ident IS NULL AND size = 0", empty);
+	CHECK_INT(query_int(sql), 3);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*)%s AND problem LIKE 'empty file%%'", empty);
+	CHECK_INT(query_int(sql), 3);
+	snprintf(sql, sizeof sql, "SELECT COUNT(DISTINCT taken)%s", empty);
+	CHECK_INT(query_int(sql), 3);
+}
+
 int main(void)
 {
 	const char *srcdir = getenv("TFS_SRC");
@@ -460,6 +491,7 @@ int main(void)
 	check_crc_splits_identity_collisions();
 	check_reindex_keeps_ids();
 	check_huge_sidecar_is_bounded();
+	check_empty_files_are_not_copies();
 	check_errors();
 
 	char cmd[700];

@@ -396,10 +396,62 @@ static void test_filename_and_mtime_steps(const char *zone_name)
 	            NULL);
 }
 
+/* An offset in the file name (VID_20180723180057+0200.mp4) stands in for
+ * -o tz wherever the files give no offset; one they give still wins. */
+static void test_filename_offset(void)
+{
+	const int64_t july = 1532361657; /* 2018-07-23T16:00:57Z = 18:00:57+02:00 */
+	check_taken(decide(false, 0, NULL, "VID_20180723180057+0200.mp4", 7), TAKEN_FILENAME, july,
+	            120, "2018-07-23T18:00:57+02:00");
+	check_taken(decide(false, 0, NULL, "IMG_20180723_103057-05:30.jpg", 7), TAKEN_FILENAME,
+	            july, -330, "2018-07-23T10:30:57-05:30");
+	/* EXIF without an offset: its wall time read in the name's offset. */
+	struct media_info mi = exif("2018:07:23 18:00:57", "");
+	check_taken(decide(false, 0, &mi, "VID_20180723180057+0200.mp4", 7), TAKEN_EXIF, july, 120,
+	            NULL);
+	mi = exif("2018:07:23 18:00:57", "+03:00"); /* EXIF's own offset wins */
+	check_taken(decide(false, 0, &mi, "VID_20180723180057+0200.mp4", 7), TAKEN_EXIF,
+	            july - 3600, 180, NULL);
+	/* A container time (UTC) shown in the name's offset. */
+	memset(&mi, 0, sizeof mi);
+	mi.has = MI_CONTAINER_TIME;
+	mi.container_time = july;
+	check_taken(decide(false, 0, &mi, "VID_20180723180057+0200.mp4", 7), TAKEN_CONTAINER, july,
+	            120, "2018-07-23T18:00:57+02:00");
+	/* And a sidecar instant with nothing else to go by. */
+	check_taken(decide(true, july, NULL, "VID_20180723180057+0200.mp4", 7), TAKEN_SIDECAR, july,
+	            120, NULL);
+	/* Digits after the offset make it no offset: the local zone applies. */
+	CHECK_INT(decide(false, 0, NULL, "VID_20180723180057+020012.mp4", 7).offset_minutes,
+	          zone_offset(july));
+}
+
+/* iPhone videos: Keys CreationDate gives the capture instant and its offset,
+ * before the container's UTC time, and the offset of a sidecar instant. */
+static void test_creation_date(void)
+{
+	const int64_t capture = 1563956740; /* 2019-07-24T08:25:40Z = 11:25:40+03:00 */
+	struct media_info mi;
+	memset(&mi, 0, sizeof mi);
+	mi.format = MF_MP4;
+	mi.has = MI_CONTAINER_TIME;
+	mi.container_time = capture + 17;
+	snprintf(mi.creation_date, sizeof mi.creation_date, "2019:07:24 11:25:40+03:00");
+	check_taken(decide(false, 0, &mi, NULL, 7), TAKEN_CONTAINER, capture, 180,
+	            "2019-07-24T11:25:40+03:00");
+	check_taken(decide(true, capture + 1, &mi, NULL, 7), TAKEN_SIDECAR, capture + 1, 180, NULL);
+	/* Without a zone it is not used: the container time in the local zone. */
+	snprintf(mi.creation_date, sizeof mi.creation_date, "2019:07:24 11:25:40");
+	check_taken(decide(false, 0, &mi, NULL, 7), TAKEN_CONTAINER, capture + 17,
+	            zone_offset(capture + 17), NULL);
+}
+
 static void run_in_zone(const char *zone)
 {
 	setenv("TZ", zone, 1);
 	tzset();
+	test_filename_offset();
+	test_creation_date();
 	test_sidecar_offset_fallbacks();
 	test_exif_step(zone);
 	test_container_step();
