@@ -92,6 +92,8 @@ void cli_print_options_help(FILE *out)
 	        "                           SOURCE where it can (default), or serve every\n"
 	        "                           read through the daemon\n"
 	        "    -o hidemeta            do not list .meta files (they still open by name)\n"
+	        "    -o xmp                 serve NAME.EXT.xmp (an XMP sidecar for digiKam,\n"
+	        "                           darktable, ...) beside every media file\n"
 	        "    -o tz=ZONE             time zone for dates that carry none (default: TZ)\n"
 	        "    -o quiet               no progress and no summary before mounting\n"
 	        "    -o nonempty            mount even if MOUNTPOINT is not empty\n"

@@ -11,9 +11,11 @@
 #include <time.h>
 
 #include "store/store.h"
+#include "store/xmp_sizes.h"
 #include "util/path.h"
 #include "views/meta.h"
 #include "views/meta_sizes.h"
+#include "views/xmp.h"
 
 #define META_SUFFIX     ".meta"
 #define META_SUFFIX_LEN 5
@@ -24,6 +26,9 @@ struct views {
 	sqlite3_stmt *meta_size; /* NULL when the stored sizes are not current */
 	struct meta *meta;
 	struct jbuf rendered;
+	bool xmp;                          /* -o xmp */
+	struct jbuf xmp_rendered;          /* the last .xmp */
+	struct store_xmp_sizes *xmp_sizes; /* NULL when not current or not served */
 	uint64_t status_size;
 	int64_t dir_mtime;
 	sqlite3_stmt *begin, *commit;
@@ -139,7 +144,16 @@ void views_close(struct views *v)
 	sqlite3_finalize(v->meta_size);
 	meta_close(v->meta);
 	jbuf_free(&v->rendered);
+	store_xmp_sizes_close(v->xmp_sizes);
+	jbuf_free(&v->xmp_rendered);
 	free(v);
+}
+
+void views_serve_xmp(struct views *v, bool on)
+{
+	v->xmp = on;
+	store_xmp_sizes_close(v->xmp_sizes);
+	v->xmp_sizes = on ? store_xmp_sizes_open(v->db) : NULL;
 }
 
 /* --- attributes --- */
@@ -250,6 +264,42 @@ static int meta_attr(struct views *v, int64_t id, struct vnode *out)
 	return 0;
 }
 
+int views_render_xmp(struct views *v, int64_t file_id, const char **out, size_t *len)
+{
+	const char *meta;
+	size_t meta_len;
+	if (!v->xmp)
+		return -ENOENT;
+	int rc = views_render_meta(v, file_id, &meta, &meta_len);
+	if (rc == 0)
+		rc = xmp_render_from_meta(meta, meta_len, &v->xmp_rendered);
+	if (rc != 0)
+		return rc;
+	*out = v->xmp_rendered.p;
+	*len = v->xmp_rendered.len;
+	return 0;
+}
+
+/* A .xmp takes the times of its media file and the size of its rendering:
+ * the recorded one when there is one, else rendered now. */
+static int xmp_attr(struct views *v, int64_t id, struct vnode *out)
+{
+	int rc = media_attr(v, id, out);
+	const char *text;
+	size_t len;
+	uint64_t size;
+	if (rc == 0 && !store_xmp_size_get(v->xmp_sizes, id, &size)) {
+		rc = views_render_xmp(v, id, &text, &len);
+		size = len;
+	}
+	if (rc != 0)
+		return rc;
+	out->ino = ino_xmp(id);
+	out->type = VN_XMP;
+	out->size = size;
+	return 0;
+}
+
 int views_getattr(struct views *v, uint64_t ino, struct vnode *out)
 {
 	snapshot(v);
@@ -262,6 +312,8 @@ int views_getattr(struct views *v, uint64_t ino, struct vnode *out)
 	case INO_META:
 		return meta_attr(v, id, out);
 	case INO_SPECIAL:
+		if (ino_is_xmp(ino) && v->xmp)
+			return xmp_attr(v, ino_xmp_file(ino), out);
 		if (ino != INO_STATUS)
 			return -ENOENT;
 		status_node(v, out);
@@ -315,6 +367,13 @@ int views_lookup(struct views *v, uint64_t parent, const char *name, size_t len,
 	int rc = find_entry(v, dir, name, len, &kind, &target);
 	if (rc == 0)
 		return entry_node(v, kind, target, out);
+	if (rc == -ENOENT && v->xmp && len > XMP_SUFFIX_LEN &&
+	    memcmp(name + len - XMP_SUFFIX_LEN, XMP_SUFFIX, XMP_SUFFIX_LEN) == 0) {
+		rc = find_entry(v, dir, name, len - XMP_SUFFIX_LEN, &kind, &target);
+		if (rc != 0)
+			return rc;
+		return kind == ENTRY_MEDIA ? xmp_attr(v, target, out) : -ENOENT;
+	}
 	if (rc != -ENOENT || len <= META_SUFFIX_LEN ||
 	    memcmp(name + len - META_SUFFIX_LEN, META_SUFFIX, META_SUFFIX_LEN) != 0)
 		return rc;
@@ -358,6 +417,42 @@ static int emit_meta(struct views *v, struct views_cursor *cur, bool attrs, view
 	return rc;
 }
 
+/* Hands out the .xmp of the media entry the cursor stands on. */
+static int emit_xmp(struct views *v, struct views_cursor *cur, bool attrs, views_entry_fn fn,
+                    void *ctx)
+{
+	char name[NAMES_MAX + XMP_SUFFIX_LEN + 1];
+	if (cur->len + XMP_SUFFIX_LEN > NAMES_MAX) { /* could never be looked up */
+		cur->xmp_due = false;
+		return 0;
+	}
+	memcpy(name, cur->name, cur->len);
+	memcpy(name + cur->len, XMP_SUFFIX, XMP_SUFFIX_LEN);
+	struct vnode node = {
+	    .ino = ino_xmp(cur->meta_file), .type = VN_XMP, .id = cur->meta_file, .nlink = 1};
+	/* As for a .meta, one that cannot be rendered is left out. */
+	if (attrs && xmp_attr(v, cur->meta_file, &node) != 0) {
+		cur->xmp_due = false;
+		return 0;
+	}
+	int rc = fn(ctx, name, cur->len + XMP_SUFFIX_LEN, &node);
+	if (rc == 0)
+		cur->xmp_due = false;
+	return rc;
+}
+
+/* The .meta and .xmp still due for the media entry the cursor stands on. */
+static int emit_companions(struct views *v, struct views_cursor *cur, bool attrs, views_entry_fn fn,
+                           void *ctx)
+{
+	int rc = 0;
+	if (cur->meta_due)
+		rc = emit_meta(v, cur, attrs, fn, ctx);
+	if (rc == 0 && cur->xmp_due)
+		rc = emit_xmp(v, cur, attrs, fn, ctx);
+	return rc;
+}
+
 static void row_node(struct views *v, sqlite3_stmt *st, struct vnode *out)
 {
 	int kind = sqlite3_column_int(st, 1);
@@ -377,7 +472,7 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
 		return -ENOTDIR;
 	snapshot(v);
 	int rc = 0;
-	if (cur->meta_due && (rc = emit_meta(v, cur, attrs, fn, ctx)) != 0)
+	if ((cur->meta_due || cur->xmp_due) && (rc = emit_companions(v, cur, attrs, fn, ctx)) != 0)
 		return rc > 0 ? 0 : rc;
 	sqlite3_stmt *st = v->list;
 	sqlite3_reset(st);
@@ -398,14 +493,15 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
 		cur->len = len;
 		memcpy(cur->name, name, len);
 		cur->name[len] = '\0';
-		if (node.type != VN_MEDIA || hidemeta)
+		if (node.type != VN_MEDIA || (hidemeta && !v->xmp))
 			continue;
-		cur->meta_due = true;
+		cur->meta_due = !hidemeta;
+		cur->xmp_due = v->xmp;
 		cur->meta_file = node.id;
 		cur->meta_size_known = sqlite3_column_type(st, 7) != SQLITE_NULL;
 		cur->meta_size = (uint64_t)sqlite3_column_int64(st, 7);
 		cur->meta_mtime = node.mtime;
-		if ((rc = emit_meta(v, cur, attrs, fn, ctx)) != 0)
+		if ((rc = emit_companions(v, cur, attrs, fn, ctx)) != 0)
 			break;
 	}
 	sqlite3_reset(st);
