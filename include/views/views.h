@@ -1,5 +1,5 @@
 /* The views of the mounted tree (by-date/, by-camera/, by-album/, favorites/,
- * originals/, .takeoutfs/), materialized in the store at index time and read
+ * by-person/, originals/, .takeoutfs/), materialized in the store at index time and read
  * back by the FUSE handlers through the pure functions below, which tests
  * call without a mount.
  * Owns: the view tables, every naming decision (once, in views_build), the
@@ -53,6 +53,8 @@ enum vdir_kind {
 	VD_ORIGINALS,
 	VD_ORIG_DIR,
 	VD_STATUS_DIR,
+	VD_BY_PERSON,
+	VD_PERSON,
 };
 
 enum entry_kind {

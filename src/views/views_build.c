@@ -17,6 +17,7 @@
 #include "util/ustr.h"
 #include "views/camera.h"
 #include "views/names.h"
+#include "views/people.h"
 #include "views/view_items.h"
 
 static const char VIEW_SCHEMA_SQL[] =
@@ -464,6 +465,33 @@ static int build_favorites(struct build *b, int64_t top, const struct view_items
 	return place_last_folder(b, &f, NAMES_MEDIA_MAX, rc);
 }
 
+/* A folder per person the sidecars name (cleaned and numbered as album
+ * folders are), holding the items that name them. */
+static int build_by_person(struct build *b, int64_t top, const struct view_items *items)
+{
+	struct people p;
+	if (people_load(b->db, FOLDER_TRASH, items, &p, b->err, b->errlen) != 0)
+		return -1;
+	struct folder f = {.parent = -1};
+	int64_t vid = -1;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < p.n; i++) {
+		const struct person_item *e = &p.v[i];
+		if (i == 0 || !people_same_name(&p, i - 1, i))
+			vid = add_dir(b, top, p.text + e->name, e->name_len, VD_PERSON, -1);
+		if (vid < 0) {
+			rc = -1;
+			break;
+		}
+		const struct view_item *v = &items->v[e->rank];
+		rc = place_row(b, &f, vid, v->target, items->text + v->name, v->name_len,
+		               NAMES_MEDIA_MAX);
+	}
+	rc = place_last_folder(b, &f, NAMES_MEDIA_MAX, rc);
+	people_free(&p);
+	return rc;
+}
+
 static int build_by_album(struct build *b, int64_t top)
 {
 	/* Untitled albums take the name of their (first) folder; albums sharing
@@ -639,7 +667,9 @@ static int build_all(struct build *b)
 	int64_t by_album = add_dir(b, root, "by-album", 8, VD_BY_ALBUM, -1);
 	int64_t favorites = add_dir(b, root, "favorites", 9, VD_FAVORITES, -1);
 	int64_t originals = add_dir(b, root, "originals", 9, VD_ORIGINALS, -1);
-	if (by_date < 0 || by_camera < 0 || by_album < 0 || favorites < 0 || originals < 0)
+	int64_t by_person = add_dir(b, root, "by-person", 9, VD_BY_PERSON, -1);
+	if (by_date < 0 || by_camera < 0 || by_album < 0 || favorites < 0 || originals < 0 ||
+	    by_person < 0)
 		return -1;
 	struct view_items items;
 	if (view_items_load(b->db, FOLDER_TRASH, &items, b->err, b->errlen) != 0)
@@ -648,6 +678,7 @@ static int build_all(struct build *b)
 	                 place_items_by_key(b, by_camera, &items, true) != 0 ||
 	                 build_by_album(b, by_album) != 0 ||
 	                 build_favorites(b, favorites, &items) != 0 ||
+	                 build_by_person(b, by_person, &items) != 0 ||
 	                 build_originals(b, originals) != 0
 	             ? -1
 	             : 0;
