@@ -1,13 +1,17 @@
 /* The people of the live files' sidecars (store/people.h), from the JSON
- * array in sidecars.people; a value that is not a valid array names nobody. */
+ * array in sidecars.people; a value that is not valid JSON names nobody,
+ * and neither does an empty name. */
 #include "store/people.h"
 
+/* A person is a name, or an object with a "name" (as the .meta reads them). */
 static const char PEOPLE_SQL[] =
-    "SELECT COALESCE(f.item_id, f.id), j.value"
+    "SELECT item, name FROM (SELECT COALESCE(f.item_id, f.id) AS item,"
+    "  CASE j.type WHEN 'text' THEN j.value"
+    "   WHEN 'object' THEN json_extract(j.value, '$.name') END AS name"
     " FROM files f JOIN dirs d ON d.id = f.dir_id JOIN sidecars s ON s.id = f.sidecar_id,"
     " json_each(CASE WHEN json_valid(s.people) THEN s.people ELSE '[]' END) j"
-    " WHERE s.people IS NOT NULL AND d.kind <> ?1 AND COALESCE(s.trashed, 0) = 0"
-    " AND j.type = 'text'";
+    " WHERE s.people IS NOT NULL AND d.kind <> ?1 AND COALESCE(s.trashed, 0) = 0)"
+    " WHERE typeof(name) = 'text' AND name <> ''";
 
 int store_scan_people(sqlite3 *db, int trash_kind,
                       int (*fn)(void *ctx, int64_t item, const char *name, size_t len), void *ctx)
