@@ -84,8 +84,12 @@ static void test_tree(struct views *v)
 	CHECK_STR(list(v, "by-album/Holiday", true, 0, &l), "IMG_1.jpg|IMG_2.jpg");
 	CHECK_STR(list(v, "by-album/Holiday (2)", true, 0, &l), "IMG_2 (2).jpg");
 	CHECK_STR(list(v, "favorites", true, 0, &l), "IMG_2.jpg");
-	/* People as names or objects with a name; files 1 and 2 are one item. */
-	CHECK_STR(list(v, "by-person", true, 0, &l), "Ann|Bob");
+	/* People as names or objects with a name, in NFC, cleaned as album
+	 * titles; files 1 and 2 are one item; the trashed file 6 names nobody,
+	 * and neither does an empty name. */
+	CHECK_STR(list(v, "by-person", true, 0, &l), "Ann|A\xe2\x88\x95"
+	                                             "B|Bob|Zo\xc3\xab");
+	CHECK_STR(list(v, "by-person/Zo\xc3\xab", true, 0, &l), "IMG_1.jpg|IMG_2.jpg");
 	CHECK_STR(list(v, "by-person/Ann", false, 0, &l), "IMG_1.jpg|IMG_1.jpg.meta");
 	CHECK_STR(list(v, "by-person/Bob", true, 0, &l), "IMG_1.jpg");
 	CHECK_STR(list(v, "originals", true, 0, &l), "Takeout");
@@ -136,6 +140,7 @@ static void test_lookup(struct views *v)
 	CHECK_INT(fx_resolve(v, ".takeoutfs/status.json", &n), 0);
 	CHECK_INT(n.ino, INO_STATUS);
 	CHECK_INT(fx_resolve(v, "", &n), 0);
+	CHECK_INT(fx_resolve(v, "by-person/Zoe\xcc\x88", &n), -ENOENT);
 	CHECK_INT(views_getattr(v, INO_ROOT, &n), 0);
 	CHECK_INT(n.type, VN_DIR);
 	CHECK_INT(n.nlink, 2 + 7);
