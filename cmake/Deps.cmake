@@ -20,9 +20,16 @@ tfs_require(CJSON libcjson libcjson-dev)
 tfs_require(UTF8PROC libutf8proc libutf8proc-dev)
 tfs_require(ISAL libisal libisal-dev)
 
-# Programs only the tests run: the archive tests make zips with Info-ZIP zip.
+# Programs only the tests run: the archive tests make zips with Info-ZIP zip;
+# test_xmp reads the .xmp sidecars back with ExifTool and checks them with xmllint.
 find_program(TFS_ZIP_PROGRAM zip)
 if(NOT TFS_ZIP_PROGRAM)
   message(WARNING "the archive tests need Info-ZIP zip: install the Debian package 'zip' "
                   "(or run 'make deps' as root)")
+endif()
+find_program(TFS_EXIFTOOL_PROGRAM exiftool)
+find_program(TFS_XMLLINT_PROGRAM xmllint)
+if(NOT TFS_EXIFTOOL_PROGRAM OR NOT TFS_XMLLINT_PROGRAM)
+  message(WARNING "test_xmp needs exiftool and xmllint: install the Debian packages "
+                  "'libimage-exiftool-perl' and 'libxml2-utils' (or run 'make deps' as root)")
 endif()
