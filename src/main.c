@@ -192,6 +192,7 @@ static int index_source(const struct cli_options *opt, const char *real_source, 
 	    .progress = cli_progress_report,
 	    .progress_ctx = &progress,
 	    .derive = views_build,
+	    .derive_version = VIEWS_VERSION,
 	};
 	char msg[1024] = "";
 	memset(sum, 0, sizeof *sum);

@@ -63,6 +63,11 @@ enum entry_kind {
 	ENTRY_STATUS = 2,
 };
 
+/* The layout of the views views_build makes; a store built for another one
+ * has its views built again (index_options.derive_version).
+ * 1: by-date, by-camera, by-album, favorites, originals; 2: by-person. */
+#define VIEWS_VERSION 2
+
 /* Creates (IF NOT EXISTS) and refills the view tables from dirs/files/
  * sidecars/albums. Runs inside the caller's transaction; tz is the zone of
  * -o tz (recorded as meta "views_tz"; dates without an offset use the
