@@ -1,7 +1,7 @@
 /* The views of the mounted tree (by-date/, by-camera/, by-album/, favorites/,
- * by-person/, originals/, .takeoutfs/), materialized in the store at index time and read
- * back by the FUSE handlers through the pure functions below, which tests
- * call without a mount.
+ * by-person/, originals/, .takeoutfs/), materialized in the store at index
+ * time and read back by the FUSE handlers through the pure functions below,
+ * which tests call without a mount.
  * Owns: the view tables, every naming decision (once, in views_build), the
  * inode numbering, and the queries behind lookup/getattr/readdir.
  * Must not: read media files, compute anything expensive while serving, or
@@ -151,9 +151,9 @@ struct views_cursor {
 typedef int (*views_entry_fn)(void *ctx, const char *name, size_t len, const struct vnode *node);
 
 /* Lists folder ino from cursor, in name order, each media entry followed by
- * its NAME.meta unless hidemeta, then its NAME.xmp when serving them. With attrs false only ino and
- * type are filled (no .meta is rendered). Returns 0 at the end or when fn stopped, a negative errno
- * otherwise. */
+ * its NAME.meta unless hidemeta, then its NAME.xmp when they are served.
+ * With attrs false only ino and type are filled (no .meta is rendered).
+ * Returns 0 at the end or when fn stopped, a negative errno otherwise. */
 int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool hidemeta,
                   bool attrs, views_entry_fn fn, void *ctx);
 

@@ -43,12 +43,12 @@ static void job_fail(struct job *j, const char *what)
 	pthread_mutex_unlock(&j->err_lock);
 }
 
-/* The size of the .xmp rendered from a .meta, or UINT32_MAX. */
+/* The size of the .xmp rendered from a .meta, or STORE_XMP_SIZE_NONE. */
 static uint32_t xmp_size(const struct jbuf *meta, struct jbuf *xmp)
 {
 	return xmp_render_from_meta(meta->p, meta->len, xmp) == 0 && xmp->len < UINT32_MAX
 	           ? (uint32_t)xmp->len
-	           : UINT32_MAX;
+	           : STORE_XMP_SIZE_NONE;
 }
 
 static void render_share(struct job *j, struct meta *m)
@@ -63,7 +63,7 @@ static void render_share(struct job *j, struct meta *m)
 			bool ok = meta_render(m, j->ids[i], &out) == 0 && out.len < UINT32_MAX;
 			j->sizes[i] = ok ? (uint32_t)out.len : UINT32_MAX;
 			if (j->xmp_sizes) /* from the same rendering */
-				j->xmp_sizes[i] = ok ? xmp_size(&out, &xmp) : UINT32_MAX;
+				j->xmp_sizes[i] = ok ? xmp_size(&out, &xmp) : STORE_XMP_SIZE_NONE;
 		}
 	}
 	jbuf_free(&out);

@@ -4,6 +4,7 @@
  * (two files of one item, a name listed twice) dropped. */
 #include "views/people.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ static int add_pair(void *ctx, int64_t item, const char *name, size_t len)
 	    bsearch(&key, l->ranks, l->n_ranks, sizeof *l->ranks, by_item);
 	if (!found) /* only trashed files of the item name the person */
 		return 0;
+	assert(found->rank < l->n_ranks);
 	char *nfc = ustr_nfc(name, len);
 	if (!nfc)
 		return OUT_OF_MEMORY;

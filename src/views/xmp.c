@@ -4,6 +4,7 @@
  * every value the packet needs is there in a known form. */
 #include "views/xmp.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -153,6 +154,7 @@ static void bag(struct jbuf *b, const char *prop, const char *const *v, size_t n
 /* XMP's GPSCoordinate: "DDD,MM.mmk" with k one of N S E W. */
 static void coordinate(struct jbuf *b, const char *prop, double v, char pos, char neg)
 {
+	assert(isfinite(v) && fabs(v) <= 180.0); /* valid_position */
 	long long units = llround(fabs(v) * 60.0 * (double)MINUTE_SCALE);
 	long long per_degree = 60 * MINUTE_SCALE;
 	char num[64];
