@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libfuse3-dev fuse3 libexif-dev zlib1g-dev libmagic-dev libsqlite3-dev sqlite3 \
 	libcjson-dev libutf8proc-dev libisal-dev jq rsync groff-base man-db file python3 valgrind zip \
-	isal pigz strace libimage-exiftool-perl
+	isal pigz strace libimage-exiftool-perl libxml2-utils
 
 # What only the benchmarks need: their baselines.
 BENCH_PACKAGES = bindfs

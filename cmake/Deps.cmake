@@ -22,6 +22,7 @@ tfs_require(ISAL libisal libisal-dev)
 
 # Programs only the tests run: the archive tests make zips with Info-ZIP zip, and
 # slow a tgz pass down with strace to kill it mid-pass.
+# test_xmp reads the .xmp sidecars back with ExifTool and checks them with xmllint.
 find_program(TFS_STRACE_PROGRAM strace)
 if(NOT TFS_STRACE_PROGRAM)
   message(WARNING "test_tgz_mount needs strace: install the Debian package 'strace' "
@@ -32,11 +33,9 @@ if(NOT TFS_ZIP_PROGRAM)
   message(WARNING "the archive tests need Info-ZIP zip: install the Debian package 'zip' "
                   "(or run 'make deps' as root)")
 endif()
-
-# ExifTool: what tests/corpus/ground-truth.json and the built quirk_* files
-# are checked against (tests/corpus/SOURCES.md); no test runs it.
 find_program(TFS_EXIFTOOL_PROGRAM exiftool)
-if(NOT TFS_EXIFTOOL_PROGRAM)
-  message(STATUS "exiftool not found: needed only to regenerate tests/corpus ground truth "
-                 "(Debian package 'libimage-exiftool-perl')")
+find_program(TFS_XMLLINT_PROGRAM xmllint)
+if(NOT TFS_EXIFTOOL_PROGRAM OR NOT TFS_XMLLINT_PROGRAM)
+  message(WARNING "test_xmp needs exiftool and xmllint: install the Debian packages "
+                  "'libimage-exiftool-perl' and 'libxml2-utils' (or run 'make deps' as root)")
 endif()

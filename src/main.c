@@ -279,6 +279,7 @@ static int index_source(const struct cli_options *opt, const struct sources *src
 	    .part_progress = cli_progress_part_report,
 	    .progress_ctx = &progress,
 	    .derive = views_build,
+	    .derive_version = VIEWS_VERSION,
 	};
 	char msg[1024] = "";
 	memset(sum, 0, sizeof *sum);
@@ -335,6 +336,7 @@ static int mount_store(const struct cli_options *opt, const struct sources *src,
 	    .foreground = opt->foreground,
 	    .single_thread = opt->single_thread,
 	    .hidemeta = opt->hidemeta,
+	    .xmp = opt->xmp,
 	    .crc_eager = opt->crc_eager,
 	    .passthrough = !opt->no_passthrough,
 	};
@@ -345,17 +347,17 @@ static int mount_store(const struct cli_options *opt, const struct sources *src,
 	return rc;
 }
 
-/* Before serving, every .meta's size (after a pass that changed anything),
- * so that listings never render: the first ls -l after a mount is then as
- * cheap as the next. Without the sizes the mount still works, rendering on
- * demand, so a failure is only reported. */
+/* Before serving, every .meta's size (and every .xmp's under -o xmp), after
+ * a pass that changed anything, so that listings never render: the first
+ * ls -l after a mount is then as cheap as the next. Without the sizes the
+ * mount still works, rendering on demand, so a failure is only reported. */
 static void record_meta_sizes(const struct cli_options *opt, const char *db_path)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int threads = opt->threads > 0 ? opt->threads : cpus > 0 ? (int)cpus : 1;
 	char err[512];
-	if (meta_sizes_build(db_path, threads, err, sizeof err) != 0)
-		say("%s (.meta sizes are computed when listed instead)", err);
+	if (meta_sizes_build_with_xmp(db_path, threads, opt->xmp, err, sizeof err) != 0)
+		say("%s (.meta and .xmp sizes are computed when listed instead)", err);
 }
 
 /* What a mount does before serving, in a child process (cli/child.h). */
@@ -374,7 +376,8 @@ static void prepare_store_for_serving(void *arg, void *result)
 	const struct prepare_job *job = arg;
 	struct prepare_result *r = result;
 	r->rc = index_source(job->opt, job->src, job->db_path, &r->sum);
-	if (r->rc == INDEX_OK && !job->opt->hidemeta) /* no .meta listed, no size needed */
+	/* No .meta listed and no .xmp served: no size needed. */
+	if (r->rc == INDEX_OK && (!job->opt->hidemeta || job->opt->xmp))
 		record_meta_sizes(job->opt, job->db_path);
 }
 

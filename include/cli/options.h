@@ -1,7 +1,7 @@
 /* The takeoutfs command line: turns argv into struct cli_options plus the
  * fuse_args that are left for libfuse.
  * Owns: takeoutfs's own options (-o db=, threads=, reindex, crc=, passthrough=, hidemeta,
- * tz=, quiet, nonempty; --index-only, -h, -V), which -o options are passed to
+ * xmp, tz=, quiet, nonempty; --index-only, -h, -V), which -o options are passed to
  * FUSE, dropped (mount(8) and /etc/fstab options FUSE rejects) or refused.
  * Must not: touch the disk, print, or exit; errors come back as one line in
  * err ("<what>: <why>; <what to do>", without the "takeoutfs: " prefix). */
@@ -27,6 +27,7 @@ struct cli_options {
 	bool crc_eager;      /* -o crc=eager */
 	bool no_passthrough; /* -o passthrough=off */
 	bool hidemeta;       /* -o hidemeta */
+	bool xmp;            /* -o xmp: NAME.EXT.xmp sidecars in every view */
 	bool quiet;          /* -o quiet */
 	bool nonempty;       /* -o nonempty: mount over a folder that is not empty */
 	bool index_only;     /* --index-only */

@@ -19,6 +19,7 @@ struct fs_config {
 	bool foreground;    /* -f / -d */
 	bool single_thread; /* -s */
 	bool hidemeta;      /* -o hidemeta */
+	bool xmp;           /* -o xmp: NAME.EXT.xmp beside every media file */
 	bool crc_eager;     /* -o crc=eager */
 	bool passthrough;   /* -o passthrough=auto (default): the kernel reads media itself */
 };

@@ -41,6 +41,10 @@ struct index_options {
 	 * tz is the zone the taken times were computed in. NULL: none. Returns
 	 * 0, or -1 with err. */
 	int (*derive)(store_db *db, const char *tz, char *err, size_t errlen);
+	/* The version of what derive builds (the views' layout), recorded in
+	 * the store (meta "derive_version"): a store that recorded another one
+	 * gets a pass that runs derive even when SOURCE is unchanged. */
+	int64_t derive_version;
 };
 
 struct index_summary {

@@ -14,8 +14,10 @@
 /* In one write transaction: creates the table when missing, replaces its
  * rows with (ids[i], sizes[i]) for every i whose size is not skip, in the
  * order given (id order appends to the b-tree), and records generation as
- * meta "meta_sizes_generation". Rolled back on failure. */
-int store_meta_sizes_write(store_db *db, const int64_t *ids, const uint32_t *sizes, size_t n,
-                           uint32_t skip, int64_t generation);
+ * meta "meta_sizes_generation"; with xmp_sizes (else NULL), the .xmp
+ * sizes too (store/xmp_sizes.h), in the same transaction. Rolled back on
+ * failure. */
+int store_meta_sizes_write(store_db *db, const int64_t *ids, const uint32_t *sizes,
+                           const uint32_t *xmp_sizes, size_t n, uint32_t skip, int64_t generation);
 
 #endif

@@ -21,6 +21,11 @@
  * with err (the store is left as it was: the sizes are only an accelerator). */
 int meta_sizes_build(const char *db_path, int threads, char *err, size_t errlen);
 
+/* Like meta_sizes_build; with xmp, the sizes of the .xmp files (rendered
+ * from the same .meta renderings, store/xmp_sizes.h) are recorded with them,
+ * unless both are current. */
+int meta_sizes_build_with_xmp(const char *db_path, int threads, bool xmp, char *err, size_t errlen);
+
 /* Whether db's meta_sizes belong to its current generation. */
 bool meta_sizes_valid(store_db *db);
 

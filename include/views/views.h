@@ -1,5 +1,5 @@
 /* The views of the mounted tree (by-date/, by-camera/, by-album/, favorites/,
- * originals/, .takeoutfs/), materialized in the store at index time and read
+ * by-person/, originals/, .takeoutfs/), materialized in the store at index time and read
  * back by the FUSE handlers through the pure functions below, which tests
  * call without a mount.
  * Owns: what the view tables hold (which folders exist, every naming
@@ -30,8 +30,9 @@
  * store's STORE_INDEXES_SQL when missing), which the .meta queries need.
  *
  * Inode numbers (stable while the store is unchanged): id << 2 | tag with
- * tag 0 = special file (status.json = 4), 1 = virtual folder (root = 1),
- * 2 = media file (files.id), 3 = its .meta (files.id). */
+ * tag 0 = special file (id 1: status.json = 4; id 2n: the .xmp of files.id n),
+ * 1 = virtual folder (root = 1), 2 = media file (files.id), 3 = its .meta
+ * (files.id). */
 #ifndef TFS_VIEWS_VIEWS_H
 #define TFS_VIEWS_VIEWS_H
 
@@ -55,6 +56,8 @@ enum vdir_kind {
 	VD_ORIGINALS,
 	VD_ORIG_DIR,
 	VD_STATUS_DIR,
+	VD_BY_PERSON,
+	VD_PERSON,
 };
 
 enum entry_kind {
@@ -62,6 +65,11 @@ enum entry_kind {
 	ENTRY_MEDIA = 1,
 	ENTRY_STATUS = 2,
 };
+
+/* The layout of the views views_build makes; a store built for another one
+ * has its views built again (index_options.derive_version).
+ * 1: by-date, by-camera, by-album, favorites, originals; 2: by-person. */
+#define VIEWS_VERSION 2
 
 /* Creates (IF NOT EXISTS) and refills the view tables from dirs/files/
  * sidecars/albums. Runs inside the caller's transaction; tz is the zone of
@@ -85,16 +93,29 @@ static inline int64_t ino_id(uint64_t ino)
 {
 	return (int64_t)(ino >> 2);
 }
+/* The NAME.EXT.xmp of files.id (under -o xmp). */
+static inline uint64_t ino_xmp(int64_t file_id)
+{
+	return ino_make(2 * file_id, INO_SPECIAL);
+}
+static inline bool ino_is_xmp(uint64_t ino)
+{
+	return ino_tag(ino) == INO_SPECIAL && ino_id(ino) >= 2 && ino_id(ino) % 2 == 0;
+}
+static inline int64_t ino_xmp_file(uint64_t ino)
+{
+	return ino_id(ino) / 2;
+}
 
 /* --- serving (one struct views per connection / thread) --- */
-enum vnode_type { VN_DIR, VN_MEDIA, VN_META, VN_STATUS };
+enum vnode_type { VN_DIR, VN_MEDIA, VN_META, VN_STATUS, VN_XMP };
 
 struct vnode {
 	uint64_t ino;
 	enum vnode_type type;
-	int64_t id;    /* vdirs.id, or files.id for media and .meta */
+	int64_t id;    /* vdirs.id, or files.id for media, .meta and .xmp */
 	uint64_t size; /* exact bytes (rendered size for .meta) */
-	int64_t mtime; /* Unix s: taken time for media and .meta */
+	int64_t mtime; /* Unix s: taken time for media, .meta and .xmp */
 	uint32_t nlink;
 };
 
@@ -104,6 +125,10 @@ struct views;
  * thread at a time). status_size is the size of the rendered status.json. */
 struct views *views_open(store_db *db, uint64_t status_size, char *err, size_t errlen);
 void views_close(struct views *v);
+
+/* Serves NAME.EXT.xmp beside every media entry NAME.EXT (-o xmp): looked up,
+ * listed after the NAME.EXT.meta, rendered by views/xmp.h. Off by default. */
+void views_serve_xmp(struct views *v, bool on);
 
 /* The attributes of parent/name, or -ENOENT / -EIO / -ENOTDIR. "NAME.meta" is
  * found for every media entry NAME. */
@@ -115,6 +140,7 @@ int views_getattr(struct views *v, uint64_t ino, struct vnode *out);
 struct views_cursor {
 	bool started;
 	bool meta_due;
+	bool xmp_due;         /* the .xmp of the same media, after its .meta */
 	int64_t meta_file;    /* files.id of the media whose .meta is due */
 	bool meta_size_known; /* its size and mtime, from the listing's row */
 	uint64_t meta_size;
@@ -128,9 +154,9 @@ struct views_cursor {
 typedef int (*views_entry_fn)(void *ctx, const char *name, size_t len, const struct vnode *node);
 
 /* Lists folder ino from cursor, in name order, each media entry followed by
- * its NAME.meta unless hidemeta. With attrs false only ino and type are
- * filled (no .meta is rendered). Returns 0 at the end or when fn stopped,
- * a negative errno otherwise. */
+ * its NAME.meta unless hidemeta, then its NAME.xmp when they are served.
+ * With attrs false only ino and type are filled (no .meta is rendered).
+ * Returns 0 at the end or when fn stopped, a negative errno otherwise. */
 int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool hidemeta,
                   bool attrs, views_entry_fn fn, void *ctx);
 
@@ -146,6 +172,11 @@ int views_render_meta(struct views *v, int64_t file_id, const char **out, size_t
  * (may be NULL) tells whether the rendering carries a CRC. */
 int views_render_meta_crc(struct views *v, int64_t file_id, const uint32_t *crc, const char **out,
                           size_t *len, bool *crc_known);
+
+/* Renders the .xmp of files.id (see views/xmp.h) into the views' own
+ * buffer, as views_render_meta. 0 or a negative errno (-ENOENT when .xmp
+ * files are not served). */
+int views_render_xmp(struct views *v, int64_t file_id, const char **out, size_t *len);
 
 /* Drops the connection's read snapshot, so the next call sees everything
  * committed so far (otherwise renewed every second). */

@@ -26,6 +26,7 @@ enum cli_key {
 	KEY_CRC,
 	KEY_PASSTHROUGH,
 	KEY_HIDEMETA,
+	KEY_XMP,
 	KEY_TZ,
 	KEY_QUIET,
 	KEY_NONEMPTY,
@@ -49,6 +50,7 @@ static const struct fuse_opt cli_opt_specs[] = {
     FUSE_OPT_KEY("crc=", KEY_CRC),
     FUSE_OPT_KEY("passthrough=", KEY_PASSTHROUGH),
     FUSE_OPT_KEY("hidemeta", KEY_HIDEMETA),
+    FUSE_OPT_KEY("xmp", KEY_XMP),
     FUSE_OPT_KEY("tz=", KEY_TZ),
     FUSE_OPT_KEY("quiet", KEY_QUIET),
     FUSE_OPT_KEY("nonempty", KEY_NONEMPTY),
@@ -213,6 +215,9 @@ static int take_option(void *data, const char *arg, int key, struct fuse_args *o
 		return take_passthrough(c, value_of(arg));
 	case KEY_HIDEMETA:
 		o->hidemeta = true;
+		return 0;
+	case KEY_XMP:
+		o->xmp = true;
 		return 0;
 	case KEY_TZ:
 		if (!*value_of(arg))

@@ -125,6 +125,7 @@ static struct views *thread_views(struct fs *fs)
 		return NULL;
 	}
 	store_use_serving_cache(c->db); /* up to MAX_THREADS of them */
+	views_serve_xmp(c->views, fs->cfg->xmp);
 	pthread_mutex_lock(&fs->lock);
 	c->next = fs->conns;
 	if (fs->conns)
@@ -400,6 +401,26 @@ static void read_status(fuse_req_t req, struct fs *fs, size_t size, off_t off)
 	jbuf_free(&doc);
 }
 
+/* A .xmp is rendered again for each read, as a .meta is. */
+static int check_xmp(struct views *v, fuse_ino_t ino)
+{
+	const char *text;
+	size_t len;
+	return views_render_xmp(v, ino_xmp_file(ino), &text, &len);
+}
+
+static void read_xmp(fuse_req_t req, struct fs *fs, fuse_ino_t ino, size_t size, off_t off)
+{
+	struct views *v = thread_views(fs);
+	const char *text;
+	size_t len;
+	int rc = v ? views_render_xmp(v, ino_xmp_file(ino), &text, &len) : -EIO;
+	if (rc != 0)
+		fuse_reply_err(req, -rc);
+	else
+		reply_slice(req, text, len, size, off);
+}
+
 static struct media_open *media_open_of(const struct fuse_file_info *fi)
 {
 	assert(fi->fh != FH_PASSTHROUGH);
@@ -490,6 +511,11 @@ static void tfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = check_meta(fs, v, ino_id(ino));
 		break;
 	case INO_SPECIAL:
+		if (ino_is_xmp(ino)) { /* its bytes never change while mounted */
+			rc = check_xmp(v, ino);
+			fi->keep_cache = 1;
+			break;
+		}
 		/* Not keep_cache either: the CRC counters move. */
 		rc = ino == INO_STATUS ? 0 : -ENOENT;
 		if (rc == 0)
@@ -585,7 +611,10 @@ static void tfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	case INO_SPECIAL:
-		read_status(req, fs, size, off);
+		if (ino_is_xmp(ino))
+			read_xmp(req, fs, ino, size, off);
+		else
+			read_status(req, fs, size, off);
 		return;
 	default:
 		fuse_reply_err(req, EISDIR);

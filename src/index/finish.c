@@ -298,6 +298,8 @@ static int derive_everything(const struct finish_input *in, char *err, size_t er
 	STEP(store_crc_drop_stale(db, why_, sizeof why_));
 	if (in->derive && in->derive(db, in->tz, err, errlen) != 0)
 		return -1;
+	if (in->derive)
+		STEP(store_meta_set_int(db, "derive_version", in->derive_version));
 	STEP(store_relink_end(db, why_, sizeof why_));
 	return 0;
 }

@@ -27,6 +27,7 @@ struct finish_input {
 	uint64_t opened, removed;
 	double seconds; /* of the pass so far */
 	int (*derive)(store_db *db, const char *tz, char *err, size_t errlen); /* may be NULL */
+	int64_t derive_version; /* recorded once derive ran */
 };
 
 int finish_pass(const struct finish_input *in, struct index_summary *sum, char *err, size_t errlen);

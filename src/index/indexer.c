@@ -689,7 +689,9 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	size_t n_dirty_groups = 0;
 	for (size_t g = 0; g < p.walk.n_groups; g++)
 		n_dirty_groups += p.group_dirty[g];
-	p.changed = pass_changes_anything(&p, n_dirty_groups);
+	p.changed =
+	    pass_changes_anything(&p, n_dirty_groups) ||
+	    (opt->derive && store_meta_get_int(p.db, "derive_version", 0) != opt->derive_version);
 	/* Until finish commits, the store says "a pass is under way". Written
 	 * here, before the writer thread owns the connection. */
 	if (p.changed && (store_meta_set_int(p.db, "index_complete", 0) != 0 ||
@@ -737,7 +739,8 @@ int indexer_run(const struct index_options *opt, struct index_summary *sum, char
 	                           .opened = atomic_load(&p.opened),
 	                           .removed = p.gone_files.n,
 	                           .seconds = seconds_since(&p.start),
-	                           .derive = opt->derive};
+	                           .derive = opt->derive,
+	                           .derive_version = opt->derive_version};
 	int finished = finish_pass(&fin, sum, err, errlen);
 	free(sources);
 	if (finished != 0) {

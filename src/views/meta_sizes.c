@@ -14,14 +14,17 @@
 #include "store/live.h"
 #include "store/meta_sizes_table.h"
 #include "store/store.h"
+#include "store/xmp_sizes.h"
 #include "views/meta.h"
+#include "views/xmp.h"
 
 #define CHUNK 256 /* ids taken from the shared cursor at a time */
 
 struct job {
 	const char *db_path;
 	const int64_t *ids;
-	uint32_t *sizes; /* UINT32_MAX: could not be rendered, left out */
+	uint32_t *sizes;     /* UINT32_MAX: could not be rendered, left out */
+	uint32_t *xmp_sizes; /* the same for the .xmp; NULL when not asked for */
 	size_t n;
 	atomic_size_t next;
 	atomic_bool failed;
@@ -38,20 +41,31 @@ static void job_fail(struct job *j, const char *what)
 	pthread_mutex_unlock(&j->err_lock);
 }
 
+/* The size of the .xmp rendered from a .meta, or STORE_XMP_SIZE_NONE. */
+static uint32_t xmp_size(const struct jbuf *meta, struct jbuf *xmp)
+{
+	return xmp_render_from_meta(meta->p, meta->len, xmp) == 0 && xmp->len < UINT32_MAX
+	           ? (uint32_t)xmp->len
+	           : STORE_XMP_SIZE_NONE;
+}
+
 static void render_share(struct job *j, struct meta *m)
 {
-	struct jbuf out = {0};
+	struct jbuf out = {0}, xmp = {0};
 	for (;;) {
 		size_t from = atomic_fetch_add(&j->next, CHUNK);
 		if (from >= j->n || atomic_load(&j->failed))
 			break;
 		size_t to = from + CHUNK < j->n ? from + CHUNK : j->n;
-		for (size_t i = from; i < to; i++)
-			j->sizes[i] = meta_render(m, j->ids[i], &out) == 0 && out.len < UINT32_MAX
-			                  ? (uint32_t)out.len
-			                  : UINT32_MAX;
+		for (size_t i = from; i < to; i++) {
+			bool ok = meta_render(m, j->ids[i], &out) == 0 && out.len < UINT32_MAX;
+			j->sizes[i] = ok ? (uint32_t)out.len : UINT32_MAX;
+			if (j->xmp_sizes) /* from the same rendering */
+				j->xmp_sizes[i] = ok ? xmp_size(&out, &xmp) : STORE_XMP_SIZE_NONE;
+		}
 	}
 	jbuf_free(&out);
+	jbuf_free(&xmp);
 }
 
 static void *render_thread(void *arg)
@@ -101,10 +115,15 @@ bool meta_sizes_valid(store_db *db)
 
 int meta_sizes_build(const char *db_path, int threads, char *err, size_t errlen)
 {
+	return meta_sizes_build_with_xmp(db_path, threads, false, err, errlen);
+}
+
+int meta_sizes_build_with_xmp(const char *db_path, int threads, bool xmp, char *err, size_t errlen)
+{
 	store_db *db;
 	if (store_open(db_path, STORE_READ_WRITE, &db, err, errlen) != STORE_OK)
 		return -1;
-	if (meta_sizes_valid(db)) {
+	if (meta_sizes_valid(db) && (!xmp || store_xmp_sizes_valid(db))) {
 		store_close(db);
 		return 0;
 	}
@@ -118,19 +137,23 @@ int meta_sizes_build(const char *db_path, int threads, char *err, size_t errlen)
 	j.ids = ids;
 	if (rc == 0 && !(j.sizes = malloc((j.n ? j.n : 1) * sizeof *j.sizes)))
 		rc = -1;
-	if (rc != 0 && (!ids || !j.sizes))
+	if (rc == 0 && xmp && !(j.xmp_sizes = malloc((j.n ? j.n : 1) * sizeof *j.xmp_sizes)))
+		rc = -1;
+	if (rc != 0 && (!ids || !j.sizes || (xmp && !j.xmp_sizes)))
 		snprintf(j.err, sizeof j.err, "out of memory");
 	if (rc == 0) {
 		render_all(&j, threads);
 		rc = atomic_load(&j.failed)
 		         ? -1
-		         : store_meta_sizes_write(db, j.ids, j.sizes, j.n, UINT32_MAX, generation);
+		         : store_meta_sizes_write(db, j.ids, j.sizes, j.xmp_sizes, j.n, UINT32_MAX,
+		                                  generation);
 	}
 	if (rc != 0)
 		snprintf(err, errlen, "cannot record the .meta sizes in %s: %s", db_path,
 		         j.err[0] ? j.err : store_errmsg(db));
 	free(ids);
 	free(j.sizes);
+	free(j.xmp_sizes);
 	pthread_mutex_destroy(&j.err_lock);
 	store_close(db);
 	return rc;

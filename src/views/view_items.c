@@ -205,6 +205,7 @@ static int hand_out(struct loader *l, struct view_items *out)
 		const struct row *r = &l->rows[i];
 		struct view_item *v = &out->v[i];
 		v->target = r->id;
+		v->item = r->item;
 		v->favorite = r->favorite;
 		memcpy(v->month, r->month, sizeof v->month);
 		v->name = r->name;

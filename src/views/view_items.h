@@ -18,6 +18,7 @@
 
 struct view_item {
 	int64_t target; /* files.id shown for the item */
+	int64_t item;   /* its item id (files.item_id, else the file's id) */
 	bool favorite;
 	char month[8];   /* "YYYY-MM", local date of the taken time; "0000-00" when unknown */
 	uint32_t name;   /* offsets into view_items.text */

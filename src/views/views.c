@@ -13,16 +13,23 @@
 
 #include "store/store.h"
 #include "store/view_rows.h"
+#include "store/xmp_sizes.h"
+#include "util/path.h"
 #include "views/meta.h"
 #include "views/meta_sizes.h"
+#include "views/xmp.h"
 
 #define META_SUFFIX     ".meta"
 #define META_SUFFIX_LEN 5
 
 struct views {
+	store_db *db; /* the connection (the reader's and the .xmp sizes') */
 	struct store_view_reader *rows;
 	struct meta *meta;
 	struct jbuf rendered;
+	bool xmp;                          /* -o xmp */
+	struct jbuf xmp_rendered;          /* the last .xmp */
+	struct store_xmp_sizes *xmp_sizes; /* NULL when not current or not served */
 	uint64_t status_size;
 	int64_t dir_mtime;
 	bool in_txn;
@@ -74,6 +81,7 @@ struct views *views_open(store_db *db, uint64_t status_size, char *err, size_t e
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	v->db = db;
 	v->status_size = status_size;
 	v->dir_mtime = store_meta_get_int(db, "index_finished", 0);
 	if (!(v->rows = store_view_reader_open(db, meta_sizes_valid(db), err, errlen)) ||
@@ -93,7 +101,16 @@ void views_close(struct views *v)
 	store_view_reader_close(v->rows);
 	meta_close(v->meta);
 	jbuf_free(&v->rendered);
+	store_xmp_sizes_close(v->xmp_sizes);
+	jbuf_free(&v->xmp_rendered);
 	free(v);
+}
+
+void views_serve_xmp(struct views *v, bool on)
+{
+	v->xmp = on;
+	store_xmp_sizes_close(v->xmp_sizes);
+	v->xmp_sizes = on ? store_xmp_sizes_open(v->db) : NULL;
 }
 
 /* --- attributes --- */
@@ -183,6 +200,42 @@ static int meta_attr(struct views *v, int64_t id, struct vnode *out)
 	return 0;
 }
 
+int views_render_xmp(struct views *v, int64_t file_id, const char **out, size_t *len)
+{
+	const char *meta;
+	size_t meta_len;
+	if (!v->xmp)
+		return -ENOENT;
+	int rc = views_render_meta(v, file_id, &meta, &meta_len);
+	if (rc == 0)
+		rc = xmp_render_from_meta(meta, meta_len, &v->xmp_rendered);
+	if (rc != 0)
+		return rc;
+	*out = v->xmp_rendered.p;
+	*len = v->xmp_rendered.len;
+	return 0;
+}
+
+/* A .xmp takes the times of its media file and the size of its rendering:
+ * the recorded one when there is one, else rendered now. */
+static int xmp_attr(struct views *v, int64_t id, struct vnode *out)
+{
+	int rc = media_attr(v, id, out);
+	const char *text;
+	size_t len;
+	uint64_t size;
+	if (rc == 0 && !store_xmp_size_get(v->xmp_sizes, id, &size)) {
+		rc = views_render_xmp(v, id, &text, &len);
+		size = len;
+	}
+	if (rc != 0)
+		return rc;
+	out->ino = ino_xmp(id);
+	out->type = VN_XMP;
+	out->size = size;
+	return 0;
+}
+
 int views_getattr(struct views *v, uint64_t ino, struct vnode *out)
 {
 	snapshot(v);
@@ -195,6 +248,8 @@ int views_getattr(struct views *v, uint64_t ino, struct vnode *out)
 	case INO_META:
 		return meta_attr(v, id, out);
 	case INO_SPECIAL:
+		if (ino_is_xmp(ino) && v->xmp)
+			return xmp_attr(v, ino_xmp_file(ino), out);
 		if (ino != INO_STATUS)
 			return -ENOENT;
 		status_node(v, out);
@@ -231,6 +286,13 @@ int views_lookup(struct views *v, uint64_t parent, const char *name, size_t len,
 	int rc = store_view_entry(v->rows, dir, name, len, &kind, &target);
 	if (rc == 0)
 		return entry_node(v, kind, target, out);
+	if (rc == -ENOENT && v->xmp && len > XMP_SUFFIX_LEN &&
+	    memcmp(name + len - XMP_SUFFIX_LEN, XMP_SUFFIX, XMP_SUFFIX_LEN) == 0) {
+		rc = store_view_entry(v->rows, dir, name, len - XMP_SUFFIX_LEN, &kind, &target);
+		if (rc != 0)
+			return rc;
+		return kind == ENTRY_MEDIA ? xmp_attr(v, target, out) : -ENOENT;
+	}
 	if (rc != -ENOENT || len <= META_SUFFIX_LEN ||
 	    memcmp(name + len - META_SUFFIX_LEN, META_SUFFIX, META_SUFFIX_LEN) != 0)
 		return rc;
@@ -274,6 +336,42 @@ static int emit_meta(struct views *v, struct views_cursor *cur, bool attrs, view
 	return rc;
 }
 
+/* Hands out the .xmp of the media entry the cursor stands on. */
+static int emit_xmp(struct views *v, struct views_cursor *cur, bool attrs, views_entry_fn fn,
+                    void *ctx)
+{
+	char name[NAMES_MAX + XMP_SUFFIX_LEN + 1];
+	if (cur->len + XMP_SUFFIX_LEN > NAMES_MAX) { /* could never be looked up */
+		cur->xmp_due = false;
+		return 0;
+	}
+	memcpy(name, cur->name, cur->len);
+	memcpy(name + cur->len, XMP_SUFFIX, XMP_SUFFIX_LEN);
+	struct vnode node = {
+	    .ino = ino_xmp(cur->meta_file), .type = VN_XMP, .id = cur->meta_file, .nlink = 1};
+	/* As for a .meta, one that cannot be rendered is left out. */
+	if (attrs && xmp_attr(v, cur->meta_file, &node) != 0) {
+		cur->xmp_due = false;
+		return 0;
+	}
+	int rc = fn(ctx, name, cur->len + XMP_SUFFIX_LEN, &node);
+	if (rc == 0)
+		cur->xmp_due = false;
+	return rc;
+}
+
+/* The .meta and .xmp still due for the media entry the cursor stands on. */
+static int emit_companions(struct views *v, struct views_cursor *cur, bool attrs, views_entry_fn fn,
+                           void *ctx)
+{
+	int rc = 0;
+	if (cur->meta_due)
+		rc = emit_meta(v, cur, attrs, fn, ctx);
+	if (rc == 0 && cur->xmp_due)
+		rc = emit_xmp(v, cur, attrs, fn, ctx);
+	return rc;
+}
+
 static void row_node(struct views *v, const struct store_view_listed *e, struct vnode *out)
 {
 	if (e->kind == ENTRY_MEDIA)
@@ -308,14 +406,15 @@ static int list_entry(void *ctx, const struct store_view_listed *e)
 	cur->len = e->len;
 	memcpy(cur->name, e->name, e->len);
 	cur->name[e->len] = '\0';
-	if (node.type != VN_MEDIA || l->hidemeta)
+	if (node.type != VN_MEDIA || (l->hidemeta && !l->v->xmp))
 		return 0;
-	cur->meta_due = true;
+	cur->meta_due = !l->hidemeta;
+	cur->xmp_due = l->v->xmp;
 	cur->meta_file = node.id;
 	cur->meta_size_known = e->has_meta_size;
 	cur->meta_size = e->meta_size;
 	cur->meta_mtime = node.mtime;
-	return emit_meta(l->v, cur, l->attrs, l->fn, l->ctx);
+	return emit_companions(l->v, cur, l->attrs, l->fn, l->ctx);
 }
 
 int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool hidemeta,
@@ -325,7 +424,7 @@ int views_readdir(struct views *v, uint64_t ino, struct views_cursor *cur, bool 
 		return -ENOTDIR;
 	snapshot(v);
 	int rc = 0;
-	if (cur->meta_due && (rc = emit_meta(v, cur, attrs, fn, ctx)) != 0)
+	if ((cur->meta_due || cur->xmp_due) && (rc = emit_companions(v, cur, attrs, fn, ctx)) != 0)
 		return rc > 0 ? 0 : rc;
 	struct listing l = {v, cur, hidemeta, attrs, fn, ctx};
 	rc = store_view_list(v->rows, ino_id(ino), cur->name, cur->started ? cur->len : 0,

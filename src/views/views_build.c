@@ -17,10 +17,12 @@
 #include "util/ustr.h"
 #include "views/camera.h"
 #include "views/names.h"
+#include "views/people.h"
 #include "views/view_items.h"
 
 struct build {
 	struct store_view_tables *t;
+	store_db *db; /* for the reads the view tables' module does not make (people) */
 	int64_t next_vid;
 	char *err;
 	size_t errlen;
@@ -352,6 +354,33 @@ static int build_favorites(struct build *b, int64_t top, const struct view_items
 	return place_last_folder(b, &f, NAMES_MEDIA_MAX, rc);
 }
 
+/* A folder per person the sidecars name (cleaned and numbered as album
+ * folders are), holding the items that name them. */
+static int build_by_person(struct build *b, int64_t top, const struct view_items *items)
+{
+	struct people p;
+	if (people_load(b->db, FOLDER_TRASH, items, &p, b->err, b->errlen) != 0)
+		return -1;
+	struct folder f = {.parent = -1};
+	int64_t vid = -1;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < p.n; i++) {
+		const struct person_item *e = &p.v[i];
+		if (i == 0 || !people_same_name(&p, i - 1, i))
+			vid = add_dir(b, top, p.text + e->name, e->name_len, VD_PERSON, -1);
+		if (vid < 0) {
+			rc = -1;
+			break;
+		}
+		const struct view_item *v = &items->v[e->rank];
+		rc = place_row(b, &f, vid, v->target, items->text + v->name, v->name_len,
+		               NAMES_MEDIA_MAX);
+	}
+	rc = place_last_folder(b, &f, NAMES_MEDIA_MAX, rc);
+	people_free(&p);
+	return rc;
+}
+
 /* The albums' folders while they are made, in by-album/ (top). */
 struct albums {
 	struct build *b;
@@ -491,7 +520,9 @@ static int build_all(struct build *b, store_db *db)
 	int64_t by_album = add_dir(b, root, "by-album", 8, VD_BY_ALBUM, -1);
 	int64_t favorites = add_dir(b, root, "favorites", 9, VD_FAVORITES, -1);
 	int64_t originals = add_dir(b, root, "originals", 9, VD_ORIGINALS, -1);
-	if (by_date < 0 || by_camera < 0 || by_album < 0 || favorites < 0 || originals < 0)
+	int64_t by_person = add_dir(b, root, "by-person", 9, VD_BY_PERSON, -1);
+	if (by_date < 0 || by_camera < 0 || by_album < 0 || favorites < 0 || originals < 0 ||
+	    by_person < 0)
 		return -1;
 	struct view_items items;
 	if (view_items_load(db, FOLDER_TRASH, &items, b->err, b->errlen) != 0)
@@ -500,6 +531,7 @@ static int build_all(struct build *b, store_db *db)
 	                 place_items_by_key(b, by_camera, &items, true) != 0 ||
 	                 build_by_album(b, by_album) != 0 ||
 	                 build_favorites(b, favorites, &items) != 0 ||
+	                 build_by_person(b, by_person, &items) != 0 ||
 	                 build_originals(b, originals) != 0
 	             ? -1
 	             : 0;
@@ -509,7 +541,7 @@ static int build_all(struct build *b, store_db *db)
 
 int views_build(store_db *db, const char *tz, char *err, size_t errlen)
 {
-	struct build b = {.err = err, .errlen = errlen};
+	struct build b = {.db = db, .err = err, .errlen = errlen};
 	if (!(b.t = store_view_tables_begin(db, err, errlen)))
 		return -1;
 	int rc = store_view_tables_end(b.t, build_all(&b, db) == 0);

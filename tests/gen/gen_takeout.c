@@ -68,7 +68,13 @@
  *   local offset the mount must derive, interface.md "Taken time")  10 gps
  *   ("lat,lon,alt" decimal degrees / metres)  11 orientation  12
  *   container_time (video mvhd creation time, Unix seconds)  13 origin
- *   ("generated", or the corpus file name: see its ground truth). */
+ *   ("generated", or the corpus file name: see its ground truth).
+ *
+ * Companion file DIR/expected-people.tsv: after a "#path<TAB>person" header,
+ * one line per (media file, person) the file's sidecar (column 2 of
+ * expected.tsv) names, the name in NFC (sidecars write Zoë decomposed in
+ * every other item: one person either way). Files without a sidecar name
+ * nobody. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -947,6 +953,7 @@ struct gen {
 	uint64_t seed;
 	struct rng rng;
 	struct buf manifest, media; /* expected.tsv, expected-media.tsv */
+	struct buf people;          /* expected-people.tsv */
 	long files, groups;
 	struct sset dirs, names;
 	struct corpus_file corpus[MAX_CORPUS];
@@ -1211,7 +1218,14 @@ static void sidecar_json(const struct gen *g, struct buf *b, const struct meta *
 	b->len = 0;
 	buf_str(b, "{\n  \"title\": ");
 	json_str(b, m->title);
-	buf_str(b, ",\n  \"description\": \"\",\n");
+	/* Items with people get a description with markup characters (which
+	 * json_str writes as \u escapes) and a line break. */
+	buf_str(b, ",\n  \"description\": ");
+	if (m->people)
+		buf_printf(b, "\"Day %ld with <friends> & \\\"family\\\"\\nat home\"", m->id);
+	else
+		buf_str(b, "\"\"");
+	buf_str(b, ",\n");
 	buf_printf(b, "  \"imageViews\": \"%u\",\n", m->views);
 	json_time(b, "creationTime", m->uploaded, false, false);
 	if (m->legacy_times)
@@ -1226,7 +1240,8 @@ static void sidecar_json(const struct gen *g, struct buf *b, const struct meta *
 			if (!(m->people & (1 << i)))
 				continue;
 			buf_str(b, first ? "{\n    \"name\": " : ", {\n    \"name\": ");
-			json_str(b, people_names[i]);
+			/* Zoë decomposed (NFD) in every other sidecar: one person. */
+			json_str(b, i == 3 && m->id % 2 ? "Zoe\xcc\x88" : people_names[i]);
 			buf_str(b, "\n  }");
 			first = false;
 		}
@@ -1631,6 +1646,9 @@ static void manifest_line(struct gen *g, const char *path, const char *sidecar, 
 	if (first)
 		buf_byte(b, '-');
 	buf_printf(b, "\t%ld\t%s\n", f->group, flags[0] ? flags : "-");
+	for (int i = 0; rule && i < 5; i++)
+		if (s->m.people & (1 << i))
+			buf_printf(&g->people, "%s\t%s\n", path, people_names[i]);
 }
 
 static void set_flush(struct gen *g)
@@ -2865,6 +2883,7 @@ int main(int argc, char **argv)
 	long full = g->items_target;
 	g->corpus_reserved = (int)(g->n_corpus < full / 5 ? g->n_corpus : full / 5);
 	g->items_target = full - g->corpus_reserved;
+	buf_str(&g->people, "#path\tperson\n");
 	buf_str(&g->media, "#path\tmime\twidth\theight\tmake\tmodel\tdatetime_original\t"
 	                   "offset_time_original\tcamera_offset_min\tgps\torientation\t"
 	                   "container_time\torigin\n");
@@ -2877,6 +2896,7 @@ int main(int argc, char **argv)
 	buf_add(&g->manifest, g->notes.p ? g->notes.p : "", g->notes.len);
 	write_rel(g, "expected.tsv", g->manifest.p, g->manifest.len);
 	write_rel(g, "expected-media.tsv", g->media.p, g->media.len);
+	write_rel(g, "expected-people.tsv", g->people.p, g->people.len);
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -2885,7 +2905,7 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < g->n_corpus; i++)
 		free(g->corpus[i].data);
-	free(g->manifest.p), free(g->media.p), free(g->notes.p), free(g->json.p),
+	free(g->manifest.p), free(g->media.p), free(g->people.p), free(g->notes.p), free(g->json.p),
 	    free(g->cur.bytes.p);
 	sset_free(&g->dirs);
 	sset_free(&g->names);

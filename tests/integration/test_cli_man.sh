@@ -17,7 +17,7 @@ for section in NAME SYNOPSIS DESCRIPTION OPTIONS FILES "EXIT STATUS" EXAMPLES "S
 done
 # Every option takeoutfs parses is documented.
 for opt in --index-only --help --version "db=PATH" "threads=N" reindex "crc=lazy" "crc=eager" \
-	hidemeta "tz=ZONE" quiet nonempty fuse.takeoutfs systemctl sqlite3; do
+	hidemeta xmp "tz=ZONE" quiet nonempty fuse.takeoutfs systemctl sqlite3; do
 	grep -q -- "$opt" <<<"$text" || { echo "man page does not mention $opt"; fail=1; }
 done
 # And the options --help prints match the man page's.

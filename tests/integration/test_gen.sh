@@ -120,7 +120,7 @@ unlisted = []
 for d, _, files in os.walk(root):
     for n in files:
         rel = os.path.relpath(os.path.join(d, n), root)
-        if n.endswith((".json", ".html")) or n in ("expected.tsv", "expected-media.tsv", ".DS_Store"):
+        if n.endswith((".json", ".html")) or n in ("expected.tsv", "expected-media.tsv", "expected-people.tsv", ".DS_Store"):
             continue
         if rel not in listed:
             unlisted.append(rel)

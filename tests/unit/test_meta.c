@@ -77,7 +77,7 @@ static void test_full(struct meta *m, struct jbuf *b)
 	CHECK(num(g, "photoTakenTime") == T_MARCH_1 && num(g, "creationTime") == 1600000000);
 	CHECK(num(cJSON_GetObjectItem(g, "geoData"), "latitude") == 48.5);
 	const cJSON *people = cJSON_GetObjectItem(g, "people");
-	CHECK_INT(cJSON_GetArraySize(people), 2);
+	CHECK_INT(cJSON_GetArraySize(people), 3);
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(people, 0)), "Ann");
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(people, 1)), "Bob");
 	CHECK(cJSON_IsFalse(cJSON_GetObjectItem(g, "favorited")));

@@ -1,9 +1,11 @@
 /* The recorded .meta sizes: equal to the renderings, used by lookups while
  * they belong to the store's generation, ignored (rendered instead) once the
- * generation moves on, and not rebuilt while current. */
+ * generation moves on, and not rebuilt while current. The .xmp sizes the
+ * same, built when asked for even while the .meta sizes are current. */
 #include "check.h"
 #include "test_views_fixture.h"
 
+#include "store/xmp_sizes.h"
 #include "views/meta_sizes.h"
 
 #define N_FILES 11
@@ -88,6 +90,56 @@ static uint64_t meta_getattr_size(const char *path, int64_t id)
 	return n.size;
 }
 
+/* Every .xmp's getattr size equals its rendering; returns how many agreed. */
+static int count_xmp_sizes_equal_to_renderings(const char *path)
+{
+	sqlite3 *db = open_read_only(path);
+	char err[256];
+	struct views *v = views_open(db, 100, err, sizeof err);
+	CHECK_MSG(v != NULL, "%s", err);
+	if (v)
+		views_serve_xmp(v, true);
+	int agree = 0;
+	for (int64_t id = 1; v && id <= N_FILES; id++) {
+		const char *text;
+		size_t len;
+		struct vnode n;
+		if (views_getattr(v, ino_xmp(id), &n) != 0 ||
+		    views_render_xmp(v, id, &text, &len) != 0)
+			continue;
+		CHECK_MSG(n.size == len, "file %lld: xmp getattr %llu, rendering %zu",
+		          (long long)id, (unsigned long long)n.size, len);
+		agree += n.size == len;
+	}
+	views_close(v);
+	store_close(db);
+	return agree;
+}
+
+static void test_xmp_sizes(const char *path, sqlite3 *db)
+{
+	char err[512];
+	CHECK(meta_sizes_valid(db) && !store_xmp_sizes_valid(db));
+	CHECK_INT(meta_sizes_build_with_xmp(path, 2, true, err, sizeof err), 0);
+	CHECK(store_xmp_sizes_valid(db));
+	CHECK_INT(count_xmp_sizes_equal_to_renderings(path), N_FILES);
+	/* Read from the table while current. */
+	fx_exec(db, "UPDATE xmp_sizes SET size = 5 WHERE file_id = 2");
+	sqlite3 *ro = open_read_only(path);
+	struct store_xmp_sizes *r = store_xmp_sizes_open(ro);
+	uint64_t size = 0;
+	CHECK(r && store_xmp_size_get(r, 2, &size) && size == 5);
+	CHECK(!store_xmp_size_get(r, 999, &size));
+	store_xmp_sizes_close(r);
+	store_close(ro);
+	/* Ignored once the generation moves on. */
+	fx_exec(db, "UPDATE meta SET value = 9 WHERE key = 'generation'");
+	CHECK(!store_xmp_sizes_valid(db));
+	CHECK_INT(count_xmp_sizes_equal_to_renderings(path), N_FILES);
+	CHECK_INT(meta_sizes_build_with_xmp(path, 1, true, err, sizeof err), 0);
+	CHECK(meta_sizes_valid(db) && store_xmp_sizes_valid(db));
+}
+
 int main(void)
 {
 	char path[256], err[512];
@@ -123,6 +175,7 @@ int main(void)
 	CHECK_INT(meta_sizes_build(path, 1, err, sizeof err), 0);
 	CHECK(meta_sizes_valid(db));
 	CHECK_INT(count_sizes_equal_to_renderings(path), N_FILES);
+	test_xmp_sizes(path, db);
 
 	/* A store that cannot be opened: an error, not a crash. */
 	CHECK_INT(meta_sizes_build("/nonexistent-dir/x.sqlite", 2, err, sizeof err), -1);

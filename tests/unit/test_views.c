@@ -59,7 +59,7 @@ static void test_tree(struct views *v)
 {
 	struct listing l;
 	CHECK_STR(list(v, "", false, 0, &l),
-	          ".takeoutfs|by-album|by-camera|by-date|favorites|originals");
+	          ".takeoutfs|by-album|by-camera|by-date|by-person|favorites|originals");
 	CHECK_STR(list(v, "by-date", false, 0, &l), "2019|2020");
 	CHECK_STR(list(v, "by-date/2019", false, 0, &l), "2019-03");
 	/* IMG_2.jpg: item 3 is earlier than item 4, which is numbered; file 10
@@ -84,6 +84,14 @@ static void test_tree(struct views *v)
 	CHECK_STR(list(v, "by-album/Holiday", true, 0, &l), "IMG_1.jpg|IMG_2.jpg");
 	CHECK_STR(list(v, "by-album/Holiday (2)", true, 0, &l), "IMG_2 (2).jpg");
 	CHECK_STR(list(v, "favorites", true, 0, &l), "IMG_2.jpg");
+	/* People as names or objects with a name, in NFC, cleaned as album
+	 * titles; files 1 and 2 are one item; the trashed file 6 names nobody,
+	 * and neither does an empty name. */
+	CHECK_STR(list(v, "by-person", true, 0, &l), "Ann|A\xe2\x88\x95"
+	                                             "B|Bob|Zo\xc3\xab");
+	CHECK_STR(list(v, "by-person/Zo\xc3\xab", true, 0, &l), "IMG_1.jpg|IMG_2.jpg");
+	CHECK_STR(list(v, "by-person/Ann", false, 0, &l), "IMG_1.jpg|IMG_1.jpg.meta");
+	CHECK_STR(list(v, "by-person/Bob", true, 0, &l), "IMG_1.jpg");
 	CHECK_STR(list(v, "originals", true, 0, &l), "Takeout");
 	CHECK_STR(list(v, "originals/Takeout/Google Photos", true, 0, &l),
 	          "Holiday|Holiday again|Photos from 2019|Slash|Trash|Untitled(1)");
@@ -132,9 +140,10 @@ static void test_lookup(struct views *v)
 	CHECK_INT(fx_resolve(v, ".takeoutfs/status.json", &n), 0);
 	CHECK_INT(n.ino, INO_STATUS);
 	CHECK_INT(fx_resolve(v, "", &n), 0);
+	CHECK_INT(fx_resolve(v, "by-person/Zoe\xcc\x88", &n), -ENOENT);
 	CHECK_INT(views_getattr(v, INO_ROOT, &n), 0);
 	CHECK_INT(n.type, VN_DIR);
-	CHECK_INT(n.nlink, 2 + 6);
+	CHECK_INT(n.nlink, 2 + 7);
 	CHECK_INT(n.mtime, 1700000000);
 	CHECK_INT(views_getattr(v, ino_make(999, INO_MEDIA), &n), -ENOENT);
 	CHECK_INT(views_getattr(v, ino_make(999, INO_VDIR), &n), -ENOENT);
@@ -151,6 +160,40 @@ static void test_lookup(struct views *v)
 }
 
 /* The inode of every path in a few folders, as one string. */
+/* NAME.EXT.xmp under -o xmp: listed after the .meta (alone with hidemeta),
+ * looked up with its rendering's size, absent when not served. */
+static void test_xmp_files(struct views *v)
+{
+	struct listing l;
+	struct vnode n, m;
+	const char *text;
+	size_t len;
+	const char *path = "by-date/2019/2019-03/IMG_1.jpg.xmp";
+	CHECK_INT(fx_resolve(v, path, &n), -ENOENT);
+	CHECK_INT(views_render_xmp(v, 1, &text, &len), -ENOENT);
+	views_serve_xmp(v, true);
+	CHECK_STR(list(v, "by-person/Ann", false, 0, &l), "IMG_1.jpg|IMG_1.jpg.meta|IMG_1.jpg.xmp");
+	CHECK_STR(list(v, "by-person/Ann", true, 0, &l), "IMG_1.jpg|IMG_1.jpg.xmp");
+	for (int chunk = 1; chunk <= 3; chunk++)
+		CHECK_STR(list(v, "by-camera/Canon EOS 40D", false, chunk, &l),
+		          "IMG_1.jpg|IMG_1.jpg.meta|IMG_1.jpg.xmp");
+	CHECK_INT(fx_resolve(v, path, &n), 0);
+	CHECK_INT(n.type, VN_XMP);
+	CHECK_INT(n.ino, ino_xmp(1));
+	CHECK(ino_is_xmp(n.ino) && ino_xmp_file(n.ino) == 1 && !ino_is_xmp(INO_STATUS));
+	CHECK_INT(views_render_xmp(v, 1, &text, &len), 0);
+	CHECK_INT(n.size, len);
+	CHECK(strstr(text, "<rdf:li>Ann</rdf:li>") && strstr(text, "Beach \"day\""));
+	CHECK_INT(views_getattr(v, n.ino, &m), 0);
+	CHECK_INT(m.size, len);
+	CHECK_INT(m.mtime, n.mtime);
+	CHECK_INT(fx_resolve(v, "by-date.xmp", &n), -ENOENT); /* folders have no .xmp */
+	CHECK_INT(fx_resolve(v, "by-date/2019/2019-03/IMG_1.jpg.meta.xmp", &n), -ENOENT);
+	views_serve_xmp(v, false);
+	CHECK_INT(fx_resolve(v, path, &n), -ENOENT);
+	CHECK_INT(views_getattr(v, ino_xmp(1), &n), -ENOENT);
+}
+
 static void snapshot(struct views *v, char *out, size_t len)
 {
 	const char *dirs[] = {"by-date/2019/2019-03", "by-album/Holiday (2)", "by-camera",
@@ -273,6 +316,7 @@ int main(void)
 	test_tree(v);
 	test_cursor_resumes(v);
 	test_lookup(v);
+	test_xmp_files(v);
 
 	/* Same inputs, same names and inode numbers. */
 	char before[8192], after[8192];
